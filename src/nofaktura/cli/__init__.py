@@ -1,0 +1,62 @@
+"""The ``nofaktura`` command line.
+
+Each area owns one module in this package (``kid.py``, ``ehf.py``, ``bank.py`` …) with a function
+``register(subparsers)`` that adds its sub-commands and sets ``func`` on them. ``main`` discovers
+those modules, so adding a command never means editing this file.
+
+Exit codes, the same for every command: 0 = done / valid, 1 = checked and found invalid,
+2 = the input could not be used (unreadable file, bad arguments). Errors go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from nofaktura import __version__
+from nofaktura.exceptions import NofakturaError
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_UNUSABLE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nofaktura",
+        description="Norwegian invoicing formats: EHF/Peppol UBL, KID, Nets OCR giro, ISO 20022, dunning law.",
+    )
+    parser.add_argument("--version", action="version", version=f"nofaktura {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if module_info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{module_info.name}")
+        register = getattr(module, "register", None)
+        if register is not None:
+            register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is None:
+        parser.print_help(sys.stderr)
+        return EXIT_UNUSABLE
+    try:
+        return int(func(args) or EXIT_OK)
+    except NofakturaError as exc:
+        print(f"nofaktura: error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except OSError as exc:
+        print(f"nofaktura: error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

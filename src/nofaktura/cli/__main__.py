@@ -1,0 +1,5 @@
+import sys
+
+from nofaktura.cli import main
+
+sys.exit(main())

@@ -1,0 +1,136 @@
+"""The exceptions of nofaktura, one root per concern.
+
+::
+
+    NofakturaError
+    ├── ValidationError (ValueError)        a number or code is not what it claims to be
+    │   ├── InvalidFormat
+    │   │   └── InvalidLength
+    │   ├── InvalidChecksum
+    │   └── InvalidComponent
+    ├── LayoutError (ValueError)            a value does not fit a configured layout (KID agreement)
+    │   └── LayoutOverflow
+    ├── DocumentError (ValueError)          a file cannot be read as the format it should be
+    │   ├── UnsafeDocument                  XML that tries entities, DTDs, or is too large/deep
+    │   └── FileTotalsError                 control totals in a bank file do not add up
+    ├── TransportError                      talking to an access point / print service / bank failed
+    │   ├── TransportTimeout
+    │   ├── ServiceUnavailable              may pass: retry later
+    │   ├── AuthenticationFailed
+    │   └── RecipientRejected               will not pass by retrying
+    └── LawTableError (LookupError)         a legal rate or fee is unknown for the asked date
+
+Every class carries a default ``message`` so a caller can show something useful even when the
+raiser gave no text, as python-stdnum does.
+"""
+
+from __future__ import annotations
+
+
+class NofakturaError(Exception):
+    """Root of every error this library raises on purpose."""
+
+    message = "An error occurred."
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message or self.message
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ValidationError(NofakturaError, ValueError):
+    """A number failed validation. Raise a subclass, not this."""
+
+    message = "The number is not valid."
+
+
+class InvalidFormat(ValidationError):
+    message = "The number has an invalid format."
+
+
+class InvalidLength(InvalidFormat):
+    message = "The number has an invalid length."
+
+
+class InvalidChecksum(ValidationError):
+    message = "The number's check digit is not correct."
+
+
+class InvalidComponent(ValidationError):
+    message = "One of the parts of the number is not valid."
+
+
+class LayoutError(NofakturaError, ValueError):
+    message = "The value does not fit the layout."
+
+
+class LayoutOverflow(LayoutError):
+    message = "The number is too long for its field in the layout."
+
+
+class DocumentError(NofakturaError, ValueError):
+    """A document cannot be read. ``source`` names the file, ``line`` / ``path`` the place."""
+
+    message = "The document cannot be read."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        source: str | None = None,
+        line: int | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.source = source
+        self.line = line
+        self.path = path
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        where = []
+        if self.source:
+            where.append(str(self.source))
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.path:
+            where.append(self.path)
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+class UnsafeDocument(DocumentError):
+    message = "The document uses XML features that are refused for safety (DTD, entities) or is too large."
+
+
+class FileTotalsError(DocumentError):
+    message = "The control totals in the file do not match its transactions."
+
+
+class TransportError(NofakturaError):
+    """Sending or fetching failed. ``retryable`` says whether trying again later may pass."""
+
+    message = "The transport failed."
+    retryable = False
+
+
+class TransportTimeout(TransportError):
+    message = "The service did not answer in time."
+    retryable = True
+
+
+class ServiceUnavailable(TransportError):
+    message = "The service is unavailable."
+    retryable = True
+
+
+class AuthenticationFailed(TransportError):
+    message = "The service refused our credentials."
+
+
+class RecipientRejected(TransportError):
+    message = "The recipient or the service rejected the document."
+
+
+class LawTableError(NofakturaError, LookupError):
+    message = "No legal value is known for that date; supply it explicitly."

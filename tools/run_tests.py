@@ -1,0 +1,430 @@
+"""The project's one test command: library tests, static checks, then the Odoo addon tests.
+
+Run it through ``scripts/test`` (which prepares the virtual environment first). Stages, in order:
+
+1. library tests: pytest over ``tests/`` (the official corpora are read from ``../shared/corpora``);
+2. static checks: ruff on the library, pylint-odoo on ``addons/``, every XML file well-formed,
+   every ``__manifest__.py`` sane;
+3. addon tests against a real Odoo 19 and a real PostgreSQL, when an Odoo is found: importable by
+   the Python in ``ODOO_PYTHON`` (default: this one), with ``ODOO_PATH`` pointing at a source tree
+   that holds ``odoo-bin`` when it is not installed. Without ``PGHOST`` a throwaway PostgreSQL
+   cluster is started in a temporary folder (the server package is installed with apt when it is
+   missing and we are root) and removed afterwards. When no Odoo is found, one loud line says that
+   the addon tests did not run and why; everything else still runs.
+
+The last line is ``total: N passed, N failed``; the exit code is non-zero when anything failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import contextlib
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET  # noqa: N817 - only well-formedness of our own files
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+ADDONS = REPO / "addons"
+MANIFEST_KEYS = {"name", "version", "license", "depends", "author", "installable"}
+VERSION_RE = re.compile(r"^19\.0\.\d+\.\d+\.\d+$")
+ODOO_SUMMARY_RE = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests")
+LIBRARY_IMPORTS = ["lxml", "stdnum", "schwifty", "httpx", "dns.resolver", "reportlab", "paramiko"]
+
+
+@dataclass
+class Outcome:
+    passed: int = 0
+    failed: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def banner(text: str) -> None:
+    print(f"\n===== {text} =====", flush=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. library tests
+# ---------------------------------------------------------------------------------------------
+
+
+def run_pytest(extra: list[str]) -> Outcome:
+    banner("library tests (pytest)")
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "junit.xml"
+        code = subprocess.call([sys.executable, "-m", "pytest", f"--junitxml={report}", *extra], cwd=REPO)
+        outcome = Outcome()
+        if report.exists():
+            suite = ET.parse(report).getroot()
+            suites = [suite] if suite.tag == "testsuite" else list(suite)
+            for item in suites:
+                tests = int(item.get("tests", 0))
+                bad = int(item.get("failures", 0)) + int(item.get("errors", 0))
+                skipped = int(item.get("skipped", 0))
+                outcome.passed += tests - bad - skipped
+                outcome.failed += bad
+    if code not in (0, 5) and outcome.failed == 0:
+        outcome.failed = 1
+        outcome.notes.append(f"pytest exited with {code}")
+    if code == 5:
+        outcome.failed += 1
+        outcome.notes.append("pytest collected no tests")
+    return outcome
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. static checks
+# ---------------------------------------------------------------------------------------------
+
+
+def addon_dirs() -> list[Path]:
+    return sorted(p.parent for p in ADDONS.glob("*/__manifest__.py"))
+
+
+def check_ruff() -> bool:
+    return subprocess.call([sys.executable, "-m", "ruff", "check", "src", "tests", "benchmarks", "tools"], cwd=REPO) == 0
+
+
+def check_pylint_odoo() -> bool:
+    addons = addon_dirs()
+    if not addons:
+        print("pylint-odoo: no addons yet")
+        return True
+    command = [sys.executable, "-m", "pylint", f"--rcfile={REPO / '.pylintrc-odoo'}", *map(str, addons)]
+    return subprocess.call(command, cwd=REPO) == 0
+
+
+def tracked_files(pattern: str) -> Iterator[Path]:
+    listing = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", pattern],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if listing.returncode == 0:
+        for line in listing.stdout.splitlines():
+            path = REPO / line
+            if path.is_file():
+                yield path
+    else:  # not a git checkout: every file
+        yield from (p for p in REPO.rglob(pattern.split("/")[-1]) if ".venv" not in p.parts)
+
+
+def check_xml_well_formed() -> bool:
+    ok = True
+    count = 0
+    for path in tracked_files("*.xml"):
+        count += 1
+        try:
+            ET.parse(path)
+        except ET.ParseError as exc:
+            ok = False
+            print(f"{path.relative_to(REPO)}: not well-formed XML: {exc}")
+    print(f"xml: {count} files checked")
+    return ok
+
+
+def check_manifests() -> bool:
+    ok = True
+    names = {p.name for p in addon_dirs()}
+    for addon in addon_dirs():
+        manifest_path = addon / "__manifest__.py"
+        where = manifest_path.relative_to(REPO)
+        try:
+            manifest = ast.literal_eval(manifest_path.read_text(encoding="utf-8"))
+        except (SyntaxError, ValueError) as exc:
+            print(f"{where}: not a literal dict: {exc}")
+            ok = False
+            continue
+        problems = []
+        missing = MANIFEST_KEYS - set(manifest)
+        if missing:
+            problems.append(f"missing keys {sorted(missing)}")
+        if not VERSION_RE.match(str(manifest.get("version", ""))):
+            problems.append(f"version {manifest.get('version')!r} is not 19.0.x.y.z")
+        if not addon.name.startswith("l10n_no_"):
+            problems.append("addon names start with l10n_no_")
+        for key in ("data", "demo"):
+            for entry in manifest.get(key, []):
+                if not (addon / entry).is_file():
+                    problems.append(f"{key} file {entry} does not exist")
+        for dep in manifest.get("depends", []):
+            if dep.startswith("l10n_no_") and dep not in names:
+                problems.append(f"depends on {dep}, which is not in addons/")
+        for folder in ("security", "tests", "i18n", "readme"):
+            if not (addon / folder).is_dir():
+                problems.append(f"has no {folder}/ folder")
+        if (addon / "models").is_dir() and not (addon / "security" / "ir.model.access.csv").is_file():
+            problems.append("has models but no security/ir.model.access.csv")
+        for problem in problems:
+            print(f"{where}: {problem}")
+        ok = ok and not problems
+    print(f"manifests: {len(names)} addons checked")
+    return ok
+
+
+def run_static() -> Outcome:
+    outcome = Outcome()
+    for name, check in (
+        ("ruff", check_ruff),
+        ("pylint-odoo", check_pylint_odoo),
+        ("xml well-formed", check_xml_well_formed),
+        ("manifests", check_manifests),
+    ):
+        banner(f"static check: {name}")
+        if check():
+            outcome.passed += 1
+        else:
+            outcome.failed += 1
+            outcome.notes.append(f"static check {name} failed")
+    return outcome
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. addon tests against real Odoo and PostgreSQL
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class OdooSetup:
+    python: str
+    command: list[str]  # how to start the server, before its options
+    addons_path: list[str]
+    env: dict[str, str]
+
+
+def _probe(python: str, env: dict[str, str], code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([python, "-c", code], env=env, capture_output=True, text=True, check=False)
+
+
+def find_odoo() -> tuple[OdooSetup | None, str]:
+    """The Odoo to test against, or None and the reason why there is none."""
+    python = os.environ.get("ODOO_PYTHON") or sys.executable
+    odoo_path = os.environ.get("ODOO_PATH")
+    env = dict(os.environ)
+    paths = [str(REPO / "src")]
+    if odoo_path:
+        if not (Path(odoo_path) / "odoo" / "release.py").is_file():
+            return None, f"ODOO_PATH={odoo_path} holds no odoo/release.py"
+        paths.insert(0, odoo_path)
+    env["PYTHONPATH"] = os.pathsep.join([*paths, env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    probe = _probe(
+        python,
+        env,
+        "import odoo.release as r, os, odoo.addons as a; print(r.version_info[0]); "
+        "print(os.pathsep.join(a.__path__))",
+    )
+    if probe.returncode != 0:
+        where = f"ODOO_PATH={odoo_path}" if odoo_path else f"{python} (set ODOO_PATH or ODOO_PYTHON)"
+        return None, f"no importable Odoo in {where}: {probe.stderr.strip().splitlines()[-1:]}"
+    major, addon_paths = probe.stdout.split("\n", 1)
+    if major.strip() != "19":
+        return None, f"the Odoo found is version {major.strip()}, not 19"
+    deps = _probe(python, env, "import psycopg2, werkzeug, " + ", ".join(LIBRARY_IMPORTS))
+    if deps.returncode != 0:
+        return None, (
+            f"{python} imports Odoo but lacks what Odoo or nofaktura needs "
+            f"({deps.stderr.strip().splitlines()[-1:]}); install them with "
+            f"`{python} -m pip install -e {REPO}` and Odoo's requirements.txt"
+        )
+    addons_path = [str(ADDONS)]
+    if odoo_path and (Path(odoo_path) / "addons").is_dir():
+        addons_path.append(str(Path(odoo_path) / "addons"))
+    addons_path.extend(p for p in addon_paths.strip().split(os.pathsep) if p and Path(p).is_dir())
+    if odoo_path and (Path(odoo_path) / "odoo-bin").is_file():
+        command = [python, str(Path(odoo_path) / "odoo-bin")]
+    else:
+        command = [python, "-m", "odoo"]
+    return OdooSetup(python, command, addons_path, env), ""
+
+
+def _free_port() -> int:
+    with contextlib.closing(socket.socket()) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _pg_bindir() -> Path | None:
+    with contextlib.suppress(OSError, subprocess.CalledProcessError):
+        out = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=True).stdout.strip()
+        if (Path(out) / "initdb").exists():
+            return Path(out)
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: p.parts[-3])
+    return candidates[-1].parent if candidates else None
+
+
+def _install_postgres() -> None:
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        raise RuntimeError("PostgreSQL is not installed and this runner cannot install it (not root or no apt-get)")
+    print("installing the PostgreSQL server package with apt-get …", flush=True)
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(["apt-get", "update", "-qq"], env=env, check=True)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "postgresql"], env=env, check=True)
+
+
+@contextlib.contextmanager
+def throwaway_postgres() -> Iterator[dict[str, str]]:
+    """Start a private PostgreSQL cluster on a Unix socket; yield Odoo's db options."""
+    bindir = _pg_bindir()
+    if bindir is None:
+        _install_postgres()
+        bindir = _pg_bindir()
+    if bindir is None:
+        raise RuntimeError("no initdb found after installing PostgreSQL")
+    base = Path(tempfile.mkdtemp(prefix="nofaktura-pg-"))
+    data, sock = base / "data", base / "sock"
+    sock.mkdir()
+    run_as: list[str] = []
+    if os.geteuid() == 0:  # initdb refuses root: run the cluster as the postgres system user
+        shutil.chown(base, "postgres")
+        shutil.chown(sock, "postgres")
+        run_as = ["runuser", "-u", "postgres", "--"]
+    port = str(_free_port())
+    subprocess.run(
+        [*run_as, str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    options = f"-k {sock} -p {port} -c listen_addresses='' -c fsync=off -c full_page_writes=off"
+    subprocess.run(
+        [*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(base / "log"), "-w", "start"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        subprocess.run(
+            [str(bindir / "psql"), "-h", str(sock), "-p", port, "-U", "postgres", "-qc",
+             "CREATE ROLE nofaktura_test LOGIN SUPERUSER"],
+            check=True,
+        )
+        yield {"db_host": str(sock), "db_port": port, "db_user": "nofaktura_test", "db_password": ""}
+    finally:
+        subprocess.run([*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+                       check=False, stdout=subprocess.DEVNULL)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def database_server() -> Iterator[dict[str, str]]:
+    if os.environ.get("PGHOST"):
+        yield {
+            "db_host": os.environ["PGHOST"],
+            "db_port": os.environ.get("PGPORT", "5432"),
+            "db_user": os.environ.get("PGUSER", "odoo"),
+            "db_password": os.environ.get("PGPASSWORD", ""),
+        }
+    else:
+        with throwaway_postgres() as options:
+            yield options
+
+
+def run_odoo_tests(selected: list[str]) -> Outcome:
+    banner("addon tests (Odoo 19 + PostgreSQL)")
+    outcome = Outcome()
+    addons = [p.name for p in addon_dirs() if not selected or p.name in selected]
+    if not addons:
+        print("addon tests: there are no addons to test")
+        return outcome
+    setup, reason = find_odoo()
+    if setup is None:
+        message = f"!!! ADDON TESTS DID NOT RUN: {reason}. Library tests and static checks ran. !!!"
+        print("!" * len(message), message, "!" * len(message), sep="\n", flush=True)
+        if os.environ.get("ODOO_PATH") or os.environ.get("ODOO_PYTHON"):
+            outcome.failed += 1  # Odoo was asked for explicitly: not finding it is a failure
+        outcome.notes.append("addon tests did not run: " + reason)
+        return outcome
+    dbname = f"nofaktura_test_{os.getpid()}"
+    try:
+        with database_server() as db:
+            command = [
+                *setup.command,
+                f"--addons-path={','.join(setup.addons_path)}",
+                f"--database={dbname}",
+                f"--db_host={db['db_host']}",
+                f"--db_port={db['db_port']}",
+                f"--db_user={db['db_user']}",
+                f"--db_password={db['db_password']}",
+                f"--init={','.join(addons)}",
+                "--test-enable",
+                f"--test-tags={','.join('/' + a for a in addons)}",
+                "--stop-after-init",
+                "--log-level=test",
+                f"--http-port={_free_port()}",
+                "--max-cron-threads=0",
+            ]
+            print("running:", " ".join(command[:2]), "…", f"--init={','.join(addons)}", flush=True)
+            started = time.monotonic()
+            process = subprocess.Popen(
+                command, env=setup.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO
+            )
+            assert process.stdout is not None
+            error_lines: list[str] = []
+            totals = [0, 0, 0]
+            for line in process.stdout:
+                sys.stdout.write(line)
+                if " ERROR " in line or " CRITICAL " in line:
+                    error_lines.append(line.rstrip())
+                match = ODOO_SUMMARY_RE.search(line)
+                if match and "when loading database" in line:
+                    totals = [int(g) for g in match.groups()]
+            code = process.wait()
+            print(f"odoo finished in {time.monotonic() - started:.0f} s with exit code {code}")
+            failed_tests = totals[0] + totals[1]
+            outcome.passed = totals[2] - failed_tests
+            outcome.failed = failed_tests
+            if code != 0 and not failed_tests:
+                outcome.failed += 1
+                outcome.notes.append(f"Odoo exited with {code}")
+            if error_lines and not failed_tests:
+                outcome.failed += 1
+                outcome.notes.append(f"Odoo logged {len(error_lines)} ERROR line(s), e.g. {error_lines[0][:300]}")
+            if totals[2] == 0:
+                outcome.failed += 1
+                outcome.notes.append("Odoo ran no test")
+            print(f"odoo: {outcome.passed} passed, {outcome.failed} failed")
+    except (RuntimeError, subprocess.CalledProcessError) as exc:
+        outcome.failed += 1
+        outcome.notes.append(f"could not start PostgreSQL for the addon tests: {exc}")
+    return outcome
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--skip-library", action="store_true", help="do not run pytest")
+    parser.add_argument("--skip-static", action="store_true", help="do not run the static checks")
+    parser.add_argument("--skip-odoo", action="store_true", help="do not run the addon tests")
+    parser.add_argument("--addon", action="append", default=[], help="only this addon (repeatable)")
+    parser.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
+    args = parser.parse_args()
+
+    results: dict[str, Outcome] = {}
+    if not args.skip_library:
+        results["library"] = run_pytest(args.pytest_args)
+    if not args.skip_static:
+        results["static"] = run_static()
+    if not args.skip_odoo:
+        results["odoo"] = run_odoo_tests(args.addon)
+
+    banner("summary")
+    for name, outcome in results.items():
+        print(f"{name}: {outcome.passed} passed, {outcome.failed} failed")
+        for note in outcome.notes:
+            print(f"  - {note}")
+    passed = sum(o.passed for o in results.values())
+    failed = sum(o.failed for o in results.values())
+    print(f"total: {passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -28,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-import xml.etree.ElementTree as ET  # noqa: N817 - only well-formedness of our own files
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,7 +91,8 @@ def addon_dirs() -> list[Path]:
 
 
 def check_ruff() -> bool:
-    return subprocess.call([sys.executable, "-m", "ruff", "check", "src", "tests", "benchmarks", "tools"], cwd=REPO) == 0
+    command = [sys.executable, "-m", "ruff", "check", "src", "tests", "benchmarks", "tools"]
+    return subprocess.call(command, cwd=REPO) == 0
 
 
 def check_pylint_odoo() -> bool:
@@ -117,7 +118,7 @@ def tracked_files(pattern: str) -> Iterator[Path]:
             if path.is_file():
                 yield path
     else:  # not a git checkout: every file
-        yield from (p for p in REPO.rglob(pattern.split("/")[-1]) if ".venv" not in p.parts)
+        yield from (p for p in REPO.rglob(pattern.rsplit("/", maxsplit=1)[-1]) if ".venv" not in p.parts)
 
 
 def check_xml_well_formed() -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache
 
 from lxml import etree
 
@@ -34,7 +34,7 @@ CONFIGURATIONS: dict[str, tuple[str, ...]] = {
 DEFAULT_RULESETS: tuple[str, ...] = CONFIGURATIONS["ehf"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def patterns(ruleset: str) -> tuple[Pattern, ...]:
     module = importlib.import_module(RULESET_MODULES[ruleset])
     return tuple(module.PATTERNS)

@@ -20,8 +20,8 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any, Union
+from functools import cache
+from typing import Any
 
 from lxml import etree
 
@@ -41,7 +41,7 @@ class Flag(str, enum.Enum):
 
 
 TestFn = Callable[[etree._Element, "Document"], Any]
-Test = Union[str, TestFn]
+Test = str | TestFn
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ class Document:
             return value
 
 
-@lru_cache(maxsize=None)
+@cache
 def xpath(expression: str) -> etree.XPath:
     """A compiled XPath 1.0 expression with the library's namespace prefixes."""
     return etree.XPath(expression, namespaces=NSMAP, smart_strings=False)

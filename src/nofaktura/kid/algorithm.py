@@ -1,0 +1,93 @@
+"""Which check-digit algorithm a KID uses, and checking a KID when nobody told us.
+
+A bank's OCR agreement fixes MOD10 or MOD11 for the KIDs *we* issue. A vendor's KID on a bill
+comes without that information, so :func:`satisfied_algorithms` says which algorithms it passes
+and :func:`validate` with ``algorithm=None`` accepts a KID that passes any of them.
+
+>>> sorted(satisfied_algorithms('123456782'))
+[<Algorithm.MOD10: 'mod10'>]
+>>> validate('123456785')
+'123456785'
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from types import ModuleType
+
+from nofaktura.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, LayoutError, ValidationError
+from nofaktura.kid import mod10, mod11
+from nofaktura.kid._common import MAX_LENGTH, MIN_CHECK_LENGTH, compact
+
+__all__ = ["Algorithm", "check_format", "is_valid", "module_for", "satisfied_algorithms", "validate"]
+
+
+class Algorithm(str, Enum):
+    """The check-digit algorithms Nets defines for KID."""
+
+    #: Luhn: weights 2,1,2,1… and digit sums; check digit 0–9.
+    MOD10 = "mod10"
+    #: Weights 2..7 repeated; remainder 1 gives the check character ``-``.
+    MOD11 = "mod11"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_MODULES: dict[Algorithm, ModuleType] = {Algorithm.MOD10: mod10, Algorithm.MOD11: mod11}
+
+
+def module_for(algorithm: Algorithm | str) -> ModuleType:
+    """Return the check-digit module (``mod10`` or ``mod11``) for ``algorithm``.
+
+    An unknown name is a configuration mistake, not an invalid KID, so it raises ``LayoutError``
+    (which ``is_valid`` does not swallow).
+    """
+    try:
+        return _MODULES[Algorithm(str(algorithm).lower())]
+    except ValueError:
+        raise LayoutError(
+            f"Unknown KID algorithm {algorithm!r}; use one of {', '.join(a.value for a in Algorithm)}."
+        ) from None
+
+
+def check_format(kid: str) -> str:
+    """Check what every KID shares (digits, an optional final ``-``, 2–25 characters); return it compacted.
+
+    This is the line between "not a KID at all" (unusable input) and "a KID whose check digit is
+    wrong" (checked and invalid), which the command line reports with different exit codes.
+    """
+    kid = compact(kid)
+    base, check = kid[:-1], kid[-1:]
+    if not check or not (base.isdigit() or base == "") or not base.isascii() or not (
+        check == "-" or (check.isdigit() and check.isascii())
+    ):
+        raise InvalidFormat(f"A KID has digits only (the last may be '-'), got {kid!r}.")
+    if not MIN_CHECK_LENGTH <= len(kid) <= MAX_LENGTH:
+        raise InvalidLength(
+            f"A KID has {MIN_CHECK_LENGTH} to {MAX_LENGTH} characters, {kid!r} has {len(kid)}."
+        )
+    return kid
+
+
+def satisfied_algorithms(kid: str) -> set[Algorithm]:
+    """Return the algorithms whose check digit ``kid`` carries; empty when none (or not a KID)."""
+    return {algorithm for algorithm, module in _MODULES.items() if module.is_valid(kid)}
+
+
+def validate(kid: str, algorithm: Algorithm | str | None = None) -> str:
+    """Check ``kid`` with ``algorithm``, or with any algorithm when it is ``None``; return it compacted."""
+    if algorithm is not None:
+        return module_for(algorithm).validate(kid)
+    kid = check_format(kid)
+    if not satisfied_algorithms(kid):
+        raise InvalidChecksum(f"The KID {kid!r} has neither a valid MOD10 nor a valid MOD11 check digit.")
+    return kid
+
+
+def is_valid(kid: str, algorithm: Algorithm | str | None = None) -> bool:
+    """Whether ``kid`` is valid (with ``algorithm``, or with any when ``None``); never raises."""
+    try:
+        return bool(validate(kid, algorithm))
+    except ValidationError:
+        return False

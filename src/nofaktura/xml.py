@@ -3,18 +3,56 @@
 Received XML is hostile until parsed: no DTD, no entity expansion, no network access, a bounded
 size and depth. Every reader in the library (UBL, camt, pain.002, SMP answers) goes through
 :func:`parse_untrusted`, so the hardening lives in one place.
+
+On top of that sit the checks every EHF receiver needs before it looks at content:
+:func:`expect_root` (is this the document we think it is?), :func:`unwrap_sbdh` (Peppol access
+points deliver the UBL inside a Standard Business Document envelope) and :func:`load_ubl`, which
+does all three and says whether it got an Invoice or a CreditNote.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from lxml import etree
 
 from nofaktura.exceptions import DocumentError, UnsafeDocument
 
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_DEPTH",
+    "SBDH_NAMESPACE",
+    "UBL_ROOTS",
+    "expect_root",
+    "load_ubl",
+    "parse_untrusted",
+    "parse_untrusted_file",
+    "unwrap_sbdh",
+]
+
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_DEPTH = 256
+
+# A DOCTYPE can only stand in the prolog: after the XML declaration, comments and PIs.
+_DOCTYPE_IN_PROLOG = re.compile(rb"\A\s*(?:<\?.*?\?>\s*|<!--.*?-->\s*)*<!DOCTYPE", re.DOTALL)
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# libxml2 messages of its own hardening limits (wording differs between libxml2 2.10 and 2.14).
+_LIMIT_MESSAGES = ("XML_PARSE_HUGE", "amplification", "Detected an entity reference loop")
+
+
+def _declares_doctype(data: bytes) -> bool:
+    """Look for a DOCTYPE before handing the bytes to libxml2, which would otherwise read it."""
+    head = data
+    if data[:2] in _UTF16_BOMS or data[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
+        try:
+            head = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            return False  # not decodable: the parser will call it malformed
+    elif head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    return _DOCTYPE_IN_PROLOG.match(head) is not None
 
 
 def _parser() -> etree.XMLParser:
@@ -48,10 +86,17 @@ def parse_untrusted(
         )
     if not data.strip():
         raise DocumentError("the file is empty", source=source)
+    if _declares_doctype(data):
+        raise UnsafeDocument("a DOCTYPE/DTD is not allowed in received documents", source=source)
     try:
         tree = etree.fromstring(data, _parser()).getroottree()
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if getattr(exc, "lineno", None) else None
+        if any(limit in str(exc.msg) for limit in _LIMIT_MESSAGES):
+            # libxml2's own guard (depth > 256, a text node > 10 MB): the document is built to hurt.
+            raise UnsafeDocument(
+                f"the document exceeds the parser's safety limits ({exc.msg})", source=source, line=line
+            ) from exc
         raise DocumentError(f"not well-formed XML: {exc.msg}", source=source, line=line) from exc
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
         raise UnsafeDocument("a DOCTYPE/DTD is not allowed in received documents", source=source)
@@ -78,3 +123,77 @@ def _check_no_entities_and_depth(root: etree._Element, max_depth: int, source: s
             if isinstance(child, etree._Entity):
                 raise UnsafeDocument(f"entity reference &{child.name}; is not allowed", source=source)
             stack.append((child, depth + 1))
+
+
+#: The Peppol envelope around a business document (SBDH, CEFACT namespace).
+SBDH_NAMESPACE = "http://www.unece.org/cefact/namespaces/StandardBusinessDocumentHeader"
+_SBD = f"{{{SBDH_NAMESPACE}}}StandardBusinessDocument"
+_SBDH_HEADER = f"{{{SBDH_NAMESPACE}}}StandardBusinessDocumentHeader"
+
+#: Clark names of the UBL roots we read, and the kind each one is.
+UBL_ROOTS: dict[str, str] = {
+    "{urn:oasis:names:specification:ubl:schema:xsd:Invoice-2}Invoice": "Invoice",
+    "{urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2}CreditNote": "CreditNote",
+}
+
+
+def _root_of(tree: etree._ElementTree | etree._Element) -> etree._Element:
+    return tree.getroot() if isinstance(tree, etree._ElementTree) else tree
+
+
+def _describe(tag: str) -> str:
+    qname = etree.QName(tag)
+    return f"{qname.localname} (namespace {qname.namespace})" if qname.namespace else qname.localname
+
+
+def expect_root(
+    tree: etree._ElementTree | etree._Element,
+    allowed_tags: Iterable[str],
+    source: str | None = None,
+) -> etree._Element:
+    """Return the root element if its Clark name (``{ns}local``) is one of ``allowed_tags``.
+
+    A camt file fed to the EHF reader (or an Invoice without its namespace) is refused here, with
+    the root that was found, instead of failing later with a confusing "element missing".
+    """
+    root = _root_of(tree)
+    allowed = list(allowed_tags)
+    if root.tag not in allowed:
+        wanted = " or ".join(_describe(tag) for tag in allowed)
+        raise DocumentError(f"expected the root element {wanted}, found {_describe(root.tag)}", source=source)
+    return root
+
+
+def unwrap_sbdh(tree: etree._ElementTree | etree._Element, source: str | None = None) -> etree._Element:
+    """Return the business document inside a Peppol SBDH envelope, or the root itself when unwrapped.
+
+    The envelope is ``StandardBusinessDocument`` → ``StandardBusinessDocumentHeader`` followed by
+    exactly one payload element (the UBL Invoice/CreditNote).
+    """
+    root = _root_of(tree)
+    if root.tag != _SBD:
+        return root
+    payload = [child for child in root if isinstance(child.tag, str) and child.tag != _SBDH_HEADER]
+    if len(payload) != 1:
+        raise DocumentError(
+            f"the StandardBusinessDocument envelope holds {len(payload)} documents, expected exactly one",
+            source=source,
+        )
+    return payload[0]
+
+
+def load_ubl(
+    data: bytes,
+    source: str | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+) -> tuple[etree._Element, str]:
+    """Parse received UBL safely, unwrap an SBDH envelope, and return ``(root, kind)``.
+
+    ``kind`` is ``"Invoice"`` or ``"CreditNote"``; anything else raises :class:`DocumentError`
+    naming ``source`` and the root found.
+    """
+    tree = parse_untrusted(data, source=source, max_bytes=max_bytes, max_depth=max_depth)
+    root = expect_root(unwrap_sbdh(tree, source), UBL_ROOTS, source)
+    return root, UBL_ROOTS[root.tag]

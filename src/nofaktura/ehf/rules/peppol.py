@@ -1,0 +1,788 @@
+"""The Peppol BIS Billing 3.0 rule set (``rules/sch/PEPPOL-EN16931-UBL.sch``, release 3.0.19).
+
+Patterns, contexts and asserts follow the official schematron one to one, in its order, so the
+first-matching-group semantics give the same verdicts: the transaction rules (PEPPOL-EN16931-R*),
+the identifier checks (PEPPOL-COMMON-R*), the national rules (Norway first, in
+:mod:`.national_no`; the others in :mod:`.national_other`) and the restricted code lists and
+formats (PEPPOL-EN16931-CL*, -P*, -F*). XSLT match patterns became XPath ``//...`` contexts; tests
+that XPath 1.0 cannot state exactly (decimals, dates, regexes, check digits, the ``$supplierCountry``
+family of values) are Python callables using :mod:`.peppol_functions`.
+
+Messages are our own words, in English and Norwegian bokmål, naming the business term.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from decimal import Decimal
+
+from lxml import etree
+
+from nofaktura.ehf.namespaces import CAC, CBC
+from nofaktura.ehf.rules import national_no, national_other
+from nofaktura.ehf.rules.data import peppol_sch_lists as lists
+from nofaktura.ehf.rules.engine import Document, Flag, Rule, group, pattern
+from nofaktura.ehf.rules.peppol_functions import (
+    abn,
+    check_cf,
+    check_codice_ipa,
+    check_piva_se_it,
+    check_se_orgnr,
+    gln,
+    is_invoice,
+    let_customer_country_is_de,
+    let_profile,
+    let_supplier_country_is_de,
+    mod11,
+    mod97_0208,
+    norm,
+    slack,
+    string_value,
+    to_date,
+    to_decimal,
+    xpath_number,
+)
+
+__all__ = ["PATTERNS", "VERSION"]
+
+#: The official release these rules follow (the schematron header and the corpus commit).
+VERSION = lists.VERSION
+
+FATAL, WARNING = Flag.FATAL, Flag.WARNING
+_CAC, _CBC = f"{{{CAC}}}", f"{{{CBC}}}"
+ZERO = Decimal(0)
+
+
+def rule(rule_id: str, flag: Flag, test, en: str, nb: str, *terms: str) -> Rule:
+    return Rule(rule_id, flag, test, en, nb, terms)
+
+
+def _both_de(doc: Document) -> bool:
+    return doc.let("supplierCountryIsDE", let_supplier_country_is_de) and doc.let(
+        "customerCountryIsDE", let_customer_country_is_de
+    )
+
+
+def _profile(doc: Document) -> str | None:
+    return doc.let("profile", let_profile)
+
+
+def _dec(node: etree._Element, path: str, default: Decimal | None = None) -> Decimal | None:
+    """``xs:decimal(path)`` if the element exists, else ``default`` (None = cast error)."""
+    found = node.find(path)
+    if found is None:
+        return default
+    return to_decimal(found)
+
+
+# --- document level --------------------------------------------------------------------------------
+
+
+def _r007(node, doc) -> bool:
+    profile = _profile(doc)
+    return profile is not None and profile != "Unknown"
+
+
+def _r002(node, doc) -> bool:
+    return len(node.findall(f"{_CBC}Note")) <= 1 or _both_de(doc)
+
+
+# --- allowances and charges --------------------------------------------------------------------------
+
+
+def _r040(node, doc) -> bool:
+    if node.find(f"{_CBC}MultiplierFactorNumeric") is None or node.find(f"{_CBC}BaseAmount") is None:
+        return True
+    amount = _dec(node, f"{_CBC}Amount", ZERO)
+    base = _dec(node, f"{_CBC}BaseAmount")
+    factor = _dec(node, f"{_CBC}MultiplierFactorNumeric")
+    if amount is None or base is None or factor is None:
+        return False
+    return slack(amount, (base * factor) / 100, Decimal("0.02"))
+
+
+def _r046(node, doc) -> bool:
+    if node.find(f"{_CBC}BaseAmount") is None:
+        return True
+    price = _dec(node.getparent(), f"{_CBC}PriceAmount")
+    base = _dec(node, f"{_CBC}BaseAmount")
+    amount = _dec(node, f"{_CBC}Amount")
+    if price is None or base is None or amount is None:
+        return False
+    return price == base - amount
+
+
+# --- lines -----------------------------------------------------------------------------------------------
+
+
+def _round_half_up_cents(total: Decimal) -> Decimal:
+    """``round(x * 10 * 10) div 100``: XPath round() goes half towards positive infinity."""
+    scaled = total * 100
+    return (scaled + Decimal("0.5")).to_integral_value(rounding="ROUND_FLOOR") / 100
+
+
+def _line_allowances(node: etree._Element, indicator: str) -> Decimal | None:
+    amounts = [
+        charge.find(f"{_CBC}Amount")
+        for charge in node.iterfind(f"{_CAC}AllowanceCharge")
+        if norm(charge.find(f"{_CBC}ChargeIndicator")) == indicator
+    ]
+    if not amounts:
+        return ZERO
+    values = [to_decimal(amount) for amount in amounts if amount is not None]
+    if any(value is None for value in values):
+        return None
+    return _round_half_up_cents(sum(values, ZERO))  # type: ignore[arg-type]
+
+
+def _r120(node, doc) -> bool:
+    line_amount = _dec(node, f"{_CBC}LineExtensionAmount", ZERO)
+    quantity_tag = f"{_CBC}InvoicedQuantity" if is_invoice(doc) else f"{_CBC}CreditedQuantity"
+    quantity = _dec(node, quantity_tag, Decimal(1))
+    price = _dec(node, f"{_CAC}Price/{_CBC}PriceAmount", ZERO)
+    base_quantity: Decimal | None = Decimal(1)
+    base_node = node.find(f"{_CAC}Price/{_CBC}BaseQuantity")
+    if base_node is not None:
+        base_value = to_decimal(base_node)
+        if base_value is None:
+            return False
+        if base_value != 0:
+            base_quantity = base_value
+    allowances = _line_allowances(node, "false")
+    charges = _line_allowances(node, "true")
+    if None in (line_amount, quantity, price, base_quantity, allowances, charges):
+        return False
+    expected = (quantity * (price / base_quantity)) + charges - allowances  # type: ignore[operator]
+    return slack(line_amount, expected, Decimal("0.02"))  # type: ignore[arg-type]
+
+
+def _r121(node, doc) -> bool:
+    base = node.find(f"{_CAC}Price/{_CBC}BaseQuantity")
+    if base is None:
+        return True
+    value = to_decimal(base)
+    return value is not None and value > 0
+
+
+def _date_within(upper: bool) -> Callable[[etree._Element, Document], bool]:
+    """R110/R111: a line period date against the document's invoice period date."""
+
+    def test(node, doc) -> bool:
+        own = to_date(node.text or "")
+        tag = f"{_CAC}InvoicePeriod/{_CBC}{'EndDate' if upper else 'StartDate'}"
+        other = doc.root.find(tag)
+        limit = to_date(other) if other is not None else None
+        if own is None or limit is None:
+            return False
+        return own <= limit if upper else own >= limit
+
+    return test
+
+
+# --- identifiers (ICD) ----------------------------------------------------------------------------------
+
+
+def _id_context(scheme: str, endpoint_only: bool = False) -> str:
+    if endpoint_only:
+        return f"//cbc:EndpointID[@schemeID = '{scheme}']"
+    return (
+        f"//cbc:EndpointID[@schemeID = '{scheme}'] | //cac:PartyIdentification/cbc:ID[@schemeID = '{scheme}']"
+        f" | //cbc:CompanyID[@schemeID = '{scheme}']"
+    )
+
+
+def _digits(count: str) -> Callable[[str], bool]:
+    """``matches(value, '^[0-9]{n}$')``."""
+    compiled = re.compile(rf"[0-9]{count}")
+    return lambda value: bool(compiled.fullmatch(value))
+
+
+_NINE, _TEN, _ELEVEN, _DIGITS = _digits("{9}"), _digits("{10}"), _digits("{11}"), _digits("+")
+
+
+def _r040_gln(node, doc) -> bool:
+    value = norm(node)
+    return _DIGITS(value) and gln(value)
+
+
+def r041_test(node, doc) -> bool:
+    """PEPPOL-COMMON-R041: a 0192 id is 9 digits and passes the organisation number MOD11."""
+    value = norm(node)
+    return _NINE(value) and mod11(value)
+
+
+def _r043(node, doc) -> bool:
+    value = norm(node)
+    return _TEN(value) and mod97_0208(value)
+
+
+def _r049(node, doc) -> bool:
+    value = norm(node)
+    return len(value) == 10 and str(xpath_number(value)) != "nan" and check_se_orgnr(value)
+
+
+def _r050(node, doc) -> bool:
+    value = norm(node)
+    return _ELEVEN(value) and abn(value)
+
+
+# --- code lists and formats ---------------------------------------------------------------------------
+
+
+def _in(tokens: tuple[str, ...], value: Callable[[etree._Element], str]):
+    allowed = frozenset(tokens)
+    return lambda node, doc: value(node) in allowed
+
+
+def _first_text(node: etree._Element) -> str:
+    """``normalize-space(text())``: the element's own first text node."""
+    return " ".join((node.text or "").split())
+
+
+def _p0100(node, doc) -> bool:
+    profile = _profile(doc)  # None: the schematron's empty sequence, for which "!= '01'" is false
+    return (profile is not None and profile != "01") or _first_text(node) in _P0100
+
+
+def _p0101(node, doc) -> bool:
+    profile = _profile(doc)
+    return (profile is not None and profile != "01") or _first_text(node) in _P0101
+
+
+_P0100 = frozenset(lists.PEPPOL_EN16931_P0100)
+_P0101 = frozenset(lists.PEPPOL_EN16931_P0101)
+
+
+def _p0112(node, doc) -> bool:
+    return norm(node) not in ("326", "384") or _both_de(doc)
+
+
+def _f001(node, doc) -> bool:
+    text = node.text or ""
+    return len(text) == 10 and to_date(string_value(node)) is not None
+
+
+def _exemption(code: str, category: str):
+    """P0104-P0111: one VATEX-EU code requires one VAT category (merged into one context)."""
+
+    def test(node, doc) -> bool:
+        reason = node.find(f"{_CBC}TaxExemptionReasonCode")
+        if reason is None or string_value(reason).upper() != code:
+            return True
+        return norm(node.find(f"{_CBC}ID")) == category
+
+    return test
+
+
+_AMOUNTS = (
+    "cbc:Amount | cbc:BaseAmount | cbc:PriceAmount | cbc:TaxAmount | cbc:TaxableAmount | cbc:LineExtensionAmount"
+    " | cbc:TaxExclusiveAmount | cbc:TaxInclusiveAmount | cbc:AllowanceTotalAmount | cbc:ChargeTotalAmount"
+    " | cbc:PrepaidAmount | cbc:PayableRoundingAmount | cbc:PayableAmount"
+)
+
+
+def _anywhere(union: str) -> str:
+    """An XSLT match pattern ``a | b/c`` as an XPath from the root: ``//a | //b/c``."""
+    return " | ".join(f"//{part.strip()}" for part in union.split("|"))
+
+
+_ROOT = "/ubl-invoice:Invoice | /ubl-creditnote:CreditNote"
+_DOC_ALLOWANCES = (
+    "/ubl-invoice:Invoice/cac:AllowanceCharge{p} | /ubl-invoice:Invoice/cac:InvoiceLine/cac:AllowanceCharge{p}"
+    " | /ubl-creditnote:CreditNote/cac:AllowanceCharge{p}"
+    " | /ubl-creditnote:CreditNote/cac:CreditNoteLine/cac:AllowanceCharge{p}"
+)
+_R061_CODES = " or ".join(f"normalize-space(cbc:PaymentMeansCode) = '{c}'" for c in lists.CONTEXT_PEPPOL_EN16931_R061)
+
+
+EMPTY_ELEMENTS = pattern(
+    "Empty elements",
+    [
+        group(
+            "//*[not(*) and not(normalize-space())]",
+            rule(
+                "PEPPOL-EN16931-R008", FATAL, "false()",
+                "An element is empty. Remove empty elements or give them a value.",
+                "Et element er tomt. Fjern tomme elementer eller gi dem en verdi.",
+            ),
+        )
+    ],
+)
+
+PROJECT_REFERENCE = pattern(
+    "Credit note project reference",
+    [
+        group(
+            "/ubl-creditnote:CreditNote",
+            rule(
+                "PEPPOL-EN16931-R080", FATAL,
+                "count(cac:AdditionalDocumentReference[cbc:DocumentTypeCode='50']) <= 1",
+                "Only one project reference (document type code 50) is allowed on a credit note.",
+                "Kun én prosjektreferanse (dokumenttypekode 50) er tillatt på en kreditnota.",
+                "BT-11",
+            ),
+        )
+    ],
+)
+
+TRANSACTION = pattern(
+    "Transaction rules",
+    [
+        group(
+            _ROOT,
+            rule(
+                "PEPPOL-EN16931-R001", FATAL, "cbc:ProfileID",
+                "The business process (cbc:ProfileID) is missing; use urn:fdc:peppol.eu:2017:poacc:billing:01:1.0.",
+                "Forretningsprosess (cbc:ProfileID) mangler; bruk urn:fdc:peppol.eu:2017:poacc:billing:01:1.0.",
+                "BT-23",
+            ),
+            rule(
+                "PEPPOL-EN16931-R007", FATAL, _r007,
+                "The business process must have the form urn:fdc:peppol.eu:2017:poacc:billing:NN:1.0.",
+                "Forretningsprosessen må ha formen urn:fdc:peppol.eu:2017:poacc:billing:NN:1.0.",
+                "BT-23",
+            ),
+            rule(
+                "PEPPOL-EN16931-R002", FATAL, _r002,
+                "Only one invoice note is allowed (several only when both seller and buyer are German).",
+                "Kun én fakturamerknad er tillatt (flere bare når både selger og kjøper er tyske).",
+                "BT-22",
+            ),
+            rule(
+                "PEPPOL-EN16931-R003", FATAL, "cbc:BuyerReference or cac:OrderReference/cbc:ID",
+                "Give the buyer reference (BT-10, e.g. «Deres ref») or the purchase order reference (BT-13).",
+                "Oppgi kjøpers referanse (BT-10, f.eks. «Deres ref») eller innkjøpsordrereferanse (BT-13).",
+                "BT-10", "BT-13",
+            ),
+            rule(
+                "PEPPOL-EN16931-R004", FATAL,
+                "starts-with(normalize-space(cbc:CustomizationID/text()),"
+                " 'urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0')",
+                "The specification identifier must be"
+                " urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0.",
+                "Spesifikasjonsidentifikatoren må være"
+                " urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0.",
+                "BT-24",
+            ),
+            rule(
+                "PEPPOL-EN16931-R053", FATAL, "count(cac:TaxTotal[cac:TaxSubtotal]) = 1",
+                "Give exactly one VAT total (cac:TaxTotal) with the VAT breakdown.",
+                "Oppgi nøyaktig én MVA-total (cac:TaxTotal) med MVA-spesifikasjon.",
+                "BT-110", "BG-23",
+            ),
+            rule(
+                "PEPPOL-EN16931-R054", FATAL,
+                "count(cac:TaxTotal[not(cac:TaxSubtotal)]) = number(boolean(cbc:TaxCurrencyCode))",
+                "Give one VAT total without breakdown (the VAT in accounting currency) exactly when the VAT"
+                " accounting currency is given, and otherwise none.",
+                "Oppgi én MVA-total uten spesifikasjon (MVA i regnskapsvaluta) nøyaktig når MVA-regnskapsvaluta"
+                " er oppgitt, ellers ingen.",
+                "BT-111", "BT-6",
+            ),
+            rule(
+                "PEPPOL-EN16931-R055", FATAL,
+                "not(cbc:TaxCurrencyCode)"
+                " or (cac:TaxTotal/cbc:TaxAmount[@currencyID=normalize-space(../../cbc:TaxCurrencyCode)] <= 0"
+                " and cac:TaxTotal/cbc:TaxAmount[@currencyID=normalize-space(../../cbc:DocumentCurrencyCode)] <= 0)"
+                " or (cac:TaxTotal/cbc:TaxAmount[@currencyID=normalize-space(../../cbc:TaxCurrencyCode)] >= 0"
+                " and cac:TaxTotal/cbc:TaxAmount[@currencyID=normalize-space(../../cbc:DocumentCurrencyCode)] >= 0)",
+                "The total VAT in invoice currency and in accounting currency must have the same sign.",
+                "Total MVA i fakturavaluta og i regnskapsvaluta må ha samme fortegn.",
+                "BT-110", "BT-111",
+            ),
+        ),
+        group(
+            "//cbc:TaxCurrencyCode",
+            rule(
+                "PEPPOL-EN16931-R005", FATAL,
+                "not(normalize-space(text()) = normalize-space(../cbc:DocumentCurrencyCode/text()))",
+                "The VAT accounting currency must differ from the invoice currency; leave it out otherwise.",
+                "MVA-regnskapsvalutaen må være ulik fakturavalutaen; utelat den ellers.",
+                "BT-6", "BT-5",
+            ),
+        ),
+        group(
+            "//cac:AccountingCustomerParty/cac:Party",
+            rule(
+                "PEPPOL-EN16931-R010", FATAL, "cbc:EndpointID",
+                "The buyer's electronic address (cbc:EndpointID, e.g. 0192 + organisation number) is missing.",
+                "Kjøpers elektroniske adresse (cbc:EndpointID, f.eks. 0192 + organisasjonsnummer) mangler.",
+                "BT-49",
+            ),
+        ),
+        group(
+            "//cac:AccountingSupplierParty/cac:Party",
+            rule(
+                "PEPPOL-EN16931-R020", FATAL, "cbc:EndpointID",
+                "The seller's electronic address (cbc:EndpointID, e.g. 0192 + organisation number) is missing.",
+                "Selgers elektroniske adresse (cbc:EndpointID, f.eks. 0192 + organisasjonsnummer) mangler.",
+                "BT-34",
+            ),
+        ),
+        group(
+            _DOC_ALLOWANCES.format(p="[cbc:MultiplierFactorNumeric and not(cbc:BaseAmount)]"),
+            rule(
+                "PEPPOL-EN16931-R041", FATAL, "false()",
+                "An allowance or charge percentage is given without its base amount; add the base amount.",
+                "En prosentsats for rabatt eller gebyr er oppgitt uten grunnlagsbeløp; legg til grunnlaget.",
+                "BT-93", "BT-100", "BT-137", "BT-142",
+            ),
+        ),
+        group(
+            _DOC_ALLOWANCES.format(p="[not(cbc:MultiplierFactorNumeric) and cbc:BaseAmount]"),
+            rule(
+                "PEPPOL-EN16931-R042", FATAL, "false()",
+                "An allowance or charge base amount is given without its percentage; add the percentage.",
+                "Et grunnlagsbeløp for rabatt eller gebyr er oppgitt uten prosentsats; legg til satsen.",
+                "BT-94", "BT-101", "BT-138", "BT-143",
+            ),
+        ),
+        group(
+            _DOC_ALLOWANCES.format(p=""),
+            rule(
+                "PEPPOL-EN16931-R040", FATAL, _r040,
+                "The allowance or charge amount must equal base amount × percentage / 100 (±0.02).",
+                "Rabatt- eller gebyrbeløpet må være grunnlag × prosentsats / 100 (±0,02).",
+                "BT-92", "BT-99", "BT-136", "BT-141",
+            ),
+            rule(
+                "PEPPOL-EN16931-R043", FATAL,
+                "normalize-space(cbc:ChargeIndicator/text()) = 'true'"
+                " or normalize-space(cbc:ChargeIndicator/text()) = 'false'",
+                "The charge indicator must be exactly 'true' (charge) or 'false' (allowance).",
+                "Gebyrindikatoren må være nøyaktig 'true' (gebyr) eller 'false' (rabatt).",
+                "BG-20", "BG-21",
+            ),
+        ),
+        group(
+            f"//cac:PaymentMeans[{_R061_CODES}]",
+            rule(
+                "PEPPOL-EN16931-R061", FATAL, "cac:PaymentMandate/cbc:ID",
+                "Direct debit (payment means 49 or 59) needs the mandate reference.",
+                "Direkte belastning (betalingsmåte 49 eller 59) krever mandatreferanse.",
+                "BT-89",
+            ),
+        ),
+        group(
+            _anywhere(
+                "cbc:Amount | cbc:BaseAmount | cbc:PriceAmount | cac:TaxTotal[cac:TaxSubtotal]/cbc:TaxAmount"
+                " | cac:TaxSubtotal/cbc:TaxAmount | cbc:TaxableAmount | cbc:LineExtensionAmount"
+                " | cbc:TaxExclusiveAmount"
+                " | cbc:TaxInclusiveAmount | cbc:AllowanceTotalAmount | cbc:ChargeTotalAmount | cbc:PrepaidAmount"
+                " | cbc:PayableRoundingAmount | cbc:PayableAmount"
+            ),
+            rule(
+                "PEPPOL-EN16931-R051", FATAL, "@currencyID = /*/cbc:DocumentCurrencyCode",
+                "Every amount must be in the invoice currency (currencyID = BT-5); only the VAT total in"
+                " accounting currency (BT-111) may differ.",
+                "Alle beløp må være i fakturavalutaen (currencyID = BT-5); bare total MVA i regnskapsvaluta"
+                " (BT-111) kan avvike.",
+                "BT-5",
+            ),
+        ),
+        group(
+            "/ubl-invoice:Invoice[cac:InvoicePeriod/cbc:StartDate]/cac:InvoiceLine/cac:InvoicePeriod/cbc:StartDate"
+            " | /ubl-creditnote:CreditNote[cac:InvoicePeriod/cbc:StartDate]"
+            "/cac:CreditNoteLine/cac:InvoicePeriod/cbc:StartDate",
+            rule(
+                "PEPPOL-EN16931-R110", FATAL, _date_within(upper=False),
+                "The line period start date is before the invoice period start date.",
+                "Linjeperiodens startdato er før fakturaperiodens startdato.",
+                "BT-134", "BT-73",
+            ),
+        ),
+        group(
+            "/ubl-invoice:Invoice[cac:InvoicePeriod/cbc:EndDate]/cac:InvoiceLine/cac:InvoicePeriod/cbc:EndDate"
+            " | /ubl-creditnote:CreditNote[cac:InvoicePeriod/cbc:EndDate]"
+            "/cac:CreditNoteLine/cac:InvoicePeriod/cbc:EndDate",
+            rule(
+                "PEPPOL-EN16931-R111", FATAL, _date_within(upper=True),
+                "The line period end date is after the invoice period end date.",
+                "Linjeperiodens sluttdato er etter fakturaperiodens sluttdato.",
+                "BT-135", "BT-74",
+            ),
+        ),
+        group(
+            "//cac:InvoiceLine | //cac:CreditNoteLine",
+            rule(
+                "PEPPOL-EN16931-R120", FATAL, _r120,
+                "The line net amount must equal quantity × (net price / price base quantity) + line charges"
+                " − line allowances (±0.02).",
+                "Linjens nettobeløp må være antall × (nettopris / prisgrunnlag) + linjegebyrer − linjerabatter"
+                " (±0,02).",
+                "BT-131", "BT-129", "BT-146", "BT-149",
+            ),
+            rule(
+                "PEPPOL-EN16931-R121", FATAL, _r121,
+                "The price base quantity must be a number above zero.",
+                "Prisgrunnlaget (antall) må være et tall større enn null.",
+                "BT-149",
+            ),
+            rule(
+                "PEPPOL-EN16931-R100", FATAL, "count(cac:DocumentReference) <= 1",
+                "Only one invoiced object reference is allowed per line.",
+                "Kun én objektreferanse er tillatt per linje.",
+                "BT-128",
+            ),
+            rule(
+                "PEPPOL-EN16931-R101", FATAL,
+                "not(cac:DocumentReference) or (cac:DocumentReference/cbc:DocumentTypeCode='130')",
+                "A line document reference may only be an invoiced object (document type code 130).",
+                "En dokumentreferanse på linjen kan bare være et fakturert objekt (dokumenttypekode 130).",
+                "BT-128",
+            ),
+        ),
+        group(
+            "//cac:Price/cac:AllowanceCharge",
+            rule(
+                "PEPPOL-EN16931-R044", FATAL, "normalize-space(cbc:ChargeIndicator) = 'false'",
+                "Only a discount is allowed on the price (charge indicator 'false').",
+                "Bare rabatt er tillatt på prisen (gebyrindikator 'false').",
+                "BT-147",
+            ),
+            rule(
+                "PEPPOL-EN16931-R046", FATAL, _r046,
+                "The net price must equal the gross price minus the price discount.",
+                "Nettoprisen må være bruttopris minus prisrabatt.",
+                "BT-146", "BT-148", "BT-147",
+            ),
+        ),
+        group(
+            "//cac:Price/cbc:BaseQuantity[@unitCode]",
+            rule(
+                "PEPPOL-EN16931-R130", FATAL,
+                "not(../../cbc:InvoicedQuantity or ../../cbc:CreditedQuantity)"
+                " or (/ubl-invoice:Invoice and @unitCode = ../../cbc:InvoicedQuantity/@unitCode)"
+                " or (not(/ubl-invoice:Invoice) and @unitCode = ../../cbc:CreditedQuantity/@unitCode)",
+                "The unit of the price base quantity must be the unit of the invoiced quantity.",
+                "Enheten for prisgrunnlaget må være samme enhet som fakturert antall.",
+                "BT-150", "BT-130",
+            ),
+        ),
+        group(
+            _id_context("0088"),
+            rule(
+                "PEPPOL-COMMON-R040", FATAL, _r040_gln,
+                "A GLN (scheme 0088) must be digits with a valid GS1 check digit.",
+                "Et GLN (skjema 0088) må være sifre med gyldig GS1-kontrollsiffer.",
+                "BT-29", "BT-30", "BT-34", "BT-46", "BT-47", "BT-49",
+            ),
+        ),
+        group(
+            _id_context("0192"),
+            rule(
+                "PEPPOL-COMMON-R041", FATAL, r041_test,
+                "A Norwegian organisation number (scheme 0192) must be exactly 9 digits with a valid MOD11"
+                " check digit, without spaces or the MVA suffix.",
+                "Et norsk organisasjonsnummer (skjema 0192) må være nøyaktig 9 sifre med gyldig MOD11-kontrollsiffer,"
+                " uten mellomrom eller MVA.",
+                "BT-29", "BT-30", "BT-34", "BT-46", "BT-47", "BT-49",
+            ),
+        ),
+        group(
+            _id_context("0184"),
+            rule(
+                "PEPPOL-COMMON-R042", FATAL,
+                "(string-length(string()) = 10 and substring(string(), 1, 2) = 'DK'"
+                " and string-length(translate(substring(string(), 3, 8), '1234567890', '')) = 0)"
+                " or (string-length(string()) = 8)"
+                " and (string-length(translate(substring(string(), 1, 8),'1234567890', '')) = 0)",
+                "A Danish CVR number (scheme 0184) must be 8 digits, optionally prefixed DK.",
+                "Et dansk CVR-nummer (skjema 0184) må være 8 sifre, eventuelt med prefiks DK.",
+                "BT-29", "BT-30", "BT-34", "BT-46", "BT-47", "BT-49",
+            ),
+        ),
+        group(
+            _id_context("0208"),
+            rule(
+                "PEPPOL-COMMON-R043", FATAL, _r043,
+                "A Belgian enterprise number (scheme 0208) must be 10 digits with a valid mod 97 check.",
+                "Et belgisk foretaksnummer (skjema 0208) må være 10 sifre med gyldig mod 97-kontroll.",
+                "BT-29", "BT-30", "BT-34", "BT-46", "BT-47", "BT-49",
+            ),
+        ),
+        group(
+            _id_context("0201"),
+            rule(
+                "PEPPOL-COMMON-R044", WARNING, lambda node, doc: check_codice_ipa(norm(node)),
+                "An Italian IPA code (scheme 0201) should be 6 letters or digits.",
+                "En italiensk IPA-kode (skjema 0201) bør være 6 bokstaver eller sifre.",
+                "BT-29", "BT-34", "BT-46", "BT-49",
+            ),
+        ),
+        group(
+            _id_context("0210"),
+            rule(
+                "PEPPOL-COMMON-R045", WARNING, lambda node, doc: check_cf(norm(node)),
+                "An Italian tax code (Codice Fiscale, scheme 0210) should have 16 characters or 11 digits.",
+                "En italiensk skattekode (Codice Fiscale, skjema 0210) bør ha 16 tegn eller 11 sifre.",
+                "BT-29", "BT-30", "BT-34", "BT-46", "BT-47", "BT-49",
+            ),
+        ),
+        group(
+            _id_context("9907", endpoint_only=True),
+            rule(
+                "PEPPOL-COMMON-R046", WARNING, lambda node, doc: check_cf(norm(node)),
+                "An Italian tax code (Codice Fiscale, scheme 9907) should have 16 characters or 11 digits.",
+                "En italiensk skattekode (Codice Fiscale, skjema 9907) bør ha 16 tegn eller 11 sifre.",
+                "BT-34", "BT-49",
+            ),
+        ),
+        group(
+            _id_context("0211"),
+            rule(
+                "PEPPOL-COMMON-R047", WARNING, lambda node, doc: check_piva_se_it(norm(node)),
+                "An Italian VAT code (Partita IVA, scheme 0211) should be IT + 11 digits with a valid check digit.",
+                "En italiensk MVA-kode (Partita IVA, skjema 0211) bør være IT + 11 sifre med gyldig kontrollsiffer.",
+                "BT-29", "BT-30", "BT-34", "BT-46", "BT-47", "BT-49",
+            ),
+        ),
+        group(
+            _id_context("0007"),
+            rule(
+                "PEPPOL-COMMON-R049", FATAL, _r049,
+                "A Swedish organisation number (scheme 0007) must be 10 digits with a valid Luhn check digit.",
+                "Et svensk organisasjonsnummer (skjema 0007) må være 10 sifre med gyldig Luhn-kontrollsiffer.",
+                "BT-29", "BT-30", "BT-34", "BT-46", "BT-47", "BT-49",
+            ),
+        ),
+        group(
+            _id_context("0151"),
+            rule(
+                "PEPPOL-COMMON-R050", FATAL, _r050,
+                "An Australian Business Number (scheme 0151) must be 11 digits with a valid check.",
+                "Et australsk ABN (skjema 0151) må være 11 sifre med gyldig kontroll.",
+                "BT-29", "BT-30", "BT-34", "BT-46", "BT-47", "BT-49",
+            ),
+        ),
+    ],
+)
+
+CODE_LISTS = pattern(
+    "Restricted code lists and formatting",
+    [
+        group(
+            "//cbc:EmbeddedDocumentBinaryObject[@mimeCode]",
+            rule(
+                "PEPPOL-EN16931-CL001", FATAL, _in(lists.MIMECODE, lambda node: node.get("mimeCode")),
+                "An attachment must be PDF, PNG, JPEG, CSV, XLSX or ODS (mimeCode from the Peppol list).",
+                "Et vedlegg må være PDF, PNG, JPEG, CSV, XLSX eller ODS (mimeCode fra Peppol-listen).",
+                "BT-125",
+            ),
+        ),
+        group(
+            "//cac:AllowanceCharge[cbc:ChargeIndicator = 'false']/cbc:AllowanceChargeReasonCode",
+            rule(
+                "PEPPOL-EN16931-CL002", FATAL, _in(lists.UNCL5189, _first_text),
+                "The allowance reason code must be from the UNCL 5189 subset of Peppol.",
+                "Årsakskoden for rabatt må være fra Peppols utvalg av UNCL 5189.",
+                "BT-98", "BT-140",
+            ),
+        ),
+        group(
+            "//cac:AllowanceCharge[cbc:ChargeIndicator = 'true']/cbc:AllowanceChargeReasonCode",
+            rule(
+                "PEPPOL-EN16931-CL003", FATAL, _in(lists.UNCL7161, _first_text),
+                "The charge reason code must be from UNCL 7161.",
+                "Årsakskoden for gebyr må være fra UNCL 7161.",
+                "BT-105", "BT-145",
+            ),
+        ),
+        group(
+            "//cac:InvoicePeriod/cbc:DescriptionCode",
+            rule(
+                "PEPPOL-EN16931-CL006", FATAL, _in(lists.UNCL2005, _first_text),
+                "The VAT point date code must be 3, 35 or 432 (UNCL 2005 subset).",
+                "Koden for MVA-tidspunkt må være 3, 35 eller 432 (utvalg av UNCL 2005).",
+                "BT-8",
+            ),
+        ),
+        group(
+            _anywhere(_AMOUNTS),
+            rule(
+                "PEPPOL-EN16931-CL007", FATAL, _in(lists.ISO4217, lambda node: node.get("currencyID")),
+                "The currency code (currencyID) must be an ISO 4217 code such as NOK or EUR.",
+                "Valutakoden (currencyID) må være en ISO 4217-kode som NOK eller EUR.",
+                "BT-5",
+            ),
+        ),
+        group(
+            "//cbc:InvoiceTypeCode",
+            rule(
+                "PEPPOL-EN16931-P0100", FATAL, _p0100,
+                "The invoice type code is not allowed in this business process; use 380 for an invoice.",
+                "Fakturatypekoden er ikke tillatt i denne forretningsprosessen; bruk 380 for faktura.",
+                "BT-3",
+            ),
+            rule(
+                "PEPPOL-EN16931-P0112", FATAL, _p0112,
+                "Invoice type codes 326 and 384 are only allowed between a German seller and a German buyer.",
+                "Fakturatypekodene 326 og 384 er bare tillatt mellom tysk selger og tysk kjøper.",
+                "BT-3",
+            ),
+        ),
+        group(
+            "//cbc:CreditNoteTypeCode",
+            rule(
+                "PEPPOL-EN16931-P0101", FATAL, _p0101,
+                "The credit note type code is not allowed in this business process; use 381 for a credit note.",
+                "Kreditnotatypekoden er ikke tillatt i denne forretningsprosessen; bruk 381 for kreditnota.",
+                "BT-3",
+            ),
+        ),
+        group(
+            _anywhere(
+                "cbc:IssueDate | cbc:DueDate | cbc:TaxPointDate | cbc:StartDate | cbc:EndDate | cbc:ActualDeliveryDate"
+            ),
+            rule(
+                "PEPPOL-EN16931-F001", FATAL, _f001,
+                "A date must be a real date written YYYY-MM-DD (no time zone).",
+                "En dato må være en gyldig dato skrevet ÅÅÅÅ-MM-DD (uten tidssone).",
+                "BT-2", "BT-9", "BT-7", "BT-72", "BT-73", "BT-74",
+            ),
+        ),
+        group(
+            "//cbc:EndpointID[@schemeID]",
+            rule(
+                "PEPPOL-EN16931-CL008", FATAL, _in(lists.EAID, lambda node: node.get("schemeID")),
+                "The electronic address scheme (schemeID) must be on the Peppol EAS list; Norwegian"
+                " organisation numbers use 0192.",
+                "Skjemaet for elektronisk adresse (schemeID) må stå på Peppols EAS-liste; norske"
+                " organisasjonsnummer bruker 0192.",
+                "BT-34", "BT-49",
+            ),
+        ),
+        group(
+            "//cac:TaxCategory[cbc:TaxExemptionReasonCode]",
+            *(
+                rule(
+                    rule_id, FATAL, _exemption(code, category),
+                    f"Exemption reason code {code} requires VAT category {category}.",
+                    f"Fritaksårsak {code} krever MVA-kategori {category}.",
+                    "BT-121", "BT-118", "BT-95", "BT-102",
+                )
+                for rule_id, code, category in (
+                    ("PEPPOL-EN16931-P0104", "VATEX-EU-G", "G"),
+                    ("PEPPOL-EN16931-P0105", "VATEX-EU-O", "O"),
+                    ("PEPPOL-EN16931-P0106", "VATEX-EU-IC", "K"),
+                    ("PEPPOL-EN16931-P0107", "VATEX-EU-AE", "AE"),
+                    ("PEPPOL-EN16931-P0108", "VATEX-EU-D", "E"),
+                    ("PEPPOL-EN16931-P0109", "VATEX-EU-F", "E"),
+                    ("PEPPOL-EN16931-P0110", "VATEX-EU-I", "E"),
+                    ("PEPPOL-EN16931-P0111", "VATEX-EU-J", "E"),
+                )
+            ),
+        ),
+    ],
+)
+
+#: In the schematron's order: national patterns sit between the transaction rules and the code lists.
+PATTERNS = (
+    EMPTY_ELEMENTS,
+    PROJECT_REFERENCE,
+    TRANSACTION,
+    *national_no.PATTERNS,
+    *national_other.PATTERNS,
+    CODE_LISTS,
+)

@@ -134,3 +134,42 @@ class RecipientRejected(TransportError):
 
 class LawTableError(NofakturaError, LookupError):
     message = "No legal value is known for that date; supply it explicitly."
+
+
+# --- Peppol lookup and access points (nofaktura.peppol) -------------------------------------------------
+#
+#    NofakturaError
+#    ├── ParticipantNotFound (LookupError)   the SML has no record (or no SMP service) for a participant
+#    └── TransportError
+#        ├── LookupFailed                    DNS/SMP could not be asked or answered nonsense; may pass later
+#        ├── RateLimited (ServiceUnavailable)  the service asks us to slow down
+#        └── DuplicateSubmission             the access point already accepted this idempotency key
+
+
+class ParticipantNotFound(NofakturaError, LookupError):
+    """The participant is not registered in the Peppol SML (or its SMP has no such service)."""
+
+    message = "The participant is not registered in the Peppol network."
+
+
+class LookupFailed(TransportError):
+    """The SML (DNS) or SMP (HTTP) lookup could not be completed; the answer is unknown, not negative."""
+
+    message = "The Peppol lookup could not be completed."
+    retryable = True
+
+
+class RateLimited(ServiceUnavailable):
+    message = "The service asks to slow down; try again later."
+
+
+class DuplicateSubmission(TransportError):
+    """The access point refused the document because it already accepted one with the same idempotency
+    key: the document *was* sent before, so it must not be sent again. ``message_id`` is set when the
+    access point told which message it was."""
+
+    message = "The access point already accepted a document with this idempotency key."
+
+    def __init__(self, message: str | None = None, *, message_id: str | None = None) -> None:
+        self.message_id = message_id
+        super().__init__(message)

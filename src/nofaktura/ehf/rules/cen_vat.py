@@ -1,0 +1,573 @@
+# The official tests below are kept on one line each, as in the schematron, for comparison.
+# ruff: noqa: E501
+"""The EN 16931 VAT category rules for UBL: BR-S/Z/E/AE/IC/G/O/AF/AG/B-*.
+
+Each VAT category code (UNCL 5305) has the same ten rules, numbered alike across categories:
+
+* ``-01`` … ``-04`` (document root): the category used on a line, an allowance or a charge appears
+  in the VAT breakdown, and the party VAT identifiers the category needs are there;
+* ``-05`` … ``-07``: the VAT rate on a line (BT-152), allowance (BT-96) and charge (BT-103);
+* ``-08`` … ``-10`` (VAT breakdown, BG-23): taxable amount, VAT amount, exemption reason.
+
+The tests are the official ones (CEN validation artefacts, see :data:`VERSION`), translated
+from XPath 2.0 to XPath 1.0 where that is exact and to Python (:mod:`.cen_support`) where
+decimal arithmetic is involved. Messages are ours, built per category from the templates below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from lxml import etree
+
+from nofaktura.ehf.rules.cen_support import (
+    CastError,
+    decimal_test,
+    normalize_space,
+    one,
+    one_decimal,
+    round2,
+    rule,
+    string_value,
+    to_decimal,
+)
+from nofaktura.ehf.rules.engine import Document, Group, Rule, group
+
+VERSION = "1.3.16"
+
+#: Official tests that are exact in XPath 1.0 (``upper-case``/``exists``/``xs:boolean`` spelled out).
+XPATH_TESTS: dict[str, tuple[str, str]] = {
+    'BR-AE-01': ('fatal', "((boolean(//cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'AE']) or boolean(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'AE'])) and (count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'AE']) = 1)) or (not(//cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'AE']) and not(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'AE']))"),
+    'BR-AE-02': ('fatal', "(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'AE'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID)) and (boolean(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID) or boolean(//cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID))) or not(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'AE'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]))"),
+    'BR-AE-03': ('fatal', "(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='false' or normalize-space(.)='0']]/cac:TaxCategory[normalize-space(cbc:ID) = 'AE'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID)) and (boolean(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID) or boolean(//cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='false' or normalize-space(.)='0']]/cac:TaxCategory[normalize-space(cbc:ID) = 'AE'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]))"),
+    'BR-AE-04': ('fatal', "(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='true' or normalize-space(.)='1']]/cac:TaxCategory[normalize-space(cbc:ID) = 'AE'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID)) and (boolean(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID) or boolean(//cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='true' or normalize-space(.)='1']]/cac:TaxCategory[normalize-space(cbc:ID) = 'AE'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]))"),
+    'BR-E-01': ('fatal', "((boolean(//cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'E']) or boolean(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'E'])) and (count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'E']) = 1)) or (not(//cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'E']) and not(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'E']))"),
+    'BR-E-02': ('fatal', "(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'E'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'E'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]))"),
+    'BR-E-03': ('fatal', "(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='false' or normalize-space(.)='0']]/cac:TaxCategory[normalize-space(cbc:ID)='E'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='false' or normalize-space(.)='0']]/cac:TaxCategory[normalize-space(cbc:ID)='E'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]))"),
+    'BR-E-04': ('fatal', "(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='true' or normalize-space(.)='1']]/cac:TaxCategory[normalize-space(cbc:ID)='E'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='true' or normalize-space(.)='1']]/cac:TaxCategory[normalize-space(cbc:ID)='E'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]))"),
+    'BR-G-01': ('fatal', "((boolean(//cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'G']) or boolean(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'G'])) and (count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'G']) = 1)) or (not(//cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'G']) and not(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'G']))"),
+    'BR-G-02': ('fatal', "(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'G'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'G'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]))"),
+    'BR-G-03': ('fatal', "(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='false' or normalize-space(.)='0']]/cac:TaxCategory[normalize-space(cbc:ID)='G']) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='false' or normalize-space(.)='0']]/cac:TaxCategory[normalize-space(cbc:ID)='G'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]))"),
+    'BR-G-04': ('fatal', "(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='true' or normalize-space(.)='1']]/cac:TaxCategory[normalize-space(cbc:ID)='G']) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='true' or normalize-space(.)='1']]/cac:TaxCategory[normalize-space(cbc:ID)='G'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]))"),
+    'BR-IC-01': ('fatal', "((boolean(//cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'K']) or boolean(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'K'])) and (count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'K']) = 1)) or (not(//cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'K']) and not(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'K']))"),
+    'BR-IC-02': ('fatal', "(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'K'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID)) and (boolean(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID))) or not(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'K'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']])"),
+    'BR-IC-03': ('fatal', "(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='false' or normalize-space(.)='0']]/cac:TaxCategory[normalize-space(cbc:ID) = 'K'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID)) and (boolean(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='false' or normalize-space(.)='0']]/cac:TaxCategory[normalize-space(cbc:ID) = 'K'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]))"),
+    'BR-IC-04': ('fatal', "(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='true' or normalize-space(.)='1']]/cac:TaxCategory[normalize-space(cbc:ID) = 'K'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID)) and (boolean(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='true' or normalize-space(.)='1']]/cac:TaxCategory[normalize-space(cbc:ID) = 'K'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]))"),
+    'BR-IC-11': ('fatal', "(boolean(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'K'])  and (string-length(cac:Delivery/cbc:ActualDeliveryDate) > 1 or (cac:InvoicePeriod/*))) or (not(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'K']))"),
+    'BR-IC-12': ('fatal', "(boolean(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'K']) and (string-length(cac:Delivery/cac:DeliveryLocation/cac:Address/cac:Country/cbc:IdentificationCode) >1)) or (not(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'K']))"),
+    'BR-AF-01': ('fatal', "((count(//cac:AllowanceCharge/cac:TaxCategory[normalize-space(cbc:ID) = 'L'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) + count(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'L'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']])) > 0 and count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cbc:ID = 'L']) > 0) or ((count(//cac:AllowanceCharge/cac:TaxCategory[normalize-space(cbc:ID) = 'L'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) + count(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'L'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']])) = 0 and count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'L'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) = 0)"),
+    'BR-AF-02': ('fatal', "(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'L'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'L'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]))"),
+    'BR-AF-03': ('fatal', "(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='false' or normalize-space(.)='0']]/cac:TaxCategory[normalize-space(cbc:ID)='L'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='false' or normalize-space(.)='0']]/cac:TaxCategory[normalize-space(cbc:ID)='L'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]))"),
+    'BR-AF-04': ('fatal', "(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='true' or normalize-space(.)='1']]/cac:TaxCategory[normalize-space(cbc:ID)='L'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='true' or normalize-space(.)='1']]/cac:TaxCategory[cbc:ID='L'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]))"),
+    'BR-AG-01': ('fatal', "((count(//cac:AllowanceCharge/cac:TaxCategory[normalize-space(cbc:ID) = 'M'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) + count(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'M'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']])) > 0 and count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cbc:ID = 'M'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) > 0) or ((count(//cac:AllowanceCharge/cac:TaxCategory[normalize-space(cbc:ID) = 'M'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) + count(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'M'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']])) = 0 and count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'M'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) = 0)"),
+    'BR-AG-02': ('fatal', "(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'M'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'M'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]))"),
+    'BR-AG-03': ('fatal', "(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='false' or normalize-space(.)='0']]/cac:TaxCategory[normalize-space(cbc:ID)='M'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='false' or normalize-space(.)='0']]/cac:TaxCategory[normalize-space(cbc:ID)='M'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]))"),
+    'BR-AG-04': ('fatal', "(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='true' or normalize-space(.)='1']]/cac:TaxCategory[normalize-space(cbc:ID)='M'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='true' or normalize-space(.)='1']]/cac:TaxCategory[normalize-space(cbc:ID)='M'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]))"),
+    'BR-O-01': ('fatal', "((boolean(//cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'O']) or boolean(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'O'])) and (count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'O']) = 1)) or (not(//cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'O']) and not(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'O']))"),
+    'BR-O-02': ('fatal', "(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'O'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) and (not(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID) and not(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID) and not(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID))) or not(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'O'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']])"),
+    'BR-O-03': ('fatal', "(boolean((/ubl:Invoice|/cn:CreditNote)/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='false' or normalize-space(.)='0']]/cac:TaxCategory[normalize-space(cbc:ID) = 'O'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) and (not(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID) and not(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID) and not(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID))) or not(boolean((/ubl:Invoice|/cn:CreditNote)/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='false' or normalize-space(.)='0']]/cac:TaxCategory[normalize-space(cbc:ID) = 'O'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]))"),
+    'BR-O-04': ('fatal', "(boolean((/ubl:Invoice|/cn:CreditNote)/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='true' or normalize-space(.)='1']]/cac:TaxCategory[normalize-space(cbc:ID) = 'O'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) and (not(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID) and not(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID) and not(//cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID))) or not(boolean((/ubl:Invoice|/cn:CreditNote)/cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='true' or normalize-space(.)='1']]/cac:TaxCategory[normalize-space(cbc:ID) = 'O'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]))"),
+    'BR-O-11': ('fatal', "(boolean(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'O']) and count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) != 'O'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) = 0) or not(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'O'])"),
+    'BR-O-12': ('fatal', "(boolean(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'O']) and count(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) != 'O'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) = 0) or not(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'O'])"),
+    'BR-O-13': ('fatal', "(boolean(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'O']) and count(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='false' or normalize-space(.)='0']]/cac:TaxCategory[normalize-space(cbc:ID) != 'O'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) = 0) or not(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'O'])"),
+    'BR-O-14': ('fatal', "(boolean(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'O']) and count(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='true' or normalize-space(.)='1']]/cac:TaxCategory[normalize-space(cbc:ID) != 'O'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) = 0) or not(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'O'])"),
+    'BR-S-01': ('fatal', "((count(//cac:AllowanceCharge/cac:TaxCategory[normalize-space(cbc:ID) = 'S']) + count(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'S'])) > 0 and count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'S']) > 0) or ((count(//cac:AllowanceCharge/cac:TaxCategory[normalize-space(cbc:ID) = 'S']) + count(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'S'])) = 0 and count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = 'S']) = 0)"),
+    'BR-S-02': ('fatal', "(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'S'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'S']))"),
+    'BR-S-03': ('fatal', "(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='false' or normalize-space(.)='0']]/cac:TaxCategory[normalize-space(cbc:ID)='S'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='false' or normalize-space(.)='0']]/cac:TaxCategory[normalize-space(cbc:ID)='S'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]))"),
+    'BR-S-04': ('fatal', "(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='true' or normalize-space(.)='1']]/cac:TaxCategory[normalize-space(cbc:ID)='S'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='true' or normalize-space(.)='1']]/cac:TaxCategory[normalize-space(cbc:ID)='S'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]))"),
+    'BR-Z-01': ('fatal', "((boolean(//cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'Z']) or boolean(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'Z'])) and (count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'Z']) = 1)) or (not(//cac:TaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'Z']) and not(//cac:ClassifiedTaxCategory[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:ID[normalize-space(.) = 'Z']))"),
+    'BR-Z-02': ('fatal', "(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'Z'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = 'Z'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]))"),
+    'BR-Z-03': ('fatal', "(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='false' or normalize-space(.)='0']]/cac:TaxCategory[normalize-space(cbc:ID)='Z'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID) or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='false' or normalize-space(.)='0']]/cac:TaxCategory[normalize-space(cbc:ID) = 'Z'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]))"),
+    'BR-Z-04': ('fatal', "(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='true' or normalize-space(.)='1']]/cac:TaxCategory[normalize-space(cbc:ID)='Z'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]) and (boolean(//cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID)or boolean(//cac:TaxRepresentativeParty/cac:PartyTaxScheme[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]/cbc:CompanyID))) or not(boolean(//cac:AllowanceCharge[cbc:ChargeIndicator[normalize-space(.)='true' or normalize-space(.)='1']]/cac:TaxCategory[normalize-space(cbc:ID) = 'Z'][cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]))"),
+    'BR-B-01': ('fatal', "(not(//cbc:IdentificationCode != 'IT') and (//cac:TaxCategory/cbc:ID ='B' or //cac:ClassifiedTaxCategory/cbc:ID = 'B')) or (not(//cac:TaxCategory/cbc:ID ='B' or //cac:ClassifiedTaxCategory/cbc:ID = 'B'))"),
+    'BR-B-02': ('fatal', "((cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:ID ='B' or cac:AllowanceCharge/cac:TaxCategory/cbc:ID ='B' or //cac:ClassifiedTaxCategory/cbc:ID = 'B') and (not(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:ID ='S' or cac:AllowanceCharge/cac:TaxCategory/cbc:ID ='S' or //cac:ClassifiedTaxCategory/cbc:ID = 'S'))) or (not(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:ID ='B' or cac:AllowanceCharge/cac:TaxCategory/cbc:ID ='B' or //cac:ClassifiedTaxCategory/cbc:ID = 'B'))"),
+    'BR-AE-10': ('fatal', 'boolean(cbc:TaxExemptionReason) or (boolean(cbc:TaxExemptionReasonCode) )'),
+    'BR-E-10': ('fatal', 'boolean(cbc:TaxExemptionReason) or boolean(cbc:TaxExemptionReasonCode)'),
+    'BR-G-10': ('fatal', 'boolean(cbc:TaxExemptionReason) or (boolean(cbc:TaxExemptionReasonCode) )'),
+    'BR-IC-10': ('fatal', 'boolean(cbc:TaxExemptionReason) or (boolean(cbc:TaxExemptionReasonCode) )'),
+    'BR-AF-10': ('fatal', 'not(cbc:TaxExemptionReason) and not(cbc:TaxExemptionReasonCode)'),
+    'BR-AF-06': ('fatal', '(cbc:Percent) >= 0'),
+    'BR-AF-07': ('fatal', '(cbc:Percent) >= 0'),
+    'BR-AF-05': ('fatal', '(cbc:Percent) >= 0'),
+    'BR-AG-10': ('fatal', 'not(cbc:TaxExemptionReason) and not(cbc:TaxExemptionReasonCode)'),
+    'BR-AG-06': ('fatal', '(cbc:Percent) >= 0'),
+    'BR-AG-07': ('fatal', '(cbc:Percent) >= 0'),
+    'BR-AG-05': ('fatal', '(cbc:Percent) >= 0'),
+    'BR-O-10': ('fatal', 'boolean(cbc:TaxExemptionReason) or (boolean(cbc:TaxExemptionReasonCode) )'),
+    'BR-O-06': ('fatal', 'not(cbc:Percent)'),
+    'BR-O-07': ('fatal', 'not(cbc:Percent)'),
+    'BR-O-05': ('fatal', 'not(cbc:Percent)'),
+    'BR-S-10': ('fatal', 'not(cbc:TaxExemptionReason) and not(cbc:TaxExemptionReasonCode)'),
+    'BR-S-06': ('fatal', '(cbc:Percent) > 0'),
+    'BR-S-07': ('fatal', '(cbc:Percent) > 0'),
+    'BR-S-05': ('fatal', '(cbc:Percent) > 0'),
+    'BR-Z-10': ('fatal', 'not((cbc:TaxExemptionReason) or (cbc:TaxExemptionReasonCode))'),
+}
+
+
+# --- categories ---------------------------------------------------------------------------------
+
+
+class Category:
+    """One VAT category code with its rule prefix and the words our messages use."""
+
+    def __init__(self, code: str, prefix: str, en: str, nb: str, *, rate: str, reason: str) -> None:
+        self.code, self.prefix, self.en, self.nb = code, prefix, en, nb
+        #: what the rate must be on lines/allowances/charges: "positive", "zero", "none", "non-negative"
+        self.rate = rate
+        #: the exemption reason in the VAT breakdown: "forbidden" or "required"
+        self.reason = reason
+
+    def id(self, number: int) -> str:
+        return f"BR-{self.prefix}-{number:02d}"
+
+    @property
+    def label_en(self) -> str:
+        return f'VAT category "{self.code}" ({self.en})'
+
+    @property
+    def label_nb(self) -> str:
+        return f'MVA-kategori "{self.code}" ({self.nb})'
+
+
+CATEGORIES: tuple[Category, ...] = (
+    Category("AE", "AE", "reverse charge", "omvendt avgiftsplikt", rate="zero", reason="required"),
+    Category("E", "E", "exempt from VAT", "fritatt for MVA", rate="zero", reason="required"),
+    Category("G", "G", "export outside the EU", "eksport ut av EU", rate="zero", reason="required"),
+    Category("K", "IC", "intra-community supply", "levering innen EU", rate="zero", reason="required"),
+    Category("L", "AF", "IGIC, Canary Islands", "IGIC, Kanariøyene", rate="non-negative", reason="forbidden"),
+    Category("M", "AG", "IPSI, Ceuta and Melilla", "IPSI, Ceuta og Melilla", rate="non-negative", reason="forbidden"),
+    Category("O", "O", "not subject to VAT", "utenfor MVA-området", rate="none", reason="required"),
+    Category("S", "S", "standard rate", "ordinær sats", rate="positive", reason="forbidden"),
+    Category("Z", "Z", "zero rated", "nullsats", rate="zero", reason="forbidden"),
+)
+BY_CODE = {category.code: category for category in CATEGORIES}
+
+#: What rules -02 … -04 ask of the parties, per category: (en, nb, terms).
+_PARTY_NEEDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "default": (
+        "the seller's VAT identifier (BT-31) or tax registration identifier (BT-32), or the seller tax "
+        "representative's VAT identifier (BT-63), must be given",
+        "selgers MVA-nummer (BT-31) eller skatteregistreringsnummer (BT-32), eller MVA-nummeret til selgers "
+        "avgiftsrepresentant (BT-63), må oppgis",
+        ("BT-31", "BT-32", "BT-63"),
+    ),
+    "vat-only": (
+        "the seller's VAT identifier (BT-31) or the seller tax representative's VAT identifier (BT-63) must be "
+        "given",
+        "selgers MVA-nummer (BT-31) eller MVA-nummeret til selgers avgiftsrepresentant (BT-63) må oppgis",
+        ("BT-31", "BT-63"),
+    ),
+    "AE": (
+        "the seller's VAT identifier (BT-31), tax registration identifier (BT-32) or tax representative's VAT "
+        "identifier (BT-63) must be given, and the buyer's VAT identifier (BT-48) or legal registration "
+        "identifier (BT-47)",
+        "selgers MVA-nummer (BT-31), skatteregistreringsnummer (BT-32) eller avgiftsrepresentantens MVA-nummer "
+        "(BT-63) må oppgis, og kjøpers MVA-nummer (BT-48) eller organisasjonsnummer (BT-47)",
+        ("BT-31", "BT-32", "BT-63", "BT-48", "BT-47"),
+    ),
+    "K": (
+        "the seller's VAT identifier (BT-31) or tax representative's VAT identifier (BT-63) must be given, and "
+        "the buyer's VAT identifier (BT-48)",
+        "selgers MVA-nummer (BT-31) eller avgiftsrepresentantens MVA-nummer (BT-63) må oppgis, og kjøpers "
+        "MVA-nummer (BT-48)",
+        ("BT-31", "BT-63", "BT-48"),
+    ),
+    "O": (
+        "no VAT identifier may be given for the seller (BT-31), the seller's tax representative (BT-63) or the "
+        "buyer (BT-48); remove them or use another VAT category",
+        "det kan ikke oppgis MVA-nummer for selger (BT-31), selgers avgiftsrepresentant (BT-63) eller kjøper "
+        "(BT-48); fjern dem eller bruk en annen MVA-kategori",
+        ("BT-31", "BT-63", "BT-48"),
+    ),
+}
+_NEEDS_OF = {"G": "vat-only", "AE": "AE", "K": "K", "O": "O"}
+
+_WHERE = {
+    2: ("an invoice line (BT-151)", "en fakturalinje (BT-151)", "BT-151"),
+    3: ("a document level allowance (BT-95)", "et rabattelement på dokumentnivå (BT-95)", "BT-95"),
+    4: ("a document level charge (BT-102)", "et gebyrelement på dokumentnivå (BT-102)", "BT-102"),
+    5: ("invoiced item VAT rate (BT-152)", "MVA-sats for varen på linjen (BT-152)", "BT-152"),
+    6: ("document level allowance VAT rate (BT-96)", "MVA-sats for rabatten på dokumentnivå (BT-96)", "BT-96"),
+    7: ("document level charge VAT rate (BT-103)", "MVA-sats for gebyret på dokumentnivå (BT-103)", "BT-103"),
+}
+
+
+def _root_rule(category: Category, number: int) -> Rule:
+    flag, test = XPATH_TESTS[category.id(number)]
+    if number == 1:
+        how_en, how_nb = (
+            ("at least one", "minst én") if category.code in ("S", "L", "M") else ("exactly one", "nøyaktig én")
+        )
+        return rule(
+            category.id(1), flag, test,
+            f"{category.label_en} is used on an invoice line, allowance or charge, so the VAT breakdown must have "
+            f"{how_en} entry with that category (and not otherwise); add or correct the VAT breakdown (BG-23).",
+            f"{category.label_nb} er brukt på en fakturalinje, rabatt eller et gebyr, så MVA-spesifikasjonen må ha "
+            f"{how_nb} linje med denne kategorien (og ellers ingen); legg til eller rett MVA-spesifikasjonen (BG-23).",
+            "BG-23", "BT-118", "BT-151", "BT-95", "BT-102",
+        )
+    where_en, where_nb, term = _WHERE[number]
+    needs_en, needs_nb, terms = _PARTY_NEEDS[_NEEDS_OF.get(category.code, "default")]
+    return rule(
+        category.id(number), flag, test,
+        f"{category.label_en} is used on {where_en}: {needs_en}.",
+        f"{category.label_nb} er brukt på {where_nb}: {needs_nb}.",
+        term, *terms,
+    )
+
+
+# --- Python tests: decimal arithmetic ------------------------------------------------------------
+
+_CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+_CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
+INVOICE_LINE = f"{{{_CAC}}}InvoiceLine"
+CREDIT_NOTE_LINE = f"{{{_CAC}}}CreditNoteLine"
+ALLOWANCE_CHARGE = f"{{{_CAC}}}AllowanceCharge"
+_BAD = object()  # a value whose xs:decimal cast fails; raises only when the rule really uses it
+
+
+def _lazy_decimal(node: etree._Element | None) -> object:
+    if node is None:
+        return None
+    try:
+        return to_decimal(string_value(node))
+    except CastError:
+        return _BAD
+
+
+def _use(value: object) -> Decimal | None:
+    if value is _BAD:
+        raise CastError("not a decimal")
+    return value  # type: ignore[return-value]
+
+
+def charge_indicator(node: etree._Element) -> bool | None:
+    """``cbc:ChargeIndicator`` cast to xs:boolean: True, False, or None when absent or not a boolean."""
+    found = node.find("cbc:ChargeIndicator", {"cbc": _CBC})
+    if found is None:
+        return None
+    return {"true": True, "1": True, "false": False, "0": False}.get(normalize_space(string_value(found)))
+
+
+class _Taxed:
+    """A line or allowance/charge with what the VAT rules look at: category ids, rates, amount."""
+
+    __slots__ = ("amount", "charge", "ids", "rates", "top")
+
+    def __init__(self, node: etree._Element, category_path: str, amount_path: str, root: etree._Element) -> None:
+        categories = node.findall(category_path, {"cac": _CAC})
+        self.ids = [normalize_space(string_value(c)) if c is not None else "" for c in
+                    (one_or_none(category) for category in categories)]
+        self.rates = [_lazy_decimal(one_or_none(category, "cbc:Percent")) for category in categories]
+        self.amount = _lazy_decimal(one_or_none(node, amount_path))
+        self.charge = charge_indicator(node) if node.tag == ALLOWANCE_CHARGE else None
+        self.top = node.getparent() is root
+
+    def has(self, code: str) -> bool:
+        return code in self.ids
+
+    def rated(self, rate: Decimal) -> bool:
+        return any(_use(value) == rate for value in self.rates if value is not None)
+
+
+def one_or_none(node: etree._Element, path: str = "cbc:ID") -> etree._Element | None:
+    """``path`` under ``node``; two where the official test expects one is a dynamic error."""
+    return one(node, path)
+
+
+def _lines(doc: Document) -> tuple[list[_Taxed], list[_Taxed]]:
+    def build(d: Document) -> tuple[list[_Taxed], list[_Taxed]]:
+        root = d.root
+        invoice = [_Taxed(n, "cac:Item/cac:ClassifiedTaxCategory", "cbc:LineExtensionAmount", root)
+                   for n in root.iter(INVOICE_LINE)]
+        credit = [_Taxed(n, "cac:Item/cac:ClassifiedTaxCategory", "cbc:LineExtensionAmount", root)
+                  for n in root.iter(CREDIT_NOTE_LINE)]
+        return invoice, credit
+
+    return doc.let("cen.vat.lines", build)
+
+
+def _allowances(doc: Document) -> list[_Taxed]:
+    return doc.let(
+        "cen.vat.allowances",
+        lambda d: [_Taxed(n, "cac:TaxCategory", "cbc:Amount", d.root) for n in d.root.iter(ALLOWANCE_CHARGE)],
+    )
+
+
+def _sum(values: Iterator[object]) -> Decimal:
+    total = Decimal(0)
+    for value in values:
+        used = _use(value)
+        if used is not None:
+            total += used
+    return total
+
+
+def _category_total(lines: list[_Taxed], allowances: list[_Taxed], code: str, rate: Decimal | None) -> Decimal:
+    """Σ line net amounts + Σ charges − Σ allowances of ``code`` (and ``rate``) at document level."""
+
+    def match(item: _Taxed) -> bool:
+        return item.top and item.has(code) and (rate is None or item.rated(rate))
+
+    return (
+        _sum(item.amount for item in lines if match(item))
+        + _sum(item.amount for item in allowances if item.charge is True and match(item))
+        - _sum(item.amount for item in allowances if item.charge is False and match(item))
+    )
+
+
+def _double_minus_one(node: etree._Element, delta: int) -> Decimal | None:
+    """``xs:decimal(cbc:TaxableAmount ± 1)``: the untyped value is promoted to xs:double first."""
+    found = one(node, "cbc:TaxableAmount")
+    if found is None:
+        return None
+    try:
+        value = float(to_decimal(string_value(found)))
+    except CastError:
+        value = float(string_value(found))  # XPath double lexical forms ("1E2") are still numbers here
+    return Decimal(repr(value + delta))
+
+
+def _taxable_without_rate(code: str):
+    """BR-x-08 for categories without a rate (AE, E, G, K, O, Z): exact equality."""
+
+    @decimal_test
+    def test(node: etree._Element, doc: Document) -> bool:
+        subtotal = node.getparent()
+        taxable = one_decimal(subtotal, "cbc:TaxableAmount")
+        invoice, credit = _lines(doc)
+        allowances = _allowances(doc)
+        if invoice and taxable is not None and taxable == _category_total(invoice, allowances, code, None):
+            return True
+        return bool(credit) and taxable is not None and taxable == _category_total(credit, allowances, code, None)
+
+    return test
+
+
+def _taxable_with_rate(code: str):
+    """BR-S-08 / BR-AF-08 / BR-AG-08: per rate, within one unit either side."""
+
+    @decimal_test
+    def test(node: etree._Element, doc: Document) -> bool:
+        rate = one_decimal(node, "cbc:Percent")
+        if rate is None:
+            return True  # "every $rate in ()" holds
+        subtotal = node.getparent()
+        low, high = _double_minus_one(subtotal, -1), _double_minus_one(subtotal, +1)
+        invoice, credit = _lines(doc)
+        allowances = _allowances(doc)
+
+        def within(lines: list[_Taxed]) -> bool:
+            if low is None or high is None:
+                return False
+            total = _category_total(lines, allowances, code, rate)
+            return low < total < high
+
+        if code == "S":
+            # BR-S-08 also asks that some line or allowance/charge carries this category and rate.
+            used_by_allowance = any(a.has(code) and a.rated(rate) for a in allowances)
+            if (any(line.has(code) and line.rated(rate) for line in invoice) or used_by_allowance) and within(invoice):
+                return True
+            return (any(line.has(code) and line.rated(rate) for line in credit) or used_by_allowance) and within(credit)
+        return (bool(invoice) and within(invoice)) or (bool(credit) and within(credit))
+
+    return test
+
+
+@decimal_test
+def _tax_is_zero(node: etree._Element, doc: Document) -> bool:
+    """BR-x-09 for categories without VAT: ``xs:decimal(../cbc:TaxAmount) = 0``."""
+    amount = one_decimal(node.getparent(), "cbc:TaxAmount")
+    return amount is not None and amount == 0
+
+
+@decimal_test
+def _tax_is_rate_times_base(node: etree._Element, doc: Document) -> bool:
+    """BR-S/AF/AG-09: |BT-117| within one unit of round(|BT-116| × BT-119 / 100, 2)."""
+    subtotal = node.getparent()
+    amount = one_decimal(subtotal, "cbc:TaxAmount")
+    taxable = one_decimal(subtotal, "cbc:TaxableAmount")
+    rate = one_decimal(node, "cbc:Percent")
+    if amount is None or taxable is None or rate is None:
+        return False
+    expected = round2(abs(taxable) * (rate / 100))
+    return abs(amount) - 1 < expected < abs(amount) + 1
+
+
+@decimal_test
+def _rate_is_zero(node: etree._Element, doc: Document) -> bool:
+    """``xs:decimal(cbc:Percent) = 0``."""
+    rate = one_decimal(node, "cbc:Percent")
+    return rate is not None and rate == 0
+
+
+_RATE_TESTS = {
+    "positive": ("(cbc:Percent) > 0", "must be greater than zero", "må være større enn null"),
+    "zero": (_rate_is_zero, "must be 0 (zero)", "må være 0 (null)"),
+    "none": ("not(cbc:Percent)", "must not be given", "skal ikke oppgis"),
+    "non-negative": ("(cbc:Percent) >= 0", "must be zero or greater", "må være null eller større"),
+}
+
+
+def _rate_rule(category: Category, number: int) -> Rule:
+    test, what_en, what_nb = _RATE_TESTS[category.rate]
+    where_en, where_nb, term = _WHERE[number]
+    official = XPATH_TESTS.get(category.id(number))
+    if official is not None:
+        test = official[1]
+    return rule(
+        category.id(number), "fatal", test,
+        f"With {category.label_en} the {where_en} {what_en}; correct the rate or the category.",
+        f"Med {category.label_nb} {where_nb} {what_nb}; rett satsen eller kategorien.",
+        term, "BT-151" if number == 5 else ("BT-95" if number == 6 else "BT-102"),
+    )
+
+
+def _breakdown_rules(category: Category) -> tuple[Rule, ...]:
+    code = category.code
+    with_rate = category.rate in ("positive", "non-negative")
+    taxable = rule(
+        category.id(8), "fatal", _taxable_with_rate(code) if with_rate else _taxable_without_rate(code),
+        f"The VAT breakdown for {category.label_en}"
+        + (" and this rate (BT-119)" if with_rate else "")
+        + " must have a taxable amount (BT-116) equal to the sum of the line net amounts (BT-131) plus document "
+        "level charges (BT-99) minus document level allowances (BT-92) with that category"
+        + (" and rate" if with_rate else "")
+        + "; recalculate the VAT breakdown.",
+        f"MVA-spesifikasjonen for {category.label_nb}"
+        + (" og denne satsen (BT-119)" if with_rate else "")
+        + " må ha et grunnlag (BT-116) lik summen av linjenes nettobeløp (BT-131) pluss gebyrer (BT-99) minus "
+        "rabatter (BT-92) på dokumentnivå med samme kategori"
+        + (" og sats" if with_rate else "")
+        + "; beregn MVA-spesifikasjonen på nytt.",
+        "BG-23", "BT-116", "BT-131", "BT-99", "BT-92",
+    )
+    if with_rate:
+        tax = rule(
+            category.id(9), "fatal", _tax_is_rate_times_base,
+            f"In the VAT breakdown for {category.label_en} the VAT amount (BT-117) must be the taxable amount "
+            "(BT-116) times the rate (BT-119), rounded to 2 decimals; recalculate the VAT amount.",
+            f"I MVA-spesifikasjonen for {category.label_nb} må MVA-beløpet (BT-117) være grunnlaget (BT-116) "
+            "ganget med satsen (BT-119), avrundet til 2 desimaler; beregn MVA-beløpet på nytt.",
+            "BG-23", "BT-117", "BT-116", "BT-119",
+        )
+    else:
+        tax = rule(
+            category.id(9), "fatal", _tax_is_zero,
+            f"In the VAT breakdown for {category.label_en} the VAT amount (BT-117) must be 0.",
+            f"I MVA-spesifikasjonen for {category.label_nb} må MVA-beløpet (BT-117) være 0.",
+            "BG-23", "BT-117",
+        )
+    flag, test = XPATH_TESTS[category.id(10)]
+    if category.reason == "required":
+        reason = rule(
+            category.id(10), flag, test,
+            f"The VAT breakdown for {category.label_en} must state why no VAT is charged: give a VAT exemption "
+            "reason text (BT-120) or code (BT-121).",
+            f"MVA-spesifikasjonen for {category.label_nb} må si hvorfor det ikke beregnes MVA: oppgi fritaksgrunn "
+            "som tekst (BT-120) eller kode (BT-121).",
+            "BG-23", "BT-120", "BT-121",
+        )
+    else:
+        reason = rule(
+            category.id(10), flag, test,
+            f"The VAT breakdown for {category.label_en} must not have a VAT exemption reason (BT-120, BT-121); "
+            "remove it or use the right category.",
+            f"MVA-spesifikasjonen for {category.label_nb} skal ikke ha fritaksgrunn (BT-120, BT-121); fjern den "
+            "eller bruk riktig kategori.",
+            "BG-23", "BT-120", "BT-121",
+        )
+    return taxable, tax, reason
+
+
+# --- groups ---------------------------------------------------------------------------------------
+
+_VAT = "[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]"
+_FALSE = "[cbc:ChargeIndicator[normalize-space(.)='false' or normalize-space(.)='0']]"
+_TRUE = "[cbc:ChargeIndicator[normalize-space(.)='true' or normalize-space(.)='1']]"
+
+
+def category_groups(category: Category) -> list[Group]:
+    """The four per-category contexts, in the official order."""
+    code = category.code
+    return [
+        group(
+            f"/*/cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = '{code}']{_VAT}",
+            *_breakdown_rules(category),
+        ),
+        group(f"//cac:AllowanceCharge{_FALSE}/cac:TaxCategory[normalize-space(cbc:ID)='{code}']{_VAT}",
+              _rate_rule(category, 6)),
+        group(f"//cac:AllowanceCharge{_TRUE}/cac:TaxCategory[normalize-space(cbc:ID)='{code}']{_VAT}",
+              _rate_rule(category, 7)),
+        group(
+            f"//cac:InvoiceLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = '{code}']{_VAT}"
+            f" | //cac:CreditNoteLine/cac:Item/cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = '{code}']{_VAT}",
+            _rate_rule(category, 5),
+        ),
+    ]
+
+
+def root_rules() -> list[Rule]:
+    """The VAT category rules evaluated on the document root (-01 … -04 and the extra ones)."""
+    rules: list[Rule] = []
+    for code in ("AE", "E", "G", "K"):
+        rules.extend(_root_rule(BY_CODE[code], n) for n in range(1, 5))
+    k = BY_CODE["K"]
+    rules.append(rule(
+        "BR-IC-11", *XPATH_TESTS["BR-IC-11"],
+        f"With {k.label_en} in the VAT breakdown, the actual delivery date (BT-72) or the invoicing period "
+        "(BG-14) must be given.",
+        f"Med {k.label_nb} i MVA-spesifikasjonen må faktisk leveringsdato (BT-72) eller faktureringsperioden "
+        "(BG-14) oppgis.",
+        "BT-72", "BG-14",
+    ))
+    rules.append(rule(
+        "BR-IC-12", *XPATH_TESTS["BR-IC-12"],
+        f"With {k.label_en} in the VAT breakdown, the deliver-to country code (BT-80) must be given.",
+        f"Med {k.label_nb} i MVA-spesifikasjonen må landkoden for leveringsstedet (BT-80) oppgis.",
+        "BT-80",
+    ))
+    for code in ("L", "M", "O"):
+        rules.extend(_root_rule(BY_CODE[code], n) for n in range(1, 5))
+    o = BY_CODE["O"]
+    for number, where_en, where_nb, terms in (
+        (11, "the VAT breakdown", "MVA-spesifikasjonen", ("BG-23", "BT-118")),
+        (12, "invoice lines", "fakturalinjer", ("BT-151",)),
+        (13, "document level allowances", "rabatter på dokumentnivå", ("BT-95",)),
+        (14, "document level charges", "gebyrer på dokumentnivå", ("BT-102",)),
+    ):
+        rules.append(rule(
+            f"BR-O-{number}", *XPATH_TESTS[f"BR-O-{number}"],
+            f"An invoice with {o.label_en} in the VAT breakdown cannot use any other VAT category in {where_en}; "
+            "split the invoice or correct the categories.",
+            f"En faktura med {o.label_nb} i MVA-spesifikasjonen kan ikke bruke andre MVA-kategorier i {where_nb}; "
+            "del fakturaen eller rett kategoriene.",
+            *terms,
+        ))
+    for code in ("S", "Z"):
+        rules.extend(_root_rule(BY_CODE[code], n) for n in range(1, 5))
+    rules.append(rule(
+        "BR-B-01", *XPATH_TESTS["BR-B-01"],
+        'VAT category "B" (split payment) is only for domestic Italian invoices: every country code must be IT.',
+        'MVA-kategori "B" (delt betaling) gjelder bare innenlandske italienske fakturaer: alle landkoder må være IT.',
+        "BT-151", "BT-95", "BT-102", "BT-118",
+    ))
+    rules.append(rule(
+        "BR-B-02", *XPATH_TESTS["BR-B-02"],
+        'An invoice with VAT category "B" (split payment) cannot also use "S" (standard rate); correct the '
+        "categories.",
+        'En faktura med MVA-kategori "B" (delt betaling) kan ikke samtidig bruke "S" (ordinær sats); rett '
+        "kategoriene.",
+        "BT-151", "BT-95", "BT-102", "BT-118",
+    ))
+    return rules
+
+
+def groups() -> list[Group]:
+    """The per-category groups, in the official order (AE, E, G, K, L, M, O, S, Z)."""
+    result: list[Group] = []
+    for category in CATEGORIES:
+        result.extend(category_groups(category))
+    return result

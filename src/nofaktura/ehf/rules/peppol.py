@@ -3,8 +3,8 @@
 Patterns, contexts and asserts follow the official schematron one to one, in its order, so the
 first-matching-group semantics give the same verdicts: the transaction rules (PEPPOL-EN16931-R*),
 the identifier checks (PEPPOL-COMMON-R*), the national rules (Norway first, in
-:mod:`.national_no`; the others in :mod:`.national_other`) and the restricted code lists and
-formats (PEPPOL-EN16931-CL*, -P*, -F*). XSLT match patterns became XPath ``//...`` contexts; tests
+:mod:`.national_no`; then :mod:`.national_dk`, ``_it``, ``_se``, ``_gr``, ``_is``, ``_nl``, ``_de``)
+and the restricted code lists and formats (PEPPOL-EN16931-CL*, -P*, -F*). XSLT match patterns became XPath ``//...`` contexts; tests
 that XPath 1.0 cannot state exactly (decimals, dates, regexes, check digits, the ``$supplierCountry``
 family of values) are Python callables using :mod:`.peppol_functions`.
 
@@ -20,7 +20,16 @@ from decimal import Decimal
 from lxml import etree
 
 from nofaktura.ehf.namespaces import CAC, CBC
-from nofaktura.ehf.rules import national_no, national_other
+from nofaktura.ehf.rules import (
+    national_de,
+    national_dk,
+    national_gr,
+    national_is,
+    national_it,
+    national_nl,
+    national_no,
+    national_se,
+)
 from nofaktura.ehf.rules.data import peppol_sch_lists as lists
 from nofaktura.ehf.rules.engine import Document, Flag, Rule, group, pattern
 from nofaktura.ehf.rules.peppol_functions import (
@@ -783,6 +792,12 @@ PATTERNS = (
     PROJECT_REFERENCE,
     TRANSACTION,
     *national_no.PATTERNS,
-    *national_other.PATTERNS,
+    *national_dk.PATTERNS,
+    *national_it.PATTERNS,
+    *national_se.PATTERNS,
+    *national_gr.PATTERNS,
+    *national_is.PATTERNS,
+    *national_nl.PATTERNS,
+    *national_de.PATTERNS,
     CODE_LISTS,
 )

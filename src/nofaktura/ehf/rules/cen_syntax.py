@@ -75,6 +75,10 @@ def _restriction_rules() -> list[Rule]:
         elif rule_id == "UBL-CR-412":
             en = "A payment due date inside PaymentMeans is not used in an invoice; use the invoice DueDate (BT-9)."
             nb = "Forfallsdato i PaymentMeans brukes ikke i en faktura; bruk fakturaens DueDate (BT-9)."
+        elif "/@" in subject:
+            path, attribute = subject.rsplit("/@", 1)
+            en = f"The attribute {attribute} on {path} is not part of EN 16931 and will not be processed; remove it."
+            nb = f"Attributtet {attribute} på {path} er ikke med i EN 16931 og blir ikke behandlet; fjern det."
         else:
             en = f"The UBL element {subject} is not part of EN 16931 and will not be processed; remove it."
             nb = f"UBL-elementet {subject} er ikke med i EN 16931 og blir ikke behandlet; fjern det."

@@ -1,0 +1,93 @@
+"""Validate a received or produced EHF / Peppol BIS 3 document against the official rules.
+
+One call, :func:`validate`, takes the bytes of a UBL Invoice or CreditNote (optionally inside a
+Peppol SBDH envelope), runs the rule sets of a configuration (by default all of EHF: BIS 3
+structure, CEN EN 16931, Peppol BIS 3 with the Norwegian rules) and returns a
+:class:`ValidationResult`. It never raises on a bad *invoice*: every broken business rule is a
+finding. It raises :class:`~nofaktura.exceptions.DocumentError` only when there is no invoice to
+check: the bytes are not well-formed XML, are hostile (DTD, entities, too big, too deep), or the
+root element is not a UBL Invoice or CreditNote (a camt file, an ApplicationResponse, an Invoice
+without its namespace). A wrong root is an error rather than a finding on purpose: none of the
+official rules would even look at such a document, so "valid" would be a lie.
+
+>>> result = validate(open(EXAMPLE, "rb").read(), source="Norwegian-example-1.xml")  # doctest: +SKIP
+>>> result.valid, result.document
+(True, 'Invoice')
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+
+from nofaktura.ehf.rules import DEFAULT_RULESETS, validate_root
+from nofaktura.ehf.rules.engine import Finding, Flag
+from nofaktura.xml import UBL_ROOTS, load_ubl
+
+__all__ = ["ValidationResult", "validate", "validate_element"]
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """What the rules found in one document. ``valid`` means: no fatal finding."""
+
+    source: str | None
+    document: str | None  # "Invoice" | "CreditNote"
+    findings: tuple[Finding, ...] = field(default_factory=tuple)
+
+    @property
+    def valid(self) -> bool:
+        return not any(finding.flag is Flag.FATAL for finding in self.findings)
+
+    @property
+    def fatal(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.flag is Flag.FATAL)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.flag is Flag.WARNING)
+
+    def as_dict(self, lang: str = "en") -> dict[str, Any]:
+        """The JSON shape of ``nofaktura validate --json`` for one file."""
+        return {
+            "file": self.source,
+            "valid": self.valid,
+            "document": self.document,
+            "findings": [finding.as_dict(lang) for finding in self.findings],
+        }
+
+
+def validate_element(
+    root: etree._Element,
+    *,
+    source: str | None = None,
+    rulesets: Sequence[str] = DEFAULT_RULESETS,
+) -> ValidationResult:
+    """Validate an already parsed (trusted or safely parsed) UBL root element.
+
+    The rules use absolute paths (``/*/cbc:DocumentCurrencyCode``), so an element that sits inside
+    something else (the payload of an SBDH envelope) is validated as a document of its own.
+    """
+    if root.getparent() is not None:
+        root = copy.deepcopy(root)
+    return ValidationResult(source, UBL_ROOTS.get(root.tag), tuple(validate_root(root, rulesets)))
+
+
+def validate(
+    data: bytes,
+    *,
+    source: str | None = None,
+    rulesets: Sequence[str] = DEFAULT_RULESETS,
+) -> ValidationResult:
+    """Parse ``data`` safely (SBDH unwrapped) and run the rule sets on it.
+
+    ``rulesets`` names entries of :data:`nofaktura.ehf.rules.RULESET_MODULES` (``"structure"``,
+    ``"cen"``, ``"peppol"``); see :data:`nofaktura.ehf.rules.CONFIGURATIONS` for the official
+    combinations. Raises DocumentError when the bytes hold no usable UBL document.
+    """
+    root, _kind = load_ubl(data, source)
+    return validate_element(root, source=source, rulesets=rulesets)

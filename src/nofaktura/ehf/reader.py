@@ -148,9 +148,7 @@ class _Reader:
             raise self.error(node, f"{raw!r} is not true or false")
         return _BOOLEAN[raw]
 
-    def identifier(
-        self, parent: etree._Element | None, path: str, attribute: str = "schemeID"
-    ) -> Identifier | None:
+    def identifier(self, parent: etree._Element | None, path: str, attribute: str = "schemeID") -> Identifier | None:
         if parent is None:
             return None
         node = parent.find(path, _NS)
@@ -209,8 +207,7 @@ class _Reader:
             identifiers=tuple(
                 ident
                 for ident in (
-                    self.identifier(ident_node, "cbc:ID")
-                    for ident_node in node.findall("cac:PartyIdentification", _NS)
+                    self.identifier(ident_node, "cbc:ID") for ident_node in node.findall("cac:PartyIdentification", _NS)
                 )
                 if ident is not None
             ),
@@ -413,9 +410,7 @@ class _Reader:
             period=self.period(node.find("cac:InvoicePeriod", _NS)),
             order_line_reference=self.text(node, "cac:OrderLineReference/cbc:LineID"),
             object_id=self.identifier(node, "cac:DocumentReference/cbc:ID"),
-            allowances_charges=tuple(
-                self.allowance_charge(ac) for ac in node.findall("cac:AllowanceCharge", _NS)
-            ),
+            allowances_charges=tuple(self.allowance_charge(ac) for ac in node.findall("cac:AllowanceCharge", _NS)),
             item=self.item(self.required_node(node, "cac:Item")),
             price=self.price(self.required_node(node, "cac:Price")),
         )
@@ -429,10 +424,19 @@ class _Reader:
             due_date = self.date(root, "cbc:DueDate")
         else:
             # UBL 2.1 CreditNote has no cbc:DueDate; BIS 3 puts BT-9 in PaymentMeans.
-            due_date = next(
-                (d for d in (self.date(pm, "cbc:PaymentDueDate") for pm in payment_means) if d), None
-            )
+            due_date = next((d for d in (self.date(pm, "cbc:PaymentDueDate") for pm in payment_means) if d), None)
         project = self.text(root, "cac:ProjectReference/cbc:ID")
+        attachments = [self.attachment(node) for node in root.findall("cac:AdditionalDocumentReference", _NS)]
+        if not invoice and project is None:
+            # UBL 2.1 CreditNote has no ProjectReference; BIS 3 carries BT-11 as a bare additional
+            # document reference with type code 50. One with more content stays an attachment.
+            for attachment in attachments:
+                if attachment.document_type_code == "50" and attachment == Attachment(
+                    id=attachment.id, document_type_code="50"
+                ):
+                    project = attachment.id
+                    attachments.remove(attachment)
+                    break
         line_tag = "cac:InvoiceLine" if invoice else "cac:CreditNoteLine"
         quantity_tag = "cbc:InvoicedQuantity" if invoice else "cbc:CreditedQuantity"
         seller = self.party(self.required_node(root, "cac:AccountingSupplierParty/cac:Party"))
@@ -468,9 +472,7 @@ class _Reader:
             receipt_reference=self.text(root, "cac:ReceiptDocumentReference/cbc:ID"),
             originator_reference=self.text(root, "cac:OriginatorDocumentReference/cbc:ID"),
             contract_reference=self.text(root, "cac:ContractDocumentReference/cbc:ID"),
-            attachments=tuple(
-                self.attachment(node) for node in root.findall("cac:AdditionalDocumentReference", _NS)
-            ),
+            attachments=tuple(attachments),
             project_reference=project,
             seller=seller,
             buyer=buyer,
@@ -479,9 +481,7 @@ class _Reader:
             delivery=self.delivery(root.find("cac:Delivery", _NS)),
             payment_means=tuple(self.payment_means(pm) for pm in payment_means),
             payment_terms=self.text(root, "cac:PaymentTerms/cbc:Note"),
-            allowances_charges=tuple(
-                self.allowance_charge(node) for node in root.findall("cac:AllowanceCharge", _NS)
-            ),
+            allowances_charges=tuple(self.allowance_charge(node) for node in root.findall("cac:AllowanceCharge", _NS)),
             tax_totals=tuple(self.tax_total(node) for node in root.findall("cac:TaxTotal", _NS)),
             totals=self.totals(self.required_node(root, "cac:LegalMonetaryTotal")),
             lines=tuple(self.line(node, quantity_tag) for node in root.findall(line_tag, _NS)),

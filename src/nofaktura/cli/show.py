@@ -1,0 +1,226 @@
+"""``nofaktura show``: what an EHF document says, for a person.
+
+::
+
+    nofaktura show faktura.xml                 # parties, references, lines, VAT, totals, payment
+    nofaktura show faktura.xml --json          # the JSON form (attachments as name/size/mime only)
+    nofaktura show faktura.xml --pdf vis.pdf   # also render a readable PDF (for EHF without one)
+
+FILE is UBL (Invoice or CreditNote, optionally in a Peppol SBDH envelope) or the JSON form.
+Exit codes: 0 shown, 2 the file cannot be used (not XML/JSON, hostile XML, wrong document).
+``show`` does not judge business rules; ``nofaktura validate`` does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+from nofaktura.ehf.jsonform import from_json, to_json
+from nofaktura.ehf.model import Document, Party
+from nofaktura.ehf.pdf import render_pdf
+from nofaktura.ehf.reader import read
+from nofaktura.exceptions import DocumentError
+
+__all__ = ["load_document", "register", "summary"]
+
+
+def load_document(path: str) -> Document:
+    """Read ``path`` as UBL or as the JSON form (decided by content, not by name)."""
+    data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    source = "stdin" if path == "-" else path
+    if data.lstrip()[:1] == b"{":
+        try:
+            parsed = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise DocumentError(f"not valid JSON: {exc}", source=source) from exc
+        return from_json(parsed, source=source)
+    return read(data, source=source)
+
+
+def _amount(value: Decimal | None) -> str:
+    return "" if value is None else f"{value:,.2f}".replace(",", " ")
+
+
+def _party_lines(title: str, party: Party | None) -> list[str]:
+    if party is None:
+        return []
+    lines = [f"{title}: {party.name or ''}"]
+    if party.trading_name and party.trading_name != party.name:
+        lines.append(f"  trading name: {party.trading_name}")
+    if party.org_number:
+        lines.append(f"  org. number: {party.org_number}")
+    elif party.legal_id is not None:
+        lines.append(
+            f"  legal id: {party.legal_id.value}" + (f" ({party.legal_id.scheme})" if party.legal_id.scheme else "")
+        )
+    if party.vat_id:
+        lines.append(f"  VAT id: {party.vat_id}")
+    if party.foretaksregisteret:
+        lines.append("  Foretaksregisteret")
+    if party.endpoint is not None:
+        lines.append(f"  Peppol: {party.endpoint.scheme}:{party.endpoint.value}")
+    if party.address is not None:
+        address = party.address
+        parts = [
+            address.street,
+            address.additional_street,
+            " ".join(p for p in (address.postal_zone, address.city) if p),
+            address.country,
+        ]
+        lines.append("  address: " + ", ".join(p for p in parts if p))
+    if party.contact is not None:
+        contact = ", ".join(p for p in (party.contact.name, party.contact.telephone, party.contact.email) if p)
+        if contact:
+            lines.append(f"  contact: {contact}")
+    return lines
+
+
+def summary(document: Document) -> str:
+    """A plain-text summary of ``document`` (English labels, values as written)."""
+    doc = document
+    title = "Invoice" if doc.kind == "Invoice" else "Credit note"
+    out = [f"{title} {doc.number} (type {doc.effective_type_code}, {doc.currency})"]
+    out.append(f"Issue date: {doc.issue_date.isoformat()}")
+    if doc.due_date is not None:
+        out.append(f"Due date: {doc.due_date.isoformat()}")
+    references = [
+        ("Buyer reference", doc.buyer_reference),
+        ("Order", doc.order_reference),
+        ("Sales order", doc.sales_order_reference),
+        ("Contract", doc.contract_reference),
+        ("Project", doc.project_reference),
+        ("Despatch advice", doc.despatch_reference),
+        ("Receiving advice", doc.receipt_reference),
+        ("Tender/lot", doc.originator_reference),
+        ("Accounting cost", doc.accounting_cost),
+    ]
+    out += [f"{label}: {value}" for label, value in references if value]
+    for ref in doc.billing_references:
+        out.append(f"Preceding invoice: {ref.id}" + (f" of {ref.issue_date.isoformat()}" if ref.issue_date else ""))
+    if doc.invoice_period is not None:
+        start = doc.invoice_period.start.isoformat() if doc.invoice_period.start else "?"
+        end = doc.invoice_period.end.isoformat() if doc.invoice_period.end else "?"
+        out.append(f"Period: {start} - {end}")
+    if doc.note:
+        out.append(f"Note: {doc.note}")
+    out.append("")
+    out += _party_lines("Seller", doc.seller)
+    out += _party_lines("Buyer", doc.buyer)
+    out += _party_lines("Payee", doc.payee)
+    out += _party_lines("Tax representative", doc.tax_representative)
+    if doc.delivery is not None and doc.delivery.date is not None:
+        out.append(f"Delivery: {doc.delivery.date.isoformat()}")
+    out.append("")
+    out.append(f"Lines ({len(doc.lines)}):")
+    for line in doc.lines:
+        vat = (
+            f"{line.item.vat_category} {line.item.vat_rate}%"
+            if line.item.vat_rate is not None
+            else line.item.vat_category
+        )
+        out.append(
+            f"  {line.id:>4}  {line.item.name}  {line.quantity} {line.unit_code} x {_amount(line.price.amount)}"
+            f"  = {_amount(line.line_extension_amount)}  [VAT {vat}]"
+        )
+        for ac in line.allowances_charges:
+            kind = "charge" if ac.charge else "allowance"
+            out.append(f"        {kind}: {_amount(ac.amount)} {ac.reason or ac.reason_code or ''}".rstrip())
+    for ac in doc.allowances_charges:
+        kind = "Charge" if ac.charge else "Allowance"
+        out.append(f"{kind}: {_amount(ac.amount)} {ac.reason or ac.reason_code or ''} [VAT {ac.tax_category}]")
+    out.append("")
+    out.append("VAT:")
+    for total in doc.tax_totals:
+        for sub in total.subtotals:
+            reason = (
+                f" ({sub.exemption_reason or sub.exemption_reason_code})"
+                if sub.exemption_reason or sub.exemption_reason_code
+                else ""
+            )
+            rate = f" {sub.rate}%" if sub.rate is not None else ""
+            out.append(f"  {sub.category}{rate}: {_amount(sub.tax_amount)} on {_amount(sub.taxable_amount)}{reason}")
+        out.append(f"  total VAT: {_amount(total.amount)} {total.currency}")
+    totals = doc.totals
+    out.append("Totals:")
+    out.append(f"  lines: {_amount(totals.line_extension)}")
+    if totals.allowance_total is not None:
+        out.append(f"  allowances: {_amount(totals.allowance_total)}")
+    if totals.charge_total is not None:
+        out.append(f"  charges: {_amount(totals.charge_total)}")
+    out.append(f"  excl. VAT: {_amount(totals.tax_exclusive)}")
+    out.append(f"  incl. VAT: {_amount(totals.tax_inclusive)}")
+    if totals.prepaid is not None:
+        out.append(f"  prepaid: {_amount(totals.prepaid)}")
+    if totals.rounding is not None:
+        out.append(f"  rounding: {_amount(totals.rounding)}")
+    out.append(f"  amount due: {_amount(totals.payable)} {doc.currency}")
+    if doc.payment_means or doc.payment_terms:
+        out.append("Payment:")
+    for means in doc.payment_means:
+        parts = [f"means {means.code}" + (f" ({means.name})" if means.name else "")]
+        if means.account_id:
+            parts.append(f"account {means.account_id}")
+        if means.bic:
+            parts.append(f"BIC {means.bic}")
+        if means.payment_id:
+            parts.append(f"KID {means.payment_id}" if means.payment_id.isdigit() else f"reference {means.payment_id}")
+        if means.card is not None:
+            parts.append(f"card {means.card.network_id} ...{means.card.primary_account_number}")
+        if means.mandate is not None and means.mandate.id:
+            parts.append(f"mandate {means.mandate.id}")
+        out.append("  " + ", ".join(parts))
+    if doc.payment_terms:
+        out.append(f"  terms: {doc.payment_terms}")
+    if doc.attachments:
+        out.append(f"Attachments ({len(doc.attachments)}):")
+        for attachment in doc.attachments:
+            parts = [attachment.filename or attachment.id]
+            if attachment.mime_code:
+                parts.append(attachment.mime_code)
+            if attachment.size is not None:
+                parts.append(f"{attachment.size} bytes")
+            if attachment.description:
+                parts.append(attachment.description)
+            if attachment.uri:
+                parts.append(attachment.uri)
+            if attachment.document_type_code:
+                parts.append(f"type {attachment.document_type_code}")
+            out.append("  " + ", ".join(parts))
+    return "\n".join(out) + "\n"
+
+
+def _show(args: argparse.Namespace) -> int:
+    document = load_document(args.file)
+    if args.json:
+        json.dump(to_json(document, include_content=False), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(summary(document))
+    if args.pdf:
+        Path(args.pdf).write_bytes(render_pdf(document, lang=args.lang))
+        print(f"nofaktura: wrote {args.pdf}", file=sys.stderr)
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``show`` to the ``nofaktura`` command."""
+    parser = subparsers.add_parser(
+        "show",
+        help="show what an EHF invoice or credit note says",
+        description=(
+            "Print a readable summary of an EHF 3 / Peppol BIS 3 document (UBL XML, optionally in an SBDH "
+            "envelope, or the nofaktura JSON form): parties, references, lines, VAT, totals, due date, KID, "
+            "account and attachments."
+        ),
+    )
+    parser.add_argument("file", metavar="FILE", help="the EHF XML or JSON file ('-' for stdin)")
+    parser.add_argument(
+        "--json", action="store_true", help="print the JSON form (attachments as name, size and type only)"
+    )
+    parser.add_argument("--pdf", metavar="OUT.pdf", help="also write a human-readable PDF of the document")
+    parser.add_argument("--lang", choices=["nb", "en"], default="nb", help="language of the PDF (default nb)")
+    parser.set_defaults(func=_show)

@@ -1,0 +1,46 @@
+from odoo import fields, models
+
+from .l10n_no_dunning_level import STEP_KINDS
+
+
+class L10nNoDunningItem(models.Model):
+    """One invoice in one dunning letter: the per-claim history the planner reads back (sent items),
+    with the amounts the planner allowed for it."""
+
+    _name = "l10n_no.dunning.item"
+    _description = "Dunning history line (invoice in a dunning letter)"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    letter_id = fields.Many2one("l10n_no.dunning.letter", required=True, index=True, ondelete="cascade")
+    run_id = fields.Many2one(related="letter_id.run_id", store=True, index=True)
+    company_id = fields.Many2one(related="letter_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    partner_id = fields.Many2one(related="letter_id.partner_id", store=True, index=True, string="Customer")
+    move_id = fields.Many2one("account.move", string="Invoice", required=True, index=True, ondelete="cascade")
+    invoice_date = fields.Date(related="move_id.invoice_date")
+    due_date = fields.Date(string="Due date")
+    date = fields.Date(required=True, index=True)
+    level_id = fields.Many2one("l10n_no.dunning.level", required=True)
+    step_index = fields.Integer(help="Technical: position of the level in the company's policy when planned.")
+    kind = fields.Selection(STEP_KINDS, required=True)
+    channel = fields.Selection(related="letter_id.channel", store=True)
+    state = fields.Selection(
+        [("proposed", "Proposed"), ("sent", "Sent"), ("dropped", "Dropped")],
+        default="proposed",
+        required=True,
+        index=True,
+    )
+    open_amount = fields.Monetary(string="Principal", currency_field="currency_id")
+    fee = fields.Monetary(
+        currency_field="currency_id",
+        help="Fee the law allowed for this claim at this step. A letter charges its fee once; it counts against "
+        "the fee cap of every claim in the letter.",
+    )
+    interest = fields.Monetary(currency_field="currency_id")
+    interest_from = fields.Date()
+    interest_to = fields.Date(help="Interest charged up to (excluding) this day.")
+    interest_rate = fields.Char(help="Rates per half-year used, e.g. '12.25 % / 12.00 %'.")
+    compensation = fields.Monetary(currency_field="currency_id", string="B2B compensation")
+    deadline = fields.Date()
+    note = fields.Text()

@@ -1,0 +1,307 @@
+from datetime import timedelta
+from decimal import Decimal
+
+from markupsafe import Markup
+from nofaktura.dunning import StepKind, letters, plan
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .l10n_no_dunning_level import STEP_KINDS
+
+# inkassoloven § 9 / § 3a: an inkassovarsel or betalingsoppfordring by e-mail must reach the debtor
+# "på betryggende måte"; an address the debtor used with us within this many days counts as such.
+EMAIL_RECENTLY_USED_DAYS = 365
+LEGAL_NOTICE_KINDS = ("inkassovarsel", "betalingsoppfordring")
+
+
+def item_values(decision, level, currency):
+    """Item field values from a library decision (Decimal → float once, at the boundary)."""
+    result = decision.interest
+    return {
+        "move_id": decision.claim.id,
+        "level_id": level.id,
+        "step_index": decision.step_index,
+        "kind": decision.step.kind.value,
+        "date": decision.date,
+        "due_date": decision.claim.due_date,
+        "open_amount": float(decision.claim.open_amount),
+        "fee": float(decision.fee),
+        "interest": float(result.amount) if result else 0.0,
+        "interest_from": result.start if result and result.days else False,
+        "interest_to": result.end if result and result.days else False,
+        "interest_rate": " / ".join(f"{part.rate} %" for part in result.parts) if result else False,
+        "compensation": float(decision.compensation),
+        "deadline": decision.deadline or False,
+        "note": "\n".join(decision.notes) or False,
+    }
+
+
+class L10nNoDunningLetter(models.Model):
+    """One dunning document to one customer in one run, listing all its claims at that step."""
+
+    _name = "l10n_no.dunning.letter"
+    _description = "Dunning letter"
+    _inherit = ["mail.thread"]
+    _order = "run_id desc, id"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    run_id = fields.Many2one("l10n_no.dunning.run", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
+    date = fields.Date(related="run_id.date", store=True)
+    level_id = fields.Many2one("l10n_no.dunning.level", required=True)
+    kind = fields.Selection(STEP_KINDS, required=True)
+    channel = fields.Selection(
+        [("email", "E-mail"), ("post", "Post"), ("agency", "Debt-collection agency")],
+        required=True,
+        tracking=True,
+    )
+    state = fields.Selection(
+        [("proposed", "Proposed"), ("sent", "Sent"), ("dropped", "Dropped"), ("cancel", "Cancelled")],
+        default="proposed",
+        required=True,
+        index=True,
+        tracking=True,
+    )
+    warning = fields.Text(help="Why this letter may not satisfy the law as planned (e.g. e-mail channel).")
+    drop_reason = fields.Text()
+    deadline = fields.Date()
+    fee = fields.Monetary(currency_field="currency_id")
+    interest = fields.Monetary(currency_field="currency_id")
+    compensation = fields.Monetary(currency_field="currency_id", string="B2B compensation")
+    principal = fields.Monetary(currency_field="currency_id", compute="_compute_amounts", store=True)
+    total = fields.Monetary(currency_field="currency_id", compute="_compute_amounts", store=True)
+    item_ids = fields.One2many("l10n_no.dunning.item", "letter_id", string="Invoices")
+    fee_move_id = fields.Many2one("account.move", string="Fee invoice", readonly=True, copy=False)
+    attachment_id = fields.Many2one("ir.attachment", string="Letter PDF", readonly=True, copy=False)
+
+    @api.depends("run_id.name", "partner_id.name", "kind")
+    def _compute_name(self):
+        kinds = dict(STEP_KINDS)
+        for letter in self:
+            letter.name = f"{letter.run_id.name or ''} – {letter.partner_id.name or ''} ({kinds.get(letter.kind, '')})"
+
+    @api.depends("item_ids.open_amount", "item_ids.state", "fee", "interest", "compensation")
+    def _compute_amounts(self):
+        for letter in self:
+            live = letter.item_ids.filtered(lambda i: i.state != "dropped")
+            letter.principal = sum(live.mapped("open_amount"))
+            letter.total = letter.principal + letter.fee + letter.interest + letter.compensation
+
+    # ------------------------------------------------------------------------------------------------
+    # CHANNEL CHECKS
+    # ------------------------------------------------------------------------------------------------
+
+    @api.model
+    def _l10n_no_dunning_channel(self, level, partner, today):
+        """(channel, warning) for a letter of ``level`` to ``partner``."""
+        if level.kind == "handover":
+            return "agency", False
+        if level.channel != "email":
+            return level.channel, False
+        if not partner.email:
+            return "post", self.env._("The customer has no e-mail address: the letter goes by post.")
+        if level.kind in LEGAL_NOTICE_KINDS and not self._l10n_no_dunning_email_trusted(partner, today):
+            return "email", self.env._(
+                "The %(kind)s goes by e-mail to %(email)s, an address the customer has not confirmed or used "
+                "with us: inkassoloven § 9 and § 3a require delivery 'på betryggende måte'. Send it by post "
+                "or confirm the address on the customer.",
+                kind=dict(STEP_KINDS)[level.kind],
+                email=partner.email,
+            )
+        return "email", False
+
+    @api.model
+    def _l10n_no_dunning_email_trusted(self, partner, today):
+        email = (partner.email or "").strip().lower()
+        if email and email == (partner.l10n_no_dunning_notice_email or "").strip().lower():
+            return True
+        since = fields.Datetime.to_datetime(today - timedelta(days=EMAIL_RECENTLY_USED_DAYS))
+        return bool(self.env["mail.message"].sudo().search_count([
+            ("author_id", "child_of", partner.id),
+            ("email_from", "ilike", email),
+            ("message_type", "=", "email"),
+            ("date", ">=", since),
+        ], limit=1))
+
+    def action_l10n_no_dunning_set_post(self):
+        self.filtered(lambda l: l.state == "proposed" and l.channel == "email").write(
+            {"channel": "post", "warning": False}
+        )
+
+    def action_drop(self):
+        for letter in self.filtered(lambda l: l.state == "proposed"):
+            letter.item_ids.write({"state": "dropped"})
+            letter.write({"state": "dropped", "drop_reason": self.env._("Dropped by %(user)s.", user=self.env.user.name)})
+
+    # ------------------------------------------------------------------------------------------------
+    # SENDING
+    # ------------------------------------------------------------------------------------------------
+
+    def _l10n_no_dunning_replan(self, levels, policy):
+        """Re-run the planner on the letter's invoices as they are now (payments may have arrived
+        since the proposal). Items no longer allowed are dropped; the others take the new amounts.
+        Returns the library letter, or None when nothing is left to send."""
+        self.ensure_one()
+        currency = self.company_id.currency_id
+        items = self.item_ids.filtered(lambda i: i.state == "proposed")
+        claims = items.move_id._l10n_no_dunning_claims(self.company_id)
+        decisions = {d.claim.id: d for d in plan(claims, policy, self.run_id.date)}
+        ready = []
+        for item in items:
+            decision = decisions.get(item.move_id.id)
+            if decision is None or not decision.ready or decision.step_index != item.step_index:
+                item.write({
+                    "state": "dropped",
+                    "note": decision.text if decision else self.env._("The invoice is no longer open."),
+                })
+                continue
+            item.write(item_values(decision, levels[decision.step_index], currency))
+            ready.append(decision)
+        if not ready:
+            self.write({"state": "dropped", "drop_reason": self.env._("Nothing left to dun when confirmed.")})
+            return None
+        return letters(ready)[0]
+
+    def _l10n_no_dunning_send(self, levels, policy):
+        """Confirm one proposed letter: re-plan, post the fee invoice, deliver, record the history."""
+        self.ensure_one()
+        plan_letter = self._l10n_no_dunning_replan(levels, policy)
+        if plan_letter is None:
+            return False
+        top = max(plan_letter.decisions, key=lambda d: d.step_index)
+        level = levels[top.step_index]
+        self.write({
+            "level_id": level.id,
+            "kind": plan_letter.kind.value,
+            "fee": float(plan_letter.fee),
+            "interest": float(plan_letter.interest),
+            "compensation": float(plan_letter.compensation),
+            "deadline": plan_letter.deadline or False,
+        })
+        if plan_letter.kind is not StepKind.HANDOVER and (self.fee or self.interest or self.compensation):
+            self.fee_move_id = self._l10n_no_dunning_create_fee_invoice(plan_letter)
+        sent_items = self.item_ids.filtered(lambda i: i.state == "proposed")
+        sent_items.write({"state": "sent"})
+        for decision in plan_letter.decisions:
+            move = self.env["account.move"].browse(decision.claim.id)
+            vals = {
+                "l10n_no_dunning_state": "handed_over" if plan_letter.kind is StepKind.HANDOVER else "in_dunning",
+                "l10n_no_dunning_level_id": levels[decision.step_index].id,
+                "l10n_no_dunning_last_date": self.date,
+            }
+            if decision.interest and decision.interest.days:
+                vals["l10n_no_dunning_interest_until"] = decision.interest.end
+            move.write(vals)
+        self.state = "sent"
+        if plan_letter.kind is not StepKind.HANDOVER:
+            self._l10n_no_dunning_deliver()
+        self._l10n_no_dunning_log()
+        return True
+
+    def _l10n_no_dunning_create_fee_invoice(self, plan_letter):
+        """A customer invoice for the fee, interest and compensation of this letter, on income accounts,
+        due on the letter's deadline. It gets a KID like any customer invoice when l10n_no_kid is there."""
+        company = self.company_id
+        journal = company.l10n_no_dunning_journal_id or self.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
+        )
+        if not journal:
+            raise UserError(self.env._("No sales journal for the dunning fee invoices of %(company)s.", company=company.name))
+        products = {
+            "fee": company.l10n_no_dunning_fee_product_id,
+            "interest": company.l10n_no_dunning_interest_product_id,
+            "compensation": company.l10n_no_dunning_compensation_product_id,
+        }
+        if not all(products.values()):
+            raise UserError(self.env._("Set the dunning fee, interest and compensation products in the settings."))
+        lines = []
+        if plan_letter.fee:
+            lines.append(self._l10n_no_dunning_fee_line(
+                products["fee"], self.env._("%(level)s fee", level=self.level_id.name), plan_letter.fee
+            ))
+        for decision in plan_letter.decisions:
+            move_name = self.env["account.move"].browse(decision.claim.id).name
+            if decision.interest and decision.interest.amount:
+                result = decision.interest
+                label = self.env._(
+                    "Late-payment interest on %(invoice)s, %(principal)s from %(start)s to %(end)s (%(rates)s p.a.)",
+                    invoice=move_name,
+                    principal=decision.claim.open_amount,
+                    start=result.start,
+                    end=result.end - timedelta(days=1),
+                    rates=" / ".join(f"{p.rate} %" for p in result.parts),
+                )
+                lines.append(self._l10n_no_dunning_fee_line(products["interest"], label, result.amount))
+            if decision.compensation:
+                lines.append(self._l10n_no_dunning_fee_line(
+                    products["compensation"],
+                    self.env._("Standard compensation (forsinkelsesrenteloven § 3a) for %(invoice)s", invoice=move_name),
+                    decision.compensation,
+                ))
+        fee_move = self.env["account.move"].create({
+            "move_type": "out_invoice",
+            "company_id": company.id,
+            "journal_id": journal.id,
+            "partner_id": self.partner_id.id,
+            "invoice_date": self.date,
+            "invoice_date_due": self.deadline or self.date,
+            "invoice_payment_term_id": False,
+            "currency_id": company.currency_id.id,
+            "l10n_no_dunning_fee_letter_id": self.id,
+            "invoice_origin": self.run_id.name,
+            "invoice_line_ids": lines,
+        })
+        fee_move.action_post()
+        return fee_move
+
+    def _l10n_no_dunning_fee_line(self, product, label, amount):
+        return fields.Command.create({
+            "product_id": product.id,
+            "name": label,
+            "quantity": 1,
+            "price_unit": float(amount),
+            "tax_ids": [fields.Command.clear()],  # no VAT on fees, interest or compensation
+        })
+
+    def _l10n_no_dunning_deliver(self):
+        """E-mail through the level's template (with the letter PDF) or render the PDF for posting."""
+        self.ensure_one()
+        report = self.level_id.report_id or self.env.ref("l10n_no_dunning.action_report_dunning_letter")
+        if self.channel == "email":
+            template = self.level_id.mail_template_id or self.env.ref("l10n_no_dunning.mail_template_dunning_letter")
+            self.message_post_with_source(template, message_type="comment", subtype_xmlid="mail.mt_comment")
+            attachment = self.message_ids[:1].attachment_ids[:1]
+        else:
+            content, _format = self.env["ir.actions.report"]._render_qweb_pdf(report, self.ids)
+            attachment = self.env["ir.attachment"].create({
+                "name": f"{self.name}.pdf",
+                "raw": content,
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "application/pdf",
+            })
+        self.attachment_id = attachment
+
+    def _l10n_no_dunning_log(self):
+        """Chatter messages on the customer and on each invoice: the dunning history in Odoo's thread."""
+        self.ensure_one()
+        kinds = dict(STEP_KINDS)
+        channels = dict(self._fields["channel"].selection)
+        body = Markup("%s") % self.env._(
+            "%(kind)s sent on %(date)s by %(channel)s (%(run)s); deadline %(deadline)s; fee %(fee)s, "
+            "interest %(interest)s, compensation %(compensation)s.",
+            kind=kinds[self.kind],
+            date=self.date,
+            channel=channels[self.channel],
+            run=self.run_id.name,
+            deadline=self.deadline or "-",
+            fee=self.fee,
+            interest=self.interest,
+            compensation=self.compensation,
+        )
+        self.item_ids.filtered(lambda i: i.state == "sent").move_id._l10n_no_dunning_post_message(body)
+        self.partner_id.message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_note")

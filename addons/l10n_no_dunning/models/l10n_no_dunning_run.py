@@ -1,0 +1,350 @@
+import json
+import logging
+from collections import Counter
+from decimal import Decimal
+
+from nofaktura.dunning import DunningPolicyError, Reason, StepKind, letters, plan
+from nofaktura.dunning.handover import (
+    Debtor,
+    DebtorKind,
+    ExportFileProvider,
+    HandoverClaim,
+    Notice,
+)
+from nofaktura.exceptions import NofakturaError
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from .account_move import to_decimal
+from .l10n_no_dunning_letter import item_values
+
+_logger = logging.getLogger(__name__)
+
+#: Customers examined per proposal batch, and letters sent per sending batch.
+BATCH_SIZE = 500
+SEND_BATCH_SIZE = 50
+
+
+class L10nNoDunningRun(models.Model):
+    """A dunning run: proposes one letter per customer and level on its date, and sends them once a
+    person (or, if the company allows it, the daily job) confirms."""
+
+    _name = "l10n_no.dunning.run"
+    _description = "Dunning run"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, readonly=True, copy=False, default=lambda self: self.env._("New"))
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    date = fields.Date(
+        required=True,
+        default=fields.Date.context_today,
+        help="The day the run dunns for: deadlines, fees and interest are computed for this day.",
+    )
+    trigger = fields.Selection([("manual", "Manual"), ("cron", "Daily job")], default="manual", required=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("proposed", "Proposed"), ("done", "Sent"), ("cancel", "Cancelled")],
+        default="draft",
+        required=True,
+        tracking=True,
+    )
+    letter_ids = fields.One2many("l10n_no.dunning.letter", "run_id", string="Letters")
+    letter_count = fields.Integer(compute="_compute_letter_count")
+    warning_count = fields.Integer(compute="_compute_letter_count")
+    summary = fields.Text(readonly=True, help="How many invoices were skipped, by reason.")
+    handover_attachment_ids = fields.Many2many("ir.attachment", string="Hand-over files", readonly=True)
+
+    @api.depends("letter_ids.state", "letter_ids.warning")
+    def _compute_letter_count(self):
+        for run in self:
+            run.letter_count = len(run.letter_ids)
+            run.warning_count = len(run.letter_ids.filtered(lambda l: l.warning and l.state == "proposed"))
+
+    # EXTENDS base
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", self.env._("New")) == self.env._("New"):
+                vals["name"] = self.env["ir.sequence"].next_by_code("l10n_no.dunning.run") or self.env._("New")
+        return super().create(vals_list)
+
+    # ------------------------------------------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------------------------------------------
+
+    def action_propose(self):
+        """Propose the letters of the run (all batches at once: a person is waiting for them)."""
+        for run in self:
+            if run.state != "draft":
+                raise UserError(self.env._("Only a draft run can propose letters."))
+            while True:
+                _processed, remaining = run._l10n_no_dunning_propose_batch()
+                if not remaining:
+                    break
+            run.state = "proposed"
+
+    def action_confirm(self):
+        """Send the proposed letters: each one is re-planned first, so payments that arrived since the
+        proposal drop or shrink it."""
+        for run in self:
+            if run.state != "proposed":
+                raise UserError(self.env._("Propose the letters before sending them."))
+            while run._l10n_no_dunning_send_batch():
+                pass
+            run.state = "done"
+
+    def action_cancel(self):
+        for run in self:
+            if run.state == "done":
+                raise UserError(self.env._("A run that was sent cannot be cancelled."))
+            run.letter_ids.filtered(lambda l: l.state == "proposed").item_ids.write({"state": "dropped"})
+            run.letter_ids.filtered(lambda l: l.state == "proposed").state = "cancel"
+            run.state = "cancel"
+
+    def action_open_letters(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("l10n_no_dunning.action_l10n_no_dunning_letter")
+        action["domain"] = [("run_id", "=", self.id)]
+        return action
+
+    # ------------------------------------------------------------------------------------------------
+    # PROPOSAL
+    # ------------------------------------------------------------------------------------------------
+
+    def _l10n_no_dunning_policy(self):
+        self.ensure_one()
+        levels = self.company_id._l10n_no_dunning_levels()
+        if not levels:
+            raise UserError(self.env._("%(company)s has no dunning levels.", company=self.company_id.name))
+        try:
+            return levels, self.company_id._l10n_no_dunning_policy(levels)
+        except DunningPolicyError as exc:
+            raise UserError(str(exc)) from exc
+
+    def _l10n_no_dunning_claim_partners(self, domain, limit):
+        """Customers with unexamined overdue invoices, locked for this transaction.
+
+        ``FOR UPDATE SKIP LOCKED`` on the customers lets several workers (or a manual run next to the daily
+        job) share the work without two of them writing letters for the same customer.
+        """
+        groups = self.env["account.move"]._read_group(
+            domain, ["commercial_partner_id"], order="commercial_partner_id", limit=limit
+        )
+        partner_ids = [partner.id for (partner,) in groups]
+        if not partner_ids:
+            return []
+        rows = self.env.execute_query(SQL(
+            "SELECT id FROM res_partner WHERE id = ANY(%s) ORDER BY id FOR UPDATE SKIP LOCKED", partner_ids
+        ))
+        return [row[0] for row in rows]
+
+    def _l10n_no_dunning_propose_batch(self, limit=BATCH_SIZE):
+        """Examine up to ``limit`` customers; returns (invoices examined, invoices left)."""
+        self.ensure_one()
+        company = self.company_id
+        Move = self.env["account.move"]
+        levels, policy = self._l10n_no_dunning_policy()
+        domain = Move._l10n_no_dunning_overdue_domain(company, self.date) + [
+            ("l10n_no_dunning_checked_run_id", "!=", self.id),
+        ]
+        partner_ids = self._l10n_no_dunning_claim_partners(domain, limit)
+        if not partner_ids:
+            return 0, 0
+        moves = Move.search(domain + [("commercial_partner_id", "in", partner_ids)])
+        decisions = plan(moves._l10n_no_dunning_claims(company), policy, self.date)
+        self._l10n_no_dunning_create_letters(decisions, levels)
+        self._l10n_no_dunning_add_summary(Counter(d.reason.value for d in decisions if not d.ready), decisions)
+        # technical marker, written in one statement (account.move.write does posted-entry checks per move)
+        self.env.execute_query(SQL(
+            "UPDATE account_move SET l10n_no_dunning_checked_run_id = %s WHERE id = ANY(%s)", self.id, moves.ids
+        ))
+        moves.invalidate_recordset(["l10n_no_dunning_checked_run_id"])
+        return len(moves), Move.search_count(domain)
+
+    def _l10n_no_dunning_create_letters(self, decisions, levels):
+        currency = self.company_id.currency_id
+        ready = [d for d in decisions if d.ready]
+        # a hand-over is not a letter to the customer: keep it apart from the notices
+        groups = letters([d for d in ready if d.step.kind is not StepKind.HANDOVER]) + letters(
+            [d for d in ready if d.step.kind is StepKind.HANDOVER]
+        )
+        if not groups:
+            return self.env["l10n_no.dunning.letter"]
+        partners = self.env["res.partner"].browse([g.customer_id for g in groups])
+        letter_vals = []
+        for group in groups:
+            top = max(group.decisions, key=lambda d: d.step_index)
+            level = levels[top.step_index]
+            partner = partners.browse(group.customer_id)
+            channel, warning = self.env["l10n_no.dunning.letter"]._l10n_no_dunning_channel(level, partner, self.date)
+            letter_vals.append({
+                "run_id": self.id,
+                "company_id": self.company_id.id,
+                "partner_id": partner.id,
+                "level_id": level.id,
+                "kind": group.kind.value,
+                "channel": channel,
+                "warning": warning,
+                "deadline": group.deadline or False,
+                "fee": float(group.fee),
+                "interest": float(group.interest),
+                "compensation": float(group.compensation),
+                "item_ids": [
+                    fields.Command.create(item_values(d, levels[d.step_index], currency)) for d in group.decisions
+                ],
+            })
+        return self.env["l10n_no.dunning.letter"].with_context(tracking_disable=True).create(letter_vals)
+
+    def _l10n_no_dunning_add_summary(self, counts, decisions):
+        summary = json.loads(self.summary or "{}")
+        for reason, count in counts.items():
+            summary[reason] = summary.get(reason, 0) + count
+        unknown = next((d.text for d in decisions if d.reason is Reason.LAW_VALUE_UNKNOWN), None)
+        if unknown:
+            summary["law_value_unknown_example"] = unknown
+        self.summary = json.dumps(summary, sort_keys=True)
+
+    # ------------------------------------------------------------------------------------------------
+    # SENDING
+    # ------------------------------------------------------------------------------------------------
+
+    def _l10n_no_dunning_send_batch(self, limit=SEND_BATCH_SIZE):
+        """Send up to ``limit`` proposed letters (locked, so two confirmations never send twice).
+        Returns how many were handled."""
+        self.ensure_one()
+        proposed = self.letter_ids.filtered(lambda l: l.state == "proposed")
+        if not proposed:
+            return 0
+        self.env["l10n_no.dunning.letter"].flush_model(["state"])
+        rows = self.env.execute_query(SQL(
+            "SELECT id FROM l10n_no_dunning_letter WHERE id = ANY(%s) AND state = 'proposed' "
+            "ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED",
+            proposed.ids,
+            limit,
+        ))
+        batch = self.env["l10n_no.dunning.letter"].browse([row[0] for row in rows])
+        if not batch:
+            return 0
+        levels, policy = self._l10n_no_dunning_policy()
+        handovers = self.env["l10n_no.dunning.letter"]
+        for letter in batch:
+            if letter._l10n_no_dunning_send(levels, policy) and letter.kind == "handover":
+                handovers |= letter
+        if handovers:
+            self._l10n_no_dunning_hand_over(handovers)
+        return len(batch)
+
+    # ------------------------------------------------------------------------------------------------
+    # HAND-OVER
+    # ------------------------------------------------------------------------------------------------
+
+    def _l10n_no_dunning_handover_provider(self):
+        """The library provider that hands claims to the agency. TO OVERRIDE for an agency's API."""
+        return ExportFileProvider(format=self.company_id.l10n_no_dunning_handover_format)
+
+    def _l10n_no_dunning_hand_over(self, handover_letters):
+        """Give the claims of ``handover_letters`` to the agency and keep the file on the run."""
+        self.ensure_one()
+        items = handover_letters.item_ids.filtered(lambda i: i.state == "sent")
+        claims = [self._l10n_no_dunning_handover_claim(item) for item in items]
+        reference = f"{self.name}-{handover_letters[:1].id}".replace("/", "-")
+        try:
+            with self._l10n_no_dunning_handover_provider() as provider:
+                receipt = provider.hand_over(claims, reference=reference)
+        except NofakturaError as exc:
+            raise UserError(self.env._("The hand-over to the debt-collection agency failed: %(error)s", error=exc)) from exc
+        if receipt.content:
+            self.handover_attachment_ids = [fields.Command.link(self.env["ir.attachment"].create({
+                "name": receipt.reference,
+                "raw": receipt.content,
+                "res_model": self._name,
+                "res_id": self.id,
+            }).id)]
+        # the fee invoices of handed-over claims go with them
+        fee_moves = self.env["l10n_no.dunning.item"].search(
+            [("move_id", "in", items.move_id.ids), ("state", "=", "sent")]
+        ).letter_id.fee_move_id.filtered(lambda m: m.payment_state in ("not_paid", "partial"))
+        fee_moves.write({"l10n_no_dunning_state": "handed_over"})
+
+    def _l10n_no_dunning_handover_claim(self, item):
+        move = item.move_id
+        partner = move.commercial_partner_id
+        currency = self.company_id.currency_id
+        history = self.env["l10n_no.dunning.item"].search(
+            [("move_id", "=", move.id), ("state", "=", "sent"), ("id", "!=", item.id)], order="date, id"
+        )
+        open_fee_letters = history.letter_id.filtered(
+            lambda l: l.fee_move_id and l.fee_move_id.payment_state in ("not_paid", "partial")
+        )
+        # a letter's fee is invoiced once: it goes with the first of its claims
+        fees = sum(
+            letter.fee for letter in open_fee_letters
+            if letter.item_ids.filtered(lambda i: i.state == "sent")[:1].move_id == move
+        )
+        interest = sum(h.interest for h in history if h.letter_id in open_fee_letters) + item.interest
+        rates = (item.interest_rate or history[-1:].interest_rate or "").split(" / ")[-1].replace(" %", "")
+        return HandoverClaim(
+            debtor=Debtor(
+                name=partner.name or "",
+                kind=DebtorKind.PERSON
+                if partner.l10n_no_dunning_customer_kind == "consumer" else DebtorKind.ORGANISATION,
+                org_number=partner.company_registry or (partner.vat or "").upper().removeprefix("NO")[:9],
+                address_lines=tuple(x for x in (partner.street, partner.street2) if x),
+                postcode=partner.zip or "",
+                city=partner.city or "",
+                country=partner.country_id.code or "",
+                email=partner.email or "",
+                phone=partner.phone or "",
+                customer_number=partner.ref or "",
+            ),
+            claim_number=move.name,
+            invoice_date=move.invoice_date,
+            due_date=move.invoice_date_due,
+            principal=to_decimal(item.open_amount, currency),
+            interest=to_decimal(interest, currency),
+            fees=to_decimal(fees, currency),
+            kid=move.payment_reference or "",
+            currency=currency.name,
+            interest_rate=Decimal(rates) if rates else None,
+            interest_from=move.invoice_date_due,
+            notices=tuple(
+                Notice(h.kind, h.date, h.deadline or None, to_decimal(h.fee, currency), h.channel or "")
+                for h in history
+            ),
+            reference=str(move.id),
+        )
+
+    # ------------------------------------------------------------------------------------------------
+    # CRON
+    # ------------------------------------------------------------------------------------------------
+
+    @api.model
+    def _cron_l10n_no_dunning(self):
+        """Daily job: per company, propose (and, if allowed, send) today's letters in batches; commits
+        after each batch and re-triggers itself when its time is up."""
+        today = fields.Date.context_today(self)
+        cron = self.env.ref("l10n_no_dunning.ir_cron_l10n_no_dunning")
+        for company in self.env["res.company"].search([("l10n_no_dunning_auto", "=", True)]):
+            run = self.search([
+                ("company_id", "=", company.id), ("date", "=", today), ("trigger", "=", "cron"),
+            ], limit=1)
+            if run.state in ("done", "cancel"):
+                continue
+            if not run:
+                run = self.with_company(company).create({"company_id": company.id, "date": today, "trigger": "cron"})
+            while run.state == "draft":
+                processed, remaining = run._l10n_no_dunning_propose_batch()
+                if not remaining:
+                    run.state = "proposed"
+                if not self.env["ir.cron"]._commit_progress(processed, remaining=remaining) and remaining:
+                    cron._trigger()
+                    return
+            if company.l10n_no_dunning_auto_send and run.state == "proposed":
+                while sent := run._l10n_no_dunning_send_batch():
+                    if not self.env["ir.cron"]._commit_progress(sent):
+                        cron._trigger()
+                        return
+                run.state = "done"

@@ -1,0 +1,2 @@
+from . import test_dunning_flow
+from . import test_dunning_rules

@@ -1,0 +1,64 @@
+from datetime import date
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+
+from .common import DunningCommon
+
+
+@tagged("post_install", "-at_install")
+class TestDunningRules(DunningCommon):
+
+    def test_01_presets_per_company(self):
+        kinds = self.levels.mapped("kind")
+        self.assertEqual(kinds, ["soft_reminder", "reminder", "inkassovarsel", "handover"])
+        inactive = self.env["l10n_no.dunning.level"].with_context(active_test=False).search(
+            [("company_id", "=", self.company.id), ("active", "=", False)]
+        )
+        self.assertEqual(inactive.mapped("kind"), ["betalingsoppfordring"])
+        self.assertTrue(self.level["reminder"].fee)
+        self.assertEqual(self.level["inkassovarsel"].channel, "post")
+        self.assertTrue(self.company.l10n_no_dunning_fee_product_id)
+        self.env["res.lang"]._activate_lang("nb_NO")
+        other = self.env["res.company"].create({"name": "Nytt AS"})
+        other_levels = other.with_context(active_test=False).l10n_no_dunning_level_ids
+        self.assertEqual(len(other_levels), 5)
+        reminder = other_levels.filtered(lambda l: l.kind == "reminder")
+        self.assertEqual(reminder.with_context(lang="nb_NO").name, "Purring")
+        self.assertEqual(reminder.with_context(lang="en_US").name, "Reminder")
+
+    def test_02_unlawful_levels_refused(self):
+        with self.assertRaises(ValidationError):
+            self.level["inkassovarsel"].deadline_days = 10
+        with self.assertRaises(ValidationError):
+            self.level["soft_reminder"].fee = True
+        with self.assertRaises(ValidationError):
+            self.level["inkassovarsel"].active = False  # the hand-over needs an inkassovarsel first
+
+    def test_03_law_value_periods(self):
+        with self.assertRaises(ValidationError):
+            self.env["l10n_no.dunning.law.value"].create(
+                {"law_table": "inkassosats", "period_start": date(2027, 7, 1), "value": 760}
+            )
+        value = self.env["l10n_no.dunning.law.value"].create(
+            {"law_table": "inkassosats", "period_start": date(2027, 1, 1), "value": 760}
+        )
+        overrides = value._l10n_no_dunning_overrides()
+        self.assertEqual(str(overrides.inkassosats[date(2027, 1, 1)]), "760.00")
+
+    def test_04_run_states(self):
+        run = self.env["l10n_no.dunning.run"].create({"company_id": self.company.id, "date": date(2026, 1, 13)})
+        with self.assertRaises(UserError):
+            run.action_confirm()
+        run.action_propose()
+        with self.assertRaises(UserError):
+            run.action_propose()
+        run.action_cancel()
+        self.assertEqual(run.state, "cancel")
+        self.assertTrue(run.name.startswith("DUN/"))
+
+    def test_05_customer_kind_default(self):
+        self.assertEqual(self.consumer.l10n_no_dunning_customer_kind, "consumer")
+        self.assertEqual(self.business.l10n_no_dunning_customer_kind, "business")
+        contact = self.env["res.partner"].create({"name": "Kari", "parent_id": self.business.id})
+        self.assertEqual(contact.l10n_no_dunning_customer_kind, "business")

@@ -143,6 +143,6 @@ def test_other_specifications_are_out_of_scope() -> None:
 
 def test_every_rule_has_both_languages() -> None:
     rules = [rule for pattern in PATTERNS for group in pattern.groups for rule in group.rules]
-    assert len(rules) > 500
+    assert len(rules) > 400
     assert all(rule.en and rule.nb and rule.en != rule.nb for rule in rules)
     assert {rule.id for rule in rules} == {MISSING, TOO_MANY, REPEATED, UNKNOWN}

@@ -4,9 +4,12 @@ Patterns, contexts and asserts follow the official schematron one to one, in its
 first-matching-group semantics give the same verdicts: the transaction rules (PEPPOL-EN16931-R*),
 the identifier checks (PEPPOL-COMMON-R*), the national rules (Norway first, in
 :mod:`.national_no`; then :mod:`.national_dk`, ``_it``, ``_se``, ``_gr``, ``_is``, ``_nl``, ``_de``)
-and the restricted code lists and formats (PEPPOL-EN16931-CL*, -P*, -F*). XSLT match patterns became XPath ``//...`` contexts; tests
-that XPath 1.0 cannot state exactly (decimals, dates, regexes, check digits, the ``$supplierCountry``
-family of values) are Python callables using :mod:`.peppol_functions`.
+and the restricted code lists and formats (PEPPOL-EN16931-CL*, -P*, -F*).
+
+XSLT match patterns became XPath ``//...`` contexts (the eleven identifier contexts, which select
+disjoint schemeIDs, merged into one). Tests that XPath 1.0
+cannot state exactly (decimals, dates, regexes, check digits, the ``$supplierCountry`` family of
+values) are Python callables using :mod:`.peppol_functions`.
 
 Messages are our own words, in English and Norwegian bokmål, naming the business term.
 """
@@ -31,7 +34,7 @@ from nofaktura.ehf.rules import (
     national_se,
 )
 from nofaktura.ehf.rules.data import peppol_sch_lists as lists
-from nofaktura.ehf.rules.engine import Document, Flag, Rule, group, pattern
+from nofaktura.ehf.rules.engine import Document, Flag, Rule, group, pattern, xpath
 from nofaktura.ehf.rules.peppol_functions import (
     abn,
     check_cf,
@@ -192,13 +195,24 @@ def _date_within(upper: bool) -> Callable[[etree._Element, Document], bool]:
 # --- identifiers (ICD) ----------------------------------------------------------------------------------
 
 
-def _id_context(scheme: str, endpoint_only: bool = False) -> str:
-    if endpoint_only:
-        return f"//cbc:EndpointID[@schemeID = '{scheme}']"
-    return (
-        f"//cbc:EndpointID[@schemeID = '{scheme}'] | //cac:PartyIdentification/cbc:ID[@schemeID = '{scheme}']"
-        f" | //cbc:CompanyID[@schemeID = '{scheme}']"
-    )
+#: Every identifier the ICD rules look at, in one pass: each of the schematron's ICD contexts selects
+#: one schemeID, so at most one of them claims a node and merging them keeps first-match semantics.
+_ICD_CONTEXT = "//cbc:EndpointID[@schemeID] | //cac:PartyIdentification/cbc:ID[@schemeID] | //cbc:CompanyID[@schemeID]"
+
+
+def _for_scheme(scheme: str, test, endpoint_only: bool = False) -> Callable[[etree._Element, Document], bool]:
+    """An ICD assert that applies to ids of one scheme (and for 9907 only to endpoint ids)."""
+    compiled = xpath(test) if isinstance(test, str) else test
+
+    def check(node, doc) -> bool:
+        if node.get("schemeID") != scheme or (endpoint_only and node.tag != _ENDPOINT):
+            return True
+        return bool(compiled(node)) if isinstance(test, str) else bool(compiled(node, doc))
+
+    return check
+
+
+_ENDPOINT = f"{_CBC}EndpointID"
 
 
 def _digits(count: str) -> Callable[[str], bool]:
@@ -570,96 +584,75 @@ TRANSACTION = pattern(
             ),
         ),
         group(
-            _id_context("0088"),
+            _ICD_CONTEXT,
             rule(
-                "PEPPOL-COMMON-R040", FATAL, _r040_gln,
+                "PEPPOL-COMMON-R040", FATAL, _for_scheme("0088", _r040_gln),
                 "A GLN (scheme 0088) must be digits with a valid GS1 check digit.",
                 "Et GLN (skjema 0088) må være sifre med gyldig GS1-kontrollsiffer.",
                 "BT-29", "BT-30", "BT-34", "BT-46", "BT-47", "BT-49",
             ),
-        ),
-        group(
-            _id_context("0192"),
             rule(
-                "PEPPOL-COMMON-R041", FATAL, r041_test,
+                "PEPPOL-COMMON-R041", FATAL, _for_scheme("0192", r041_test),
                 "A Norwegian organisation number (scheme 0192) must be exactly 9 digits with a valid MOD11"
                 " check digit, without spaces or the MVA suffix.",
                 "Et norsk organisasjonsnummer (skjema 0192) må være nøyaktig 9 sifre med gyldig MOD11-kontrollsiffer,"
                 " uten mellomrom eller MVA.",
                 "BT-29", "BT-30", "BT-34", "BT-46", "BT-47", "BT-49",
             ),
-        ),
-        group(
-            _id_context("0184"),
             rule(
-                "PEPPOL-COMMON-R042", FATAL,
-                "(string-length(string()) = 10 and substring(string(), 1, 2) = 'DK'"
-                " and string-length(translate(substring(string(), 3, 8), '1234567890', '')) = 0)"
-                " or (string-length(string()) = 8)"
-                " and (string-length(translate(substring(string(), 1, 8),'1234567890', '')) = 0)",
+                "PEPPOL-COMMON-R042",
+                FATAL,
+                _for_scheme(
+                    "0184",
+                    "(string-length(string()) = 10 and substring(string(), 1, 2) = 'DK'"
+                    " and string-length(translate(substring(string(), 3, 8), '1234567890', '')) = 0)"
+                    " or (string-length(string()) = 8)"
+                    " and (string-length(translate(substring(string(), 1, 8),'1234567890', '')) = 0)",
+                ),
                 "A Danish CVR number (scheme 0184) must be 8 digits, optionally prefixed DK.",
                 "Et dansk CVR-nummer (skjema 0184) må være 8 sifre, eventuelt med prefiks DK.",
                 "BT-29", "BT-30", "BT-34", "BT-46", "BT-47", "BT-49",
             ),
-        ),
-        group(
-            _id_context("0208"),
             rule(
-                "PEPPOL-COMMON-R043", FATAL, _r043,
+                "PEPPOL-COMMON-R043", FATAL, _for_scheme("0208", _r043),
                 "A Belgian enterprise number (scheme 0208) must be 10 digits with a valid mod 97 check.",
                 "Et belgisk foretaksnummer (skjema 0208) må være 10 sifre med gyldig mod 97-kontroll.",
                 "BT-29", "BT-30", "BT-34", "BT-46", "BT-47", "BT-49",
             ),
-        ),
-        group(
-            _id_context("0201"),
             rule(
-                "PEPPOL-COMMON-R044", WARNING, lambda node, doc: check_codice_ipa(norm(node)),
+                "PEPPOL-COMMON-R044", WARNING, _for_scheme("0201", lambda node, doc: check_codice_ipa(norm(node))),
                 "An Italian IPA code (scheme 0201) should be 6 letters or digits.",
                 "En italiensk IPA-kode (skjema 0201) bør være 6 bokstaver eller sifre.",
                 "BT-29", "BT-34", "BT-46", "BT-49",
             ),
-        ),
-        group(
-            _id_context("0210"),
             rule(
-                "PEPPOL-COMMON-R045", WARNING, lambda node, doc: check_cf(norm(node)),
+                "PEPPOL-COMMON-R045", WARNING, _for_scheme("0210", lambda node, doc: check_cf(norm(node))),
                 "An Italian tax code (Codice Fiscale, scheme 0210) should have 16 characters or 11 digits.",
                 "En italiensk skattekode (Codice Fiscale, skjema 0210) bør ha 16 tegn eller 11 sifre.",
                 "BT-29", "BT-30", "BT-34", "BT-46", "BT-47", "BT-49",
             ),
-        ),
-        group(
-            _id_context("9907", endpoint_only=True),
             rule(
-                "PEPPOL-COMMON-R046", WARNING, lambda node, doc: check_cf(norm(node)),
+                "PEPPOL-COMMON-R046",
+                WARNING,
+                _for_scheme("9907", lambda node, doc: check_cf(norm(node)), endpoint_only=True),
                 "An Italian tax code (Codice Fiscale, scheme 9907) should have 16 characters or 11 digits.",
                 "En italiensk skattekode (Codice Fiscale, skjema 9907) bør ha 16 tegn eller 11 sifre.",
                 "BT-34", "BT-49",
             ),
-        ),
-        group(
-            _id_context("0211"),
             rule(
-                "PEPPOL-COMMON-R047", WARNING, lambda node, doc: check_piva_se_it(norm(node)),
+                "PEPPOL-COMMON-R047", WARNING, _for_scheme("0211", lambda node, doc: check_piva_se_it(norm(node))),
                 "An Italian VAT code (Partita IVA, scheme 0211) should be IT + 11 digits with a valid check digit.",
                 "En italiensk MVA-kode (Partita IVA, skjema 0211) bør være IT + 11 sifre med gyldig kontrollsiffer.",
                 "BT-29", "BT-30", "BT-34", "BT-46", "BT-47", "BT-49",
             ),
-        ),
-        group(
-            _id_context("0007"),
             rule(
-                "PEPPOL-COMMON-R049", FATAL, _r049,
+                "PEPPOL-COMMON-R049", FATAL, _for_scheme("0007", _r049),
                 "A Swedish organisation number (scheme 0007) must be 10 digits with a valid Luhn check digit.",
                 "Et svensk organisasjonsnummer (skjema 0007) må være 10 sifre med gyldig Luhn-kontrollsiffer.",
                 "BT-29", "BT-30", "BT-34", "BT-46", "BT-47", "BT-49",
             ),
-        ),
-        group(
-            _id_context("0151"),
             rule(
-                "PEPPOL-COMMON-R050", FATAL, _r050,
+                "PEPPOL-COMMON-R050", FATAL, _for_scheme("0151", _r050),
                 "An Australian Business Number (scheme 0151) must be 11 digits with a valid check.",
                 "Et australsk ABN (skjema 0151) må være 11 sifre med gyldig kontroll.",
                 "BT-29", "BT-30", "BT-34", "BT-46", "BT-47", "BT-49",

@@ -159,3 +159,21 @@ def test_a_kid_can_satisfy_both():
         mod10.make(str(n)) for n in range(10, 10_000) if mod11.is_valid(mod10.make(str(n)))
     )
     assert kid.satisfied_algorithms(both) == {Algorithm.MOD10, Algorithm.MOD11}
+
+
+@pytest.mark.parametrize(
+    ("reference", "expected"),
+    [
+        ("1234 5678 2", True),
+        ("0010012026006-", True),
+        ("1", True),
+        ("", False),
+        (None, False),
+        ("-", False),
+        ("Faktura 2026-17", False),
+        ("12-34", False),
+        ("RF18539007547034", False),
+    ],
+)
+def test_looks_like_kid(reference, expected):
+    assert kid.looks_like_kid(reference) is expected

@@ -19,7 +19,15 @@ from nofaktura.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, 
 from nofaktura.kid import mod10, mod11
 from nofaktura.kid._common import MAX_LENGTH, MIN_CHECK_LENGTH, compact
 
-__all__ = ["Algorithm", "check_format", "is_valid", "module_for", "satisfied_algorithms", "validate"]
+__all__ = [
+    "Algorithm",
+    "check_format",
+    "is_valid",
+    "looks_like_kid",
+    "module_for",
+    "satisfied_algorithms",
+    "validate",
+]
 
 
 class Algorithm(str, Enum):
@@ -68,6 +76,18 @@ def check_format(kid: str) -> str:
             f"A KID has {MIN_CHECK_LENGTH} to {MAX_LENGTH} characters, {kid!r} has {len(kid)}."
         )
     return kid
+
+
+def looks_like_kid(reference: str | None) -> bool:
+    """Whether a payment reference is *meant* as a KID: digits (spaces allowed), the last may be ``-``.
+
+    A vendor's payment reference can be a KID or a free message ("Faktura 2026-17"); only the
+    first should be checked, and flagged when its check digit is wrong. Length is not looked at:
+    a KID with a wrong length is still a (wrong) KID.
+    """
+    text = compact(reference or "")
+    base = text[:-1] if text.endswith("-") else text
+    return bool(base) and base.isdigit() and base.isascii()
 
 
 def satisfied_algorithms(kid: str) -> set[Algorithm]:

@@ -1,0 +1,26 @@
+{
+    "name": "Norway - KID (OCR giro payment references)",
+    "summary": "KID per the bank's OCR agreement (MOD10/MOD11, length, layout), stable customer numbers, "
+    "vendor KID checks",
+    "version": "19.0.1.0.0",
+    "category": "Accounting/Localizations",
+    "website": "https://github.com/nofaktura/nofaktura",
+    "author": "nofaktura",
+    "maintainers": ["nofaktura"],
+    "license": "LGPL-3",
+    "development_status": "Beta",
+    "countries": ["no"],
+    "depends": ["account", "l10n_no"],
+    "external_dependencies": {"python": ["nofaktura"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "security/l10n_no_kid_security.xml",
+        "views/account_journal_views.xml",
+        "views/l10n_no_customer_number_views.xml",
+        "views/res_partner_views.xml",
+        "views/account_move_views.xml",
+        "views/res_config_settings_views.xml",
+        "report/report_invoice.xml",
+    ],
+    "post_init_hook": "post_init_hook",
+}

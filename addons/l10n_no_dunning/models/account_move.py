@@ -25,7 +25,7 @@ class AccountMove(models.Model):
         required=True,
         copy=False,
         index=True,
-        tracking=True,
+        help="Changes are logged in the chatter by the dunning run itself.",
     )
     l10n_no_dunning_level_id = fields.Many2one(
         "l10n_no.dunning.level", string="Last dunning level", copy=False, readonly=True
@@ -87,27 +87,36 @@ class AccountMove(models.Model):
         if not self:
             return set()
         self.env.flush_all()  # the queries read states, residuals and partners computed in this transaction
+        # the unreconciled incoming bank lines are few: select them once, then match (a correlated
+        # sub-query per invoice scanned the company's entries for each invoice)
         rows = self.env.execute_query(SQL(
             """
-            SELECT m.id FROM account_move m
-             WHERE m.id = ANY(%(ids)s)
-               AND (m.payment_state = 'in_payment'
-                    OR EXISTS (SELECT 1 FROM account_move__account_payment rel
-                                 JOIN account_payment p ON p.id = rel.payment_id
-                                WHERE rel.invoice_id = m.id AND p.state IN ('draft', 'in_process'))
-                    OR EXISTS (SELECT 1 FROM account_bank_statement_line sl
-                                 JOIN account_move sm ON sm.id = sl.move_id
-                            LEFT JOIN res_partner sp ON sp.id = sl.partner_id
-                                WHERE sm.company_id = m.company_id
-                                  AND sm.state = 'posted'
-                                  AND NOT COALESCE(sl.is_reconciled, FALSE)
-                                  AND sl.amount > 0
-                                  AND (sp.commercial_partner_id = m.commercial_partner_id
-                                       OR (COALESCE(m.payment_reference, '') != ''
-                                           AND sl.payment_ref ILIKE '%%' || m.payment_reference || '%%')
-                                       OR sl.payment_ref ILIKE '%%' || m.name || '%%')))
+            WITH lines AS MATERIALIZED (
+                SELECT sl.payment_ref, sp.commercial_partner_id AS partner_id
+                  FROM account_bank_statement_line sl
+                  JOIN account_move sm ON sm.id = sl.move_id
+             LEFT JOIN res_partner sp ON sp.id = sl.partner_id
+                 WHERE sm.company_id = ANY(%(companies)s)
+                   AND sm.state = 'posted'
+                   AND NOT COALESCE(sl.is_reconciled, FALSE)
+                   AND sl.amount > 0
+            ), moves AS MATERIALIZED (
+                SELECT id, name, payment_reference, commercial_partner_id, payment_state
+                  FROM account_move WHERE id = ANY(%(ids)s)
+            )
+            SELECT m.id FROM moves m WHERE m.payment_state = 'in_payment'
+             UNION
+            SELECT rel.invoice_id FROM account_move__account_payment rel
+              JOIN account_payment p ON p.id = rel.payment_id
+             WHERE rel.invoice_id = ANY(%(ids)s) AND p.state IN ('draft', 'in_process')
+             UNION
+            SELECT m.id FROM moves m JOIN lines l
+                ON l.partner_id = m.commercial_partner_id
+                OR (COALESCE(m.payment_reference, '') != '' AND l.payment_ref ILIKE '%%' || m.payment_reference || '%%')
+                OR l.payment_ref ILIKE '%%' || m.name || '%%'
             """,
             ids=list(self.ids),
+            companies=self.company_id.ids,
         ))
         return {row[0] for row in rows}
 
@@ -191,7 +200,3 @@ class AccountMove(models.Model):
                 interest_charged_until=move.l10n_no_dunning_interest_until or None,
             ))
         return claims
-
-    def _l10n_no_dunning_post_message(self, body):
-        for move in self:
-            move.message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_note")

@@ -166,45 +166,67 @@ class L10nNoDunningLetter(models.Model):
             return None
         return letters(ready)[0]
 
-    def _l10n_no_dunning_send(self, levels, policy):
-        """Confirm one proposed letter: re-plan, post the fee invoice, deliver, record the history."""
-        self.ensure_one()
-        plan_letter = self._l10n_no_dunning_replan(levels, policy)
-        if plan_letter is None:
-            return False
+    def _l10n_no_dunning_send_letters(self, levels, policy):
+        """Confirm proposed letters: re-plan each, post their fee invoices (in one batch), record the
+        history on the invoices, deliver, and log. Returns the letters actually sent."""
+        plans = {}
+        for letter in self:
+            plan_letter = letter._l10n_no_dunning_replan(levels, policy)
+            if plan_letter is not None:
+                letter._l10n_no_dunning_apply_plan(plan_letter, levels)
+                plans[letter.id] = plan_letter
+        sent = self.browse(list(plans))
+        with_fees = sent.filtered(
+            lambda l: l.kind != "handover" and (l.fee or l.interest or l.compensation)
+        )
+        if with_fees:
+            fee_moves = self.env["account.move"].create(
+                [letter._l10n_no_dunning_fee_invoice_vals(plans[letter.id]) for letter in with_fees]
+            )
+            fee_moves.action_post()
+            for letter, fee_move in zip(with_fees, fee_moves, strict=True):
+                letter.fee_move_id = fee_move
+        sent.item_ids.filtered(lambda i: i.state == "proposed").write({"state": "sent"})
+        sent.write({"state": "sent"})
+        sent._l10n_no_dunning_update_invoices(plans, levels)
+        for letter in sent.filtered(lambda l: l.kind != "handover"):
+            letter._l10n_no_dunning_deliver()
+        sent._l10n_no_dunning_log()
+        return sent
+
+    def _l10n_no_dunning_apply_plan(self, plan_letter, levels):
         top = max(plan_letter.decisions, key=lambda d: d.step_index)
-        level = levels[top.step_index]
         self.write({
-            "level_id": level.id,
+            "level_id": levels[top.step_index].id,
             "kind": plan_letter.kind.value,
             "fee": float(plan_letter.fee),
             "interest": float(plan_letter.interest),
             "compensation": float(plan_letter.compensation),
             "deadline": plan_letter.deadline or False,
         })
-        if plan_letter.kind is not StepKind.HANDOVER and (self.fee or self.interest or self.compensation):
-            self.fee_move_id = self._l10n_no_dunning_create_fee_invoice(plan_letter)
-        sent_items = self.item_ids.filtered(lambda i: i.state == "proposed")
-        sent_items.write({"state": "sent"})
-        for decision in plan_letter.decisions:
-            move = self.env["account.move"].browse(decision.claim.id)
-            vals = {
-                "l10n_no_dunning_state": "handed_over" if plan_letter.kind is StepKind.HANDOVER else "in_dunning",
-                "l10n_no_dunning_level_id": levels[decision.step_index].id,
-                "l10n_no_dunning_last_date": self.date,
-            }
-            if decision.interest and decision.interest.days:
-                vals["l10n_no_dunning_interest_until"] = decision.interest.end
-            move.write(vals)
-        self.state = "sent"
-        if plan_letter.kind is not StepKind.HANDOVER:
-            self._l10n_no_dunning_deliver()
-        self._l10n_no_dunning_log()
-        return True
 
-    def _l10n_no_dunning_create_fee_invoice(self, plan_letter):
+    def _l10n_no_dunning_update_invoices(self, plans, levels):
+        """Dunning status, level and interest date on the dunned invoices, one write per distinct value."""
+        groups = {}
+        for letter in self:
+            plan_letter = plans[letter.id]
+            for decision in plan_letter.decisions:
+                vals = {
+                    "l10n_no_dunning_state": "handed_over"
+                    if plan_letter.kind is StepKind.HANDOVER else "in_dunning",
+                    "l10n_no_dunning_level_id": levels[decision.step_index].id,
+                    "l10n_no_dunning_last_date": letter.date,
+                }
+                if decision.interest and decision.interest.days:
+                    vals["l10n_no_dunning_interest_until"] = decision.interest.end
+                groups.setdefault(tuple(sorted(vals.items())), []).append(decision.claim.id)
+        for key, move_ids in groups.items():
+            self.env["account.move"].browse(move_ids).write(dict(key))
+
+    def _l10n_no_dunning_fee_invoice_vals(self, plan_letter):
         """A customer invoice for the fee, interest and compensation of this letter, on income accounts,
         due on the letter's deadline. It gets a KID like any customer invoice when l10n_no_kid is there."""
+        self.ensure_one()
         company = self.company_id
         journal = company.l10n_no_dunning_journal_id or self.env["account.journal"].search(
             [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
@@ -242,7 +264,7 @@ class L10nNoDunningLetter(models.Model):
                     self.env._("Standard compensation (forsinkelsesrenteloven § 3a) for %(invoice)s", invoice=move_name),
                     decision.compensation,
                 ))
-        fee_move = self.env["account.move"].create({
+        return {
             "move_type": "out_invoice",
             "company_id": company.id,
             "journal_id": journal.id,
@@ -254,9 +276,7 @@ class L10nNoDunningLetter(models.Model):
             "l10n_no_dunning_fee_letter_id": self.id,
             "invoice_origin": self.run_id.name,
             "invoice_line_ids": lines,
-        })
-        fee_move.action_post()
-        return fee_move
+        }
 
     def _l10n_no_dunning_fee_line(self, product, label, amount):
         return fields.Command.create({
@@ -287,21 +307,28 @@ class L10nNoDunningLetter(models.Model):
         self.attachment_id = attachment
 
     def _l10n_no_dunning_log(self):
-        """Chatter messages on the customer and on each invoice: the dunning history in Odoo's thread."""
-        self.ensure_one()
+        """Notes on the customer and on each invoice (the dunning history in Odoo's thread), in batch."""
         kinds = dict(STEP_KINDS)
         channels = dict(self._fields["channel"].selection)
-        body = Markup("%s") % self.env._(
-            "%(kind)s sent on %(date)s by %(channel)s (%(run)s); deadline %(deadline)s; fee %(fee)s, "
-            "interest %(interest)s, compensation %(compensation)s.",
-            kind=kinds[self.kind],
-            date=self.date,
-            channel=channels[self.channel],
-            run=self.run_id.name,
-            deadline=self.deadline or "-",
-            fee=self.fee,
-            interest=self.interest,
-            compensation=self.compensation,
+        move_bodies, partner_bodies = {}, {}
+        for letter in self:
+            body = Markup("%s") % self.env._(
+                "%(kind)s sent on %(date)s by %(channel)s (%(run)s); deadline %(deadline)s; fee %(fee)s, "
+                "interest %(interest)s, compensation %(compensation)s.",
+                kind=kinds[letter.kind],
+                date=letter.date,
+                channel=channels[letter.channel],
+                run=letter.run_id.name,
+                deadline=letter.deadline or "-",
+                fee=letter.fee,
+                interest=letter.interest,
+                compensation=letter.compensation,
+            )
+            for move in letter.item_ids.filtered(lambda i: i.state == "sent").move_id:
+                move_bodies[move.id] = body
+            partner_bodies[letter.partner_id.id] = body
+        moves = self.env["account.move"].browse(list(move_bodies))
+        moves._message_log_batch(bodies=move_bodies, message_type="comment")
+        self.env["res.partner"].browse(list(partner_bodies))._message_log_batch(
+            bodies=partner_bodies, message_type="comment"
         )
-        self.item_ids.filtered(lambda i: i.state == "sent").move_id._l10n_no_dunning_post_message(body)
-        self.partner_id.message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_note")

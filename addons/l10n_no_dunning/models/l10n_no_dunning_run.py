@@ -192,11 +192,17 @@ class L10nNoDunningRun(models.Model):
                 "fee": float(group.fee),
                 "interest": float(group.interest),
                 "compensation": float(group.compensation),
-                "item_ids": [
-                    fields.Command.create(item_values(d, levels[d.step_index], currency)) for d in group.decisions
-                ],
             })
-        return self.env["l10n_no.dunning.letter"].with_context(tracking_disable=True).create(letter_vals)
+        Letter = self.env["l10n_no.dunning.letter"].with_context(
+            tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True
+        )
+        created = Letter.create(letter_vals)
+        self.env["l10n_no.dunning.item"].create([
+            {**item_values(d, levels[d.step_index], currency), "letter_id": letter.id}
+            for letter, group in zip(created, groups, strict=True)
+            for d in group.decisions
+        ])
+        return created
 
     def _l10n_no_dunning_add_summary(self, counts, decisions):
         summary = json.loads(self.summary or "{}")
@@ -229,10 +235,8 @@ class L10nNoDunningRun(models.Model):
         if not batch:
             return 0
         levels, policy = self._l10n_no_dunning_policy()
-        handovers = self.env["l10n_no.dunning.letter"]
-        for letter in batch:
-            if letter._l10n_no_dunning_send(levels, policy) and letter.kind == "handover":
-                handovers |= letter
+        sent = batch._l10n_no_dunning_send_letters(levels, policy)
+        handovers = sent.filtered(lambda l: l.kind == "handover")
         if handovers:
             self._l10n_no_dunning_hand_over(handovers)
         return len(batch)

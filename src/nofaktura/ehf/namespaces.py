@@ -9,6 +9,9 @@ CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 EXT = "urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2"
 APPLICATION_RESPONSE = "urn:oasis:names:specification:ubl:schema:xsd:ApplicationResponse-2"
 SBDH = "http://www.unece.org/cefact/namespaces/StandardBusinessDocumentHeader"
+#: XPath extension functions of the library (registered with ``lxml.etree.FunctionNamespace``, e.g.
+#: by ``nofaktura.ehf.rules.structure``); bound to the prefix ``nf`` in :data:`NSMAP`.
+XPATH_FUNCTIONS = "urn:nofaktura:xpath-functions"
 
 #: Prefixes for XPath. ``ubl``/``cn`` follow the CEN schematron, ``ubl-invoice``/``ubl-creditnote``
 #: the Peppol one, so expressions can be copied from either with their prefixes intact.
@@ -22,6 +25,7 @@ NSMAP: dict[str, str] = {
     "cbc": CBC,
     "ext": EXT,
     "sbdh": SBDH,
+    "nf": XPATH_FUNCTIONS,
 }
 
 #: Prefixes used when a location is written for a person (``/Invoice/cac:InvoiceLine[2]``).

@@ -22,6 +22,7 @@ __all__ = [
     "CUSTOMER_COUNTRY",
     "SUPPLIER_COUNTRY",
     "customer_country",
+    "document_flag",
     "guard",
     "rule",
     "supplier_country",
@@ -52,6 +53,17 @@ def customer_country(doc: Document) -> str:
 
 
 Test = Any  # an XPath 1.0 string or a callable (node, doc) -> bool
+
+
+def document_flag(name: str, expression: str) -> Callable[[Document], bool]:
+    """A document-level condition written in XPath, evaluated once per document.
+
+    Used for guards such as "the seller is Swedish" that the schematron writes inside a context's
+    predicate with an absolute path: evaluated per candidate node that repeats a whole-document
+    search, which is quadratic on invoices with many lines.
+    """
+    compiled = xpath(f"boolean({expression})")
+    return lambda doc: doc.let(name, lambda d: bool(compiled(d.root)))
 
 
 def guard(condition: Callable[[Document], bool], test: Test) -> Callable[[etree._Element, Document], bool]:

@@ -1,7 +1,8 @@
 """German national rules of Peppol BIS 3 (pattern "german-rules" of ``PEPPOL-EN16931-UBL.sch``).
 
 They apply when seller and buyer both have a German postal address (``$supplierCountryIsDE and
-$customerCountryIsDE``), which XPath 1.0 states exactly, so the contexts are the official ones.
+$customerCountryIsDE``): a document-level guard of every assert, evaluated once per document (all
+groups share it, so moving it out of the contexts keeps the verdicts).
 Regular expressions (Skonto lines, e-mail, telephone) and the IBAN check are Python, written with
 XML Schema regex semantics (``.`` excludes CR and LF, ``\\s`` is space, tab, CR, LF).
 """
@@ -13,7 +14,7 @@ import re
 from lxml import etree
 
 from nofaktura.ehf.rules.engine import Flag, group, pattern
-from nofaktura.ehf.rules.national_common import CUSTOMER_COUNTRY, SUPPLIER_COUNTRY, rule, upper
+from nofaktura.ehf.rules.national_common import CUSTOMER_COUNTRY, SUPPLIER_COUNTRY, document_flag, guard, rule, upper
 from nofaktura.ehf.rules.peppol_functions import string_value
 
 __all__ = ["PATTERNS"]
@@ -23,6 +24,7 @@ _DEDE = (
     f"{upper(f'normalize-space({SUPPLIER_COUNTRY})')} = 'DE' and {upper(f'normalize-space({CUSTOMER_COUNTRY})')} = 'DE'"
 )
 
+_dede = document_flag("DE: German supplier and customer", _DEDE)
 _VAT_CODES = ("S", "Z", "E", "AE", "K", "G", "L", "M")
 _TYPE_CODES = ("326", "380", "384", "389", "381", "875", "876", "877")
 
@@ -107,14 +109,13 @@ def _de_r_028(node, doc) -> bool:
 
 
 def _roots(path: str) -> str:
-    return f"/ubl-invoice:Invoice{path}[{_DEDE}] | /ubl-creditnote:CreditNote{path}[{_DEDE}]"
+    return f"/ubl-invoice:Invoice{path} | /ubl-creditnote:CreditNote{path}"
 
 
 def _payment_means(codes: tuple[str, ...]) -> str:
     numbers = " or ".join(f"cbc:PaymentMeansCode = {code}" for code in codes)
     return (
-        f"/ubl-invoice:Invoice/cac:PaymentMeans[{numbers}][{_DEDE}]"
-        f" | /ubl-creditnote:CreditNote/cac:PaymentMeans[{numbers}][{_DEDE}]"
+        f"/ubl-invoice:Invoice/cac:PaymentMeans[{numbers}] | /ubl-creditnote:CreditNote/cac:PaymentMeans[{numbers}]"
     )
 
 
@@ -129,19 +130,19 @@ PATTERNS = (
             group(
                 _roots(""),
                 rule(
-                    "DE-R-001", FATAL, "cac:PaymentMeans",
+                    "DE-R-001", FATAL, guard(_dede, "cac:PaymentMeans"),
                     "Between German parties the payment instructions must be given.",
                     "Mellom tyske parter må betalingsinstruksjoner oppgis.",
                     "BG-16",
                 ),
                 rule(
-                    "DE-R-015", FATAL, _present("cbc:BuyerReference"),
+                    "DE-R-015", FATAL, guard(_dede, _present("cbc:BuyerReference")),
                     "Between German parties the buyer reference (Leitweg-ID) must be given.",
                     "Mellom tyske parter må kjøpers referanse (Leitweg-ID) oppgis.",
                     "BT-10",
                 ),
                 rule(
-                    "DE-R-016", FATAL, _DE_R_016,
+                    "DE-R-016", FATAL, guard(_dede, _DE_R_016),
                     "With VAT category S, Z, E, AE, K, G, L or M the seller's VAT id or tax registration id, or a"
                     " tax representative, must be given.",
                     "Med MVA-kategori S, Z, E, AE, K, G, L eller M må selgers MVA-nummer eller"
@@ -150,13 +151,17 @@ PATTERNS = (
                 ),
                 rule(
                     "DE-R-017", WARNING,
-                    f"cbc:InvoiceTypeCode[{_one_of(_TYPE_CODES)}] or cbc:CreditNoteTypeCode[{_one_of(_TYPE_CODES)}]",
+                    guard(
+                        _dede,
+                        f"cbc:InvoiceTypeCode[{_one_of(_TYPE_CODES)}]"
+                        f" or cbc:CreditNoteTypeCode[{_one_of(_TYPE_CODES)}]",
+                    ),
                     "Between German parties the type code should be 326, 380, 384, 389, 381, 875, 876 or 877.",
                     "Mellom tyske parter bør typekoden være 326, 380, 384, 389, 381, 875, 876 eller 877.",
                     "BT-3",
                 ),
                 rule(
-                    "DE-R-018", FATAL, _de_r_018,
+                    "DE-R-018", FATAL, guard(_dede, _de_r_018),
                     "Skonto lines in the payment terms must read #SKONTO#TAGE=n#PROZENT=n.nn# (optionally"
                     " #BASISBETRAG=n.nn#), in capitals, and end with a line break.",
                     "Skonto-linjer i betalingsbetingelsene må lyde #SKONTO#TAGE=n#PROZENT=n.nn# (eventuelt"
@@ -165,34 +170,34 @@ PATTERNS = (
                 ),
                 rule(
                     "DE-R-022", FATAL,
-                    "count(cac:AdditionalDocumentReference) = count(cac:AdditionalDocumentReference[not("
+                    guard(_dede, "count(cac:AdditionalDocumentReference) = count(cac:AdditionalDocumentReference[not("
                     "./cac:Attachment/cbc:EmbeddedDocumentBinaryObject/@filename = preceding-sibling::"
-                    "cac:AdditionalDocumentReference/cac:Attachment/cbc:EmbeddedDocumentBinaryObject/@filename)])",
+                    "cac:AdditionalDocumentReference/cac:Attachment/cbc:EmbeddedDocumentBinaryObject/@filename)])"),
                     "Attached documents must have unique file names.",
                     "Vedlagte dokumenter må ha unike filnavn.",
                     "BT-125",
                 ),
                 rule(
                     "DE-R-026", WARNING,
-                    "not(cbc:InvoiceTypeCode = 384 or cbc:CreditNoteTypeCode = 384)"
-                    " or cac:BillingReference/cac:InvoiceDocumentReference",
+                    guard(_dede, "not(cbc:InvoiceTypeCode = 384 or cbc:CreditNoteTypeCode = 384)"
+                    " or cac:BillingReference/cac:InvoiceDocumentReference"),
                     "A corrected invoice (384) should refer to the preceding invoice.",
                     "En korrigert faktura (384) bør vise til den foregående fakturaen.",
                     "BG-3",
                 ),
                 rule(
                     "DE-R-030", FATAL,
-                    "not(cac:PaymentMeans/cac:PaymentMandate)"
+                    guard(_dede, "not(cac:PaymentMeans/cac:PaymentMandate)"
                     " or cac:AccountingSupplierParty/cac:Party/cac:PartyIdentification/cbc:ID[@schemeID='SEPA']"
-                    " or cac:PayeeParty/cac:PartyIdentification/cbc:ID[@schemeID='SEPA']",
+                    " or cac:PayeeParty/cac:PartyIdentification/cbc:ID[@schemeID='SEPA']"),
                     "With direct debit the creditor identifier (schemeID SEPA) must be given.",
                     "Ved direkte belastning må kreditor-id (schemeID SEPA) oppgis.",
                     "BT-90",
                 ),
                 rule(
                     "DE-R-031", FATAL,
-                    "not(cac:PaymentMeans/cac:PaymentMandate) or"
-                    " cac:PaymentMeans/cac:PaymentMandate/cac:PayerFinancialAccount/cbc:ID",
+                    guard(_dede, "not(cac:PaymentMeans/cac:PaymentMandate) or"
+                    " cac:PaymentMeans/cac:PaymentMandate/cac:PayerFinancialAccount/cbc:ID"),
                     "With direct debit the debited account must be given.",
                     "Ved direkte belastning må belastet konto oppgis.",
                     "BT-91",
@@ -201,7 +206,7 @@ PATTERNS = (
             group(
                 _roots("/cac:AccountingSupplierParty"),
                 rule(
-                    "DE-R-002", FATAL, "cac:Party/cac:Contact",
+                    "DE-R-002", FATAL, guard(_dede, "cac:Party/cac:Contact"),
                     "Between German parties the seller contact must be given.",
                     "Mellom tyske parter må selgers kontaktinformasjon oppgis.",
                     "BG-6",
@@ -210,13 +215,13 @@ PATTERNS = (
             group(
                 _roots("/cac:AccountingSupplierParty/cac:Party/cac:PostalAddress"),
                 rule(
-                    "DE-R-003", FATAL, _present("cbc:CityName"),
+                    "DE-R-003", FATAL, guard(_dede, _present("cbc:CityName")),
                     "Between German parties the seller's city must be given.",
                     "Mellom tyske parter må selgers poststed oppgis.",
                     "BT-37",
                 ),
                 rule(
-                    "DE-R-004", FATAL, _present("cbc:PostalZone"),
+                    "DE-R-004", FATAL, guard(_dede, _present("cbc:PostalZone")),
                     "Between German parties the seller's post code must be given.",
                     "Mellom tyske parter må selgers postnummer oppgis.",
                     "BT-38",
@@ -225,31 +230,31 @@ PATTERNS = (
             group(
                 _roots("/cac:AccountingSupplierParty/cac:Party/cac:Contact"),
                 rule(
-                    "DE-R-005", FATAL, _present("cbc:Name"),
+                    "DE-R-005", FATAL, guard(_dede, _present("cbc:Name")),
                     "Between German parties the seller contact point must be given.",
                     "Mellom tyske parter må selgers kontaktperson oppgis.",
                     "BT-41",
                 ),
                 rule(
-                    "DE-R-006", FATAL, _present("cbc:Telephone"),
+                    "DE-R-006", FATAL, guard(_dede, _present("cbc:Telephone")),
                     "Between German parties the seller contact telephone must be given.",
                     "Mellom tyske parter må selgers kontakttelefon oppgis.",
                     "BT-42",
                 ),
                 rule(
-                    "DE-R-007", FATAL, _present("cbc:ElectronicMail"),
+                    "DE-R-007", FATAL, guard(_dede, _present("cbc:ElectronicMail")),
                     "Between German parties the seller contact e-mail must be given.",
                     "Mellom tyske parter må selgers kontakt-e-post oppgis.",
                     "BT-43",
                 ),
                 rule(
-                    "DE-R-027", WARNING, _de_r_027,
+                    "DE-R-027", WARNING, guard(_dede, _de_r_027),
                     "The seller contact telephone should contain at least 3 digits.",
                     "Selgers kontakttelefon bør inneholde minst 3 sifre.",
                     "BT-42",
                 ),
                 rule(
-                    "DE-R-028", WARNING, _de_r_028,
+                    "DE-R-028", WARNING, guard(_dede, _de_r_028),
                     "The seller contact e-mail should be a valid address (one @, text on both sides).",
                     "Selgers kontakt-e-post bør være en gyldig adresse (én @, tekst på begge sider).",
                     "BT-43",
@@ -258,13 +263,13 @@ PATTERNS = (
             group(
                 _roots("/cac:AccountingCustomerParty/cac:Party/cac:PostalAddress"),
                 rule(
-                    "DE-R-008", FATAL, _present("cbc:CityName"),
+                    "DE-R-008", FATAL, guard(_dede, _present("cbc:CityName")),
                     "Between German parties the buyer's city must be given.",
                     "Mellom tyske parter må kjøpers poststed oppgis.",
                     "BT-52",
                 ),
                 rule(
-                    "DE-R-009", FATAL, _present("cbc:PostalZone"),
+                    "DE-R-009", FATAL, guard(_dede, _present("cbc:PostalZone")),
                     "Between German parties the buyer's post code must be given.",
                     "Mellom tyske parter må kjøpers postnummer oppgis.",
                     "BT-53",
@@ -273,13 +278,13 @@ PATTERNS = (
             group(
                 _roots("/cac:Delivery/cac:DeliveryLocation/cac:Address"),
                 rule(
-                    "DE-R-010", FATAL, _present("cbc:CityName"),
+                    "DE-R-010", FATAL, guard(_dede, _present("cbc:CityName")),
                     "Between German parties a delivery address must have the city.",
                     "Mellom tyske parter må en leveringsadresse ha poststed.",
                     "BT-77",
                 ),
                 rule(
-                    "DE-R-011", FATAL, _present("cbc:PostalZone"),
+                    "DE-R-011", FATAL, guard(_dede, _present("cbc:PostalZone")),
                     "Between German parties a delivery address must have the post code.",
                     "Mellom tyske parter må en leveringsadresse ha postnummer.",
                     "BT-78",
@@ -288,19 +293,19 @@ PATTERNS = (
             group(
                 _payment_means(("30", "58")),
                 rule(
-                    "DE-R-019", WARNING, _de_r_019,
+                    "DE-R-019", WARNING, guard(_dede, _de_r_019),
                     "With SEPA credit transfer (58) the payment account should be a valid IBAN.",
                     "Med SEPA-overføring (58) bør betalingskontoen være et gyldig IBAN.",
                     "BT-84",
                 ),
                 rule(
-                    "DE-R-023-1", FATAL, "cac:PayeeFinancialAccount",
+                    "DE-R-023-1", FATAL, guard(_dede, "cac:PayeeFinancialAccount"),
                     "With credit transfer (30, 58) the credit transfer details must be given.",
                     "Ved kontooverføring (30, 58) må overføringsopplysningene oppgis.",
                     "BG-17",
                 ),
                 rule(
-                    "DE-R-023-2", FATAL, "not(cac:CardAccount) and not(cac:PaymentMandate)",
+                    "DE-R-023-2", FATAL, guard(_dede, "not(cac:CardAccount) and not(cac:PaymentMandate)"),
                     "With credit transfer (30, 58) no card or direct debit details may be given.",
                     "Ved kontooverføring (30, 58) kan kort- eller belastningsopplysninger ikke oppgis.",
                     "BG-18", "BG-19",
@@ -309,13 +314,13 @@ PATTERNS = (
             group(
                 _payment_means(("48", "54", "55")),
                 rule(
-                    "DE-R-024-1", FATAL, "cac:CardAccount",
+                    "DE-R-024-1", FATAL, guard(_dede, "cac:CardAccount"),
                     "With card payment (48, 54, 55) the card details must be given.",
                     "Ved kortbetaling (48, 54, 55) må kortopplysningene oppgis.",
                     "BG-18",
                 ),
                 rule(
-                    "DE-R-024-2", FATAL, "not(cac:PayeeFinancialAccount) and not(cac:PaymentMandate)",
+                    "DE-R-024-2", FATAL, guard(_dede, "not(cac:PayeeFinancialAccount) and not(cac:PaymentMandate)"),
                     "With card payment (48, 54, 55) no credit transfer or direct debit details may be given.",
                     "Ved kortbetaling (48, 54, 55) kan overførings- eller belastningsopplysninger ikke oppgis.",
                     "BG-17", "BG-19",
@@ -324,19 +329,19 @@ PATTERNS = (
             group(
                 _payment_means(("59",)),
                 rule(
-                    "DE-R-020", WARNING, _de_r_020,
+                    "DE-R-020", WARNING, guard(_dede, _de_r_020),
                     "With SEPA direct debit (59) the debited account should be a valid IBAN.",
                     "Med SEPA-belastning (59) bør belastet konto være et gyldig IBAN.",
                     "BT-91",
                 ),
                 rule(
-                    "DE-R-025-1", FATAL, "cac:PaymentMandate",
+                    "DE-R-025-1", FATAL, guard(_dede, "cac:PaymentMandate"),
                     "With direct debit (59) the direct debit details must be given.",
                     "Ved direkte belastning (59) må belastningsopplysningene oppgis.",
                     "BG-19",
                 ),
                 rule(
-                    "DE-R-025-2", FATAL, "not(cac:PayeeFinancialAccount) and not(cac:CardAccount)",
+                    "DE-R-025-2", FATAL, guard(_dede, "not(cac:PayeeFinancialAccount) and not(cac:CardAccount)"),
                     "With direct debit (59) no credit transfer or card details may be given.",
                     "Ved direkte belastning (59) kan overførings- eller kortopplysninger ikke oppgis.",
                     "BG-17", "BG-18",
@@ -345,7 +350,7 @@ PATTERNS = (
             group(
                 _roots("/cac:TaxTotal/cac:TaxSubtotal"),
                 rule(
-                    "DE-R-014", FATAL, _present("cac:TaxCategory/cbc:Percent"),
+                    "DE-R-014", FATAL, guard(_dede, _present("cac:TaxCategory/cbc:Percent")),
                     "Between German parties every VAT breakdown must give the VAT rate.",
                     "Mellom tyske parter må hver MVA-spesifikasjon oppgi MVA-satsen.",
                     "BT-119",

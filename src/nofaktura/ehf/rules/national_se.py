@@ -1,7 +1,10 @@
 """Swedish national rules of Peppol BIS 3 (pattern "SWEDEN" of ``PEPPOL-EN16931-UBL.sch``).
 
-All guards are XPath 1.0 here (the schematron's ``.../substring(cbc:CompanyID, 1, 2)`` step became
-a predicate), so the contexts are the official ones and first-match semantics hold as they are.
+All guards are XPath 1.0 (the schematron's ``.../substring(cbc:CompanyID, 1, 2)`` step became a
+predicate). The document-level ones ("the seller is Swedish", written in the schematron as
+``//cac:AccountingSupplierParty...`` inside a predicate) are evaluated once per document and guard
+the asserts; that is exact here because no two groups of the pattern select the same node except
+the two PaymentMeans groups, whose guards both require a Swedish seller.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import math
 
 from nofaktura.ehf.rules.engine import Flag, group, pattern
-from nofaktura.ehf.rules.national_common import rule, upper
+from nofaktura.ehf.rules.national_common import document_flag, guard, rule, upper
 from nofaktura.ehf.rules.peppol_functions import check_se_orgnr, norm, string_value, xpath_number
 
 __all__ = ["PATTERNS"]
@@ -21,6 +24,15 @@ _SE_VAT = "cac:PartyTaxScheme[cac:TaxScheme/cbc:ID = 'VAT'][substring(cbc:Compan
 _SE_SUPPLIER = f"//cac:AccountingSupplierParty/cac:Party[{_SE_ADDRESS}]"
 _SE_CUSTOMER = f"//cac:AccountingCustomerParty/cac:Party[{_SE_ADDRESS}]"
 _SE_VAT_SUPPLIER = f"//cac:AccountingSupplierParty/cac:Party[{_SE_ADDRESS} and {_SE_VAT}]"
+
+
+_se_supplier = document_flag("SE: Swedish supplier", _SE_SUPPLIER)
+_se_customer = document_flag("SE: Swedish customer", _SE_CUSTOMER)
+_se_vat_supplier = document_flag("SE: Swedish VAT-registered supplier", _SE_VAT_SUPPLIER)
+
+
+def _both_se(doc) -> bool:
+    return _se_supplier(doc) and _se_customer(doc)
 
 
 def _numeric(value: str) -> bool:
@@ -36,8 +48,9 @@ def _vat_id(node) -> str:
 
 
 def _payment_account(branch: str) -> str:
+    # The schematron's "Swedish supplier" part of the predicate is the rules' guard (_se_supplier).
     return (
-        f"//cac:PaymentMeans[{_SE_SUPPLIER} and normalize-space(cbc:PaymentMeansCode) = '30'"
+        f"//cac:PaymentMeans[normalize-space(cbc:PaymentMeansCode) = '30'"
         f" and normalize-space(cac:PayeeFinancialAccount/cac:FinancialInstitutionBranch/cbc:ID) = '{branch}']"
         "/cac:PayeeFinancialAccount/cbc:ID"
     )
@@ -97,12 +110,17 @@ PATTERNS = (
                 ),
             ),
             group(
-                f"//cac:TaxCategory[{_SE_VAT_SUPPLIER} and cbc:ID = 'S']"
-                f" | //cac:ClassifiedTaxCategory[{_SE_VAT_SUPPLIER} and cbc:ID = 'S']",
+                # [cbc:ID = 'S'] of the schematron context is part of the guard (no other group here
+                # selects tax categories).
+                "//cac:TaxCategory | //cac:ClassifiedTaxCategory",
                 rule(
                     "SE-R-006",
                     FATAL,
-                    "number(cbc:Percent) = 25 or number(cbc:Percent) = 12 or number(cbc:Percent) = 6",
+                    guard(
+                        _se_vat_supplier,
+                        "not(cbc:ID = 'S') or number(cbc:Percent) = 25 or number(cbc:Percent) = 12"
+                        " or number(cbc:Percent) = 6",
+                    ),
                     "A Swedish seller's standard VAT rate must be 25, 12 or 6 %.",
                     "En svensk selgers ordinære MVA-sats må være 25, 12 eller 6 %.",
                     "BT-119", "BT-152",
@@ -111,14 +129,17 @@ PATTERNS = (
             group(
                 _payment_account("SE:PLUSGIRO"),
                 rule(
-                    "SE-R-007", WARNING, lambda node, doc: _numeric(norm(node)),
+                    "SE-R-007", WARNING, guard(_se_supplier, lambda node, doc: _numeric(norm(node))),
                     "A Swedish Plusgiro account should be numeric.",
                     "En svensk Plusgiro-konto bør være numerisk.",
                     "BT-84",
                 ),
                 rule(
                     "SE-R-010", WARNING,
-                    "string-length(normalize-space(.)) >= 2 and string-length(normalize-space(.)) <= 8",
+                    guard(
+                        _se_supplier,
+                        "string-length(normalize-space(.)) >= 2 and string-length(normalize-space(.)) <= 8",
+                    ),
                     "A Swedish Plusgiro account should have 2 to 8 characters.",
                     "En svensk Plusgiro-konto bør ha 2 til 8 tegn.",
                     "BT-84",
@@ -127,23 +148,25 @@ PATTERNS = (
             group(
                 _payment_account("SE:BANKGIRO"),
                 rule(
-                    "SE-R-008", WARNING, lambda node, doc: _numeric(norm(node)),
+                    "SE-R-008", WARNING, guard(_se_supplier, lambda node, doc: _numeric(norm(node))),
                     "A Swedish Bankgiro account should be numeric.",
                     "En svensk Bankgiro-konto bør være numerisk.",
                     "BT-84",
                 ),
                 rule(
                     "SE-R-009", WARNING,
-                    "string-length(normalize-space(.)) = 7 or string-length(normalize-space(.)) = 8",
+                    guard(
+                        _se_supplier, "string-length(normalize-space(.)) = 7 or string-length(normalize-space(.)) = 8"
+                    ),
                     "A Swedish Bankgiro account should have 7 or 8 characters.",
                     "En svensk Bankgiro-konto bør ha 7 eller 8 tegn.",
                     "BT-84",
                 ),
             ),
             group(
-                f"//cac:PaymentMeans[{_SE_SUPPLIER} and (cbc:PaymentMeansCode = '50' or cbc:PaymentMeansCode = '56')]",
+                "//cac:PaymentMeans[cbc:PaymentMeansCode = '50' or cbc:PaymentMeansCode = '56']",
                 rule(
-                    "SE-R-011", WARNING, "false()",
+                    "SE-R-011", WARNING, guard(_se_supplier, "false()"),
                     "For Bankgiro or Plusgiro, a Swedish seller should use payment means 30 with branch id"
                     " SE:BANKGIRO or SE:PLUSGIRO.",
                     "For Bankgiro eller Plusgiro bør en svensk selger bruke betalingsmåte 30 med filial-id"
@@ -152,9 +175,9 @@ PATTERNS = (
                 ),
             ),
             group(
-                f"//cac:PaymentMeans[{_SE_SUPPLIER} and {_SE_CUSTOMER} and cbc:PaymentMeansCode = '31']",
+                "//cac:PaymentMeans[cbc:PaymentMeansCode = '31']",
                 rule(
-                    "SE-R-012", WARNING, "false()",
+                    "SE-R-012", WARNING, guard(_both_se, "false()"),
                     "Between Swedish parties a credit transfer should use payment means code 30.",
                     "Mellom svenske parter bør en kontooverføring bruke betalingsmåtekode 30.",
                     "BT-81",

@@ -25,6 +25,16 @@ extensions that are "conformant" to BIS 3 (Reminder, Forward Billing), Payment R
 have their own syntax and are not measured against this one (PEPPOL-EN16931-R004 already reports a
 wrong specification identifier).
 
+How it runs: a group's context is an XPath call of two extension functions registered here
+(namespace :data:`~nofaktura.ehf.namespaces.XPATH_FUNCTIONS`, prefix ``nf``):
+``nf:bis3-offending('Invoice/cac:InvoiceLine')`` -- the elements at that path that break one of its
+limits -- and ``nf:bis3-unknown()`` -- every element that is not part of BIS 3. Both read one walk
+over the document along the table (each parent's children counted once), made by the first group
+(its call carries ``'rescan'``) and dropped by the last, so a valid document yields no context
+nodes at all. An XPath predicate per element (a plain ``/ubl:Invoice/cac:InvoiceLine[not(cbc:ID)
+or ...]`` context) costs several times more on invoices with thousands of lines. The rules of a
+group then say which limit was broken.
+
 Element order is left to the UBL 2.1 schema. Extend by regenerating the data: the rules follow it.
 """
 
@@ -32,11 +42,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree
 
-from nofaktura.ehf.namespaces import CAC, CBC, CREDIT_NOTE, EXT, INVOICE
+from nofaktura.ehf.namespaces import CAC, CBC, CREDIT_NOTE, EXT, INVOICE, XPATH_FUNCTIONS
 from nofaktura.ehf.rules.data import bis3_structure as data
 from nofaktura.ehf.rules.engine import Document, Flag, Group, Pattern, Rule
 
@@ -49,9 +60,16 @@ TOO_MANY = "BIS3-SYNTAX-TOO-MANY"
 REPEATED = "BIS3-SYNTAX-REPEATED"
 UNKNOWN = "BIS3-SYNTAX-UNKNOWN"
 
-_ROOTS = {"Invoice": ("ubl:Invoice", data.INVOICE), "CreditNote": ("cn:CreditNote", data.CREDITNOTE)}
+#: The specification identifier (BT-24) of Peppol BIS Billing 3.0.
+BIS3_BILLING = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
+
+#: Prefix of the library's XPath extension functions (``nofaktura.ehf.namespaces.XPATH_FUNCTIONS``).
+PREFIX = "nf"
+
 _CLARK = {"cac": f"{{{CAC}}}", "cbc": f"{{{CBC}}}", "ext": f"{{{EXT}}}"}
-_ROOT_CLARK = {"Invoice": f"{{{INVOICE}}}", "CreditNote": f"{{{CREDIT_NOTE}}}"}
+_ROOT_TAGS = {f"{{{INVOICE}}}Invoice": "Invoice", f"{{{CREDIT_NOTE}}}CreditNote": "CreditNote"}
+_TABLES = {"Invoice": data.INVOICE, "CreditNote": data.CREDITNOTE}
+_CUSTOMIZATION = f"{{{CBC}}}CustomizationID"
 
 
 def _clark(term: str) -> str:
@@ -59,30 +77,128 @@ def _clark(term: str) -> str:
     return f"{_CLARK[prefix]}{local}"
 
 
-#: The specification identifier (BT-24) of Peppol BIS Billing 3.0.
-BIS3_BILLING = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
-_IN_SCOPE = f"[not(cbc:CustomizationID) or normalize-space(cbc:CustomizationID) = '{BIS3_BILLING}']"
+@dataclass
+class _Spec:
+    """One element path of the table, compiled for the walk."""
+
+    path: str
+    children: dict[str, _Spec]  # Clark tag of an allowed child -> its spec
+    mandatory: tuple[str, ...]
+    maxima: tuple[tuple[str, int], ...]
 
 
-def _xpath(kind: str, path: str) -> str:
-    """``/child::ubl:Invoice[scope]/cac:A/cac:B``: an absolute path of child steps.
-
-    libxml2 evaluates such a path in C touching only the nodes on it, which is the cheapest way to
-    find the (rare) offending parents. The explicit ``child::`` axis keeps it an ordinary XPath for
-    the engine (which otherwise matches ``/a/b`` contexts by tag during its tree walk and would run
-    the predicates once per element of the document).
-    """
-    root, _ = _ROOTS[kind]
-    return "/child::" + "/".join([root + _IN_SCOPE, *path.split("/")[1:]])
-
-
-def _label(term: str, bt: str, name: str) -> str:
-    described = " ".join(part for part in (bt.replace(", ", "/"), name) if part)
-    return f"{term} ({described})" if described else term
+def _compile(kind: str, table: dict[str, tuple[str, str, tuple[tuple[Any, ...], ...]]]) -> _Spec:
+    specs: dict[str, _Spec] = {}
+    for path, (_, _, children) in table.items():
+        specs[path] = _Spec(
+            path=path,
+            children={},
+            mandatory=tuple(_clark(child[0]) for child in children if child[1] > 0),
+            maxima=tuple((_clark(child[0]), child[2]) for child in children if child[2] is not None),
+        )
+    for path, (_, _, children) in table.items():
+        for child in children:
+            specs[path].children[_clark(child[0])] = specs[f"{path}/{child[0]}"]
+    return specs[kind]
 
 
-def _terms(bt: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in bt.split(",") if part.strip())
+_SPECS = {kind: _compile(kind, table) for kind, table in _TABLES.items()}
+
+
+def _kind_in_scope(root: etree._Element) -> str | None:
+    """``Invoice``/``CreditNote`` when the document claims BIS 3 billing (or nothing), else None."""
+    kind = _ROOT_TAGS.get(root.tag)
+    if kind is None:
+        return None
+    customization = root.find(_CUSTOMIZATION)
+    if customization is not None and " ".join("".join(customization.itertext()).split()) != BIS3_BILLING:
+        return None
+    return kind
+
+
+@dataclass
+class _Scan:
+    """One walk over a document: the offending elements per path and the unknown elements."""
+
+    offending: dict[str, list[etree._Element]]
+    unknown: list[etree._Element]
+
+
+def _scan(root: etree._Element) -> _Scan:
+    result = _Scan({}, [])
+    kind = _kind_in_scope(root)
+    if kind is None:
+        return result
+    offending, unknown = result.offending, result.unknown
+
+    def visit(node: etree._Element, spec: _Spec) -> None:
+        counts: dict[str, int] = {}
+        allowed = spec.children
+        for child in node:
+            tag = child.tag
+            if tag.__class__ is not str:  # comments and processing instructions
+                continue
+            child_spec = allowed.get(tag)
+            if child_spec is None:
+                unknown.append(child)  # not part of BIS 3 here; its children are not examined
+                continue
+            counts[tag] = counts.get(tag, 0) + 1
+            if child_spec.children or len(child):
+                visit(child, child_spec)
+        if any(tag not in counts for tag in spec.mandatory) or any(
+            counts.get(tag, 0) > high for tag, high in spec.maxima
+        ):
+            offending.setdefault(spec.path, []).append(node)
+
+    visit(root, _SPECS[kind])
+    return result
+
+
+#: Scans of the documents being evaluated, by id of the root element (with the root, to be sure).
+#: The first cardinality group rescans, the unknown-element group (the last one) drops the entry.
+_SCANS: dict[int, tuple[etree._Element, _Scan]] = {}
+_RESCAN = "rescan"
+
+
+def _scan_of(root: etree._Element, fresh: bool) -> _Scan:
+    entry = _SCANS.get(id(root))
+    if fresh or entry is None or entry[0] is not root:
+        if len(_SCANS) > 16:  # evaluations that never reached their last group
+            _SCANS.clear()
+        entry = _SCANS[id(root)] = (root, _scan(root))
+    return entry[1]
+
+
+def _root_of(context: Any) -> etree._Element:
+    return context.context_node.getroottree().getroot()
+
+
+def _offending(context: Any, *paths: str) -> list[etree._Element]:
+    """XPath ``nf:bis3-offending(['rescan',] 'Invoice/a/b', 'CreditNote/a/b')``: elements there
+    that break one of their limits (document order)."""
+    scan = _scan_of(_root_of(context), fresh=bool(paths) and paths[0] == _RESCAN)
+    found: list[etree._Element] = []
+    for path in paths:
+        found.extend(scan.offending.get(path, ()))
+    return found
+
+
+def _unknown(context: Any) -> list[etree._Element]:
+    """XPath ``nf:bis3-unknown()``: every element that is not part of BIS 3 where it stands."""
+    root = _root_of(context)
+    found = _scan_of(root, fresh=False).unknown
+    _SCANS.pop(id(root), None)
+    return found
+
+
+# Registered by namespace URI only: the prefix comes from NSMAP, which every rule XPath is compiled
+# with (lxml's global ``FunctionNamespace.prefix`` corrupts the prefix after the first call in lxml 6).
+_NAMESPACE = etree.FunctionNamespace(XPATH_FUNCTIONS)
+_NAMESPACE["bis3-offending"] = _offending
+_NAMESPACE["bis3-unknown"] = _unknown
+
+
+# --- the rules -------------------------------------------------------------------------------------------
 
 
 def _child_counts(node: etree._Element, doc: Document) -> Counter[str]:
@@ -100,6 +216,15 @@ def _present(tag: str):
 
 def _at_most(tag: str, maximum: int):
     return lambda node, doc: _child_counts(node, doc)[tag] <= maximum
+
+
+def _label(term: str, bt: str, name: str) -> str:
+    described = " ".join(part for part in (bt.replace(", ", "/"), name) if part)
+    return f"{term} ({described})" if described else term
+
+
+def _terms(bt: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in bt.split(",") if part.strip())
 
 
 def _cardinality_rules(parent: str, parent_label: str, child: tuple[Any, ...]) -> Iterator[Rule]:
@@ -129,32 +254,21 @@ def _cardinality_rules(parent: str, parent_label: str, child: tuple[Any, ...]) -
 
 def _patterns() -> tuple[Pattern, ...]:
     """One cardinality group per element path (shared by Invoice and CreditNote where the BIS 3
-    description is the same), and one group selecting every element that is not part of BIS 3.
-
-    Few, absolute contexts keep this cheap: each context is one XPath evaluation per document.
-    """
+    description is the same), and one group for every element that is not part of BIS 3."""
     shared: dict[tuple[str, Any], list[str]] = {}
-    for kind, (_, table) in _ROOTS.items():
+    for kind, table in _TABLES.items():
         for path, spec in table.items():
             if spec[2]:
-                relative = path.partition("/")[2]
-                shared.setdefault((relative, spec), []).append(kind)
+                shared.setdefault((path.partition("/")[2], spec), []).append(kind)
     cardinality: list[Group] = []
-    unknown: list[str] = []
     for (relative, (bt, name, children)), kinds in shared.items():
         paths = [f"{kind}/{relative}" if relative else kind for kind in kinds]
-        # Only parents that break a limit are selected, so a valid document costs one XPath call here.
-        limits = [f"not({term})" for term, low, *_ in children if low > 0]
-        limits += [f"count({term}) > {high}" for term, _, high, *_ in children if high is not None]
-        offending = " or ".join(limits) or "false()"
-        context = " | ".join(f"{_xpath(kind, path)}[{offending}]" for kind, path in zip(kinds, paths, strict=True))
         shown = paths[0] if len(kinds) == 1 else f"{'|'.join(kinds)}/{relative}"
         parent_label = _label(shown.rsplit("/", 1)[-1], bt, name)
         rules = tuple(rule for child in children for rule in _cardinality_rules(shown, parent_label, child))
         if rules:
-            cardinality.append(Group(context, rules))
-        allowed = " or ".join(f"self::{child[0]}" for child in children)
-        unknown.extend(f"{_xpath(kind, path)}/*[not({allowed})]" for kind, path in zip(kinds, paths, strict=True))
+            arguments = ", ".join(f"'{path}'" for path in ([] if cardinality else [_RESCAN]) + paths)
+            cardinality.append(Group(f"{PREFIX}:bis3-offending({arguments})", rules))
     not_bis3 = Rule(
         UNKNOWN,
         Flag.WARNING,
@@ -166,7 +280,7 @@ def _patterns() -> tuple[Pattern, ...]:
     )
     return (
         Pattern("BIS 3 syntax: mandatory elements and occurrences", tuple(cardinality)),
-        Pattern("BIS 3 syntax: elements that are not part of BIS 3", (Group(" | ".join(unknown), (not_bis3,)),)),
+        Pattern("BIS 3 syntax: elements that are not part of BIS 3", (Group(f"{PREFIX}:bis3-unknown()", (not_bis3,)),)),
     )
 
 

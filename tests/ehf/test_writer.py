@@ -318,3 +318,162 @@ def test_model_is_frozen_and_keyword_only():
         means.code = "31"  # type: ignore[misc]
     assert Attachment(id="a", content=b"xyz").size == 3
     assert isinstance(_built().lines[0], Line)
+
+
+# -- property: any canonical model document survives write -> read ------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from nofaktura.ehf import model as m  # noqa: E402
+
+# XML-safe text as the reader returns it: no control characters, no surrounding whitespace.
+_ALPHABET = st.characters(whitelist_categories=("L", "N", "P", "S", "Zs"), blacklist_characters="\x85")
+TEXT = st.text(_ALPHABET, min_size=1, max_size=12).map(str.strip).filter(bool)
+CODE = st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=1, max_size=4)
+AMOUNT = st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False, allow_infinity=False)
+QUANTITY = st.decimals(min_value=-(10**6), max_value=10**6, places=4, allow_nan=False, allow_infinity=False)
+RATE = st.decimals(min_value=0, max_value=100, places=2, allow_nan=False, allow_infinity=False)
+DATE = st.dates(min_value=date(1990, 1, 1), max_value=date(2099, 12, 31))
+
+
+def opt(strategy):
+    return st.none() | strategy
+
+
+IDENT = st.builds(m.Identifier, value=TEXT, scheme=opt(CODE))
+ADDRESS = st.builds(
+    m.Address, street=opt(TEXT), additional_street=opt(TEXT), city=opt(TEXT), postal_zone=opt(TEXT),
+    country_subentity=opt(TEXT), address_line=opt(TEXT), country=opt(CODE),
+)  # fmt: skip
+CONTACT = st.builds(m.Contact, name=opt(TEXT), telephone=opt(TEXT), email=opt(TEXT))
+
+
+def party(named: bool):
+    return st.builds(
+        m.Party, name=TEXT if named else opt(TEXT), trading_name=opt(TEXT), endpoint=opt(IDENT),
+        identifiers=st.lists(IDENT, max_size=2).map(tuple), legal_id=opt(IDENT), legal_form=opt(TEXT),
+        vat_id=opt(TEXT), tax_registration_id=opt(TEXT), address=opt(ADDRESS), contact=opt(CONTACT),
+    )  # fmt: skip
+
+
+AC_LINE = st.builds(
+    m.AllowanceCharge, charge=st.booleans(), amount=AMOUNT, base_amount=opt(AMOUNT), percent=opt(RATE),
+    reason=opt(TEXT), reason_code=opt(CODE),
+)  # fmt: skip
+AC_DOC = st.builds(
+    m.AllowanceCharge, charge=st.booleans(), amount=AMOUNT, base_amount=opt(AMOUNT), percent=opt(RATE),
+    reason=opt(TEXT), reason_code=opt(CODE), tax_category=CODE, tax_rate=opt(RATE),
+)  # fmt: skip
+ITEM = st.builds(
+    m.Item, name=TEXT, vat_category=CODE, vat_rate=opt(RATE), description=opt(TEXT), sellers_id=opt(TEXT),
+    buyers_id=opt(TEXT), standard_id=opt(IDENT), origin_country=opt(CODE),
+    classifications=st.lists(st.builds(m.Classification, code=TEXT, list_id=opt(CODE), list_version=opt(CODE)),
+                             max_size=2).map(tuple),
+    properties=st.lists(st.builds(m.ItemProperty, name=TEXT, value=TEXT), max_size=2).map(tuple),
+)  # fmt: skip
+PRICE = st.one_of(
+    st.builds(m.Price, amount=AMOUNT),
+    st.builds(m.Price, amount=AMOUNT, base_quantity=QUANTITY, base_quantity_unit=opt(CODE)),
+    st.builds(m.Price, amount=AMOUNT, allowance_amount=AMOUNT, gross_amount=opt(AMOUNT)),
+)
+PERIOD = st.builds(m.Period, start=opt(DATE), end=opt(DATE), description_code=opt(CODE))
+LINE = st.builds(
+    m.Line, id=TEXT, quantity=QUANTITY, unit_code=CODE, line_extension_amount=AMOUNT, item=ITEM, price=PRICE,
+    note=opt(TEXT), accounting_cost=opt(TEXT), period=opt(PERIOD), order_line_reference=opt(TEXT),
+    object_id=opt(IDENT), allowances_charges=st.lists(AC_LINE, max_size=2).map(tuple),
+)  # fmt: skip
+SUBTOTAL = st.builds(
+    m.TaxSubtotal, taxable_amount=AMOUNT, tax_amount=AMOUNT, category=CODE, rate=opt(RATE),
+    exemption_reason_code=opt(CODE), exemption_reason=opt(TEXT),
+)  # fmt: skip
+MEANS = st.builds(
+    m.PaymentMeans, code=CODE, name=opt(TEXT), payment_id=opt(TEXT), account_id=opt(TEXT), account_name=opt(TEXT),
+    bic=opt(TEXT), card=opt(st.builds(m.CardAccount, primary_account_number=TEXT, network_id=TEXT,
+                                      holder_name=opt(TEXT))),
+    mandate=opt(st.builds(m.PaymentMandate, id=opt(TEXT), payer_account=opt(TEXT))),
+)  # fmt: skip
+ATTACHMENT = st.builds(
+    m.Attachment, id=TEXT, id_scheme=opt(CODE), document_type_code=opt(st.sampled_from(["130", "916"])),
+    description=opt(TEXT), uri=opt(TEXT),
+) | st.builds(
+    m.Attachment, id=TEXT, description=opt(TEXT), filename=opt(TEXT),
+    mime_code=st.sampled_from(["application/pdf", "text/csv"]), content=st.binary(max_size=64), uri=opt(TEXT),
+)  # fmt: skip
+
+
+@st.composite
+def documents(draw) -> Document:
+    kind = draw(st.sampled_from(["Invoice", "CreditNote"]))
+    payment_means = tuple(draw(st.lists(MEANS, max_size=2)))
+    order = draw(opt(TEXT))
+    return Document(
+        kind=kind,
+        number=draw(TEXT),
+        issue_date=draw(DATE),
+        currency=draw(CODE),
+        seller=draw(party(named=True)),
+        buyer=draw(party(named=True)),
+        totals=draw(st.builds(
+            m.MonetaryTotals, line_extension=AMOUNT, tax_exclusive=AMOUNT, tax_inclusive=AMOUNT, payable=AMOUNT,
+            allowance_total=opt(AMOUNT), charge_total=opt(AMOUNT), prepaid=opt(AMOUNT), rounding=opt(AMOUNT),
+        )),
+        lines=tuple(draw(st.lists(LINE, min_size=1, max_size=3))),
+        type_code=draw(CODE),
+        # A credit note can only carry BT-9 inside a payment means.
+        due_date=draw(opt(DATE)) if kind == "Invoice" or payment_means else None,
+        note=draw(opt(TEXT)),
+        tax_point_date=draw(opt(DATE)),
+        tax_currency=draw(opt(CODE)),
+        accounting_cost=draw(opt(TEXT)),
+        buyer_reference=draw(opt(TEXT)),
+        invoice_period=draw(opt(PERIOD)),
+        order_reference=order,
+        sales_order_reference=draw(opt(TEXT)) if order else None,
+        billing_references=tuple(draw(st.lists(st.builds(m.BillingReference, id=TEXT, issue_date=opt(DATE)),
+                                               max_size=2))),
+        despatch_reference=draw(opt(TEXT)),
+        receipt_reference=draw(opt(TEXT)),
+        originator_reference=draw(opt(TEXT)),
+        contract_reference=draw(opt(TEXT)),
+        attachments=tuple(draw(st.lists(ATTACHMENT, max_size=2))),
+        project_reference=draw(opt(TEXT)),
+        payee=draw(opt(party(named=False))),
+        tax_representative=draw(opt(party(named=False))),
+        delivery=draw(opt(st.builds(m.Delivery, date=opt(DATE), location_id=opt(IDENT), address=opt(ADDRESS),
+                                    party_name=opt(TEXT)))),
+        payment_means=payment_means,
+        payment_terms=draw(opt(TEXT)),
+        allowances_charges=tuple(draw(st.lists(AC_DOC, max_size=2))),
+        tax_totals=tuple(draw(st.lists(st.builds(m.TaxTotal, amount=AMOUNT, currency=CODE,
+                                                 subtotals=st.lists(SUBTOTAL, max_size=2).map(tuple)),
+                                       min_size=1, max_size=2))),
+    )  # fmt: skip
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents())
+def test_any_model_document_is_schema_valid_and_reads_back_equal(document: Document):
+    data = write(document)
+    assert_schema_valid(data, document.kind)
+    assert read(data) == document
+    assert from_json(json.loads(json.dumps(to_json(document)))) == document
+
+
+def test_gross_price_without_discount_is_refused_not_dropped():
+    line = read(NORWEGIAN.read_bytes()).lines[0]
+    broken = replace(line, price=replace(line.price, allowance_amount=None))
+    with pytest.raises(ValueError, match="BT-148"):
+        write(replace(read(NORWEGIAN.read_bytes()), lines=(broken,)))
+
+
+def test_embedded_attachment_without_mime_code_is_refused():
+    document = replace(read(NORWEGIAN.read_bytes()), attachments=(Attachment(id="x", content=b"%PDF-1.4"),))
+    with pytest.raises(ValueError, match="MIME code"):
+        write(document)
+
+
+def test_trading_name_alone_is_the_name():
+    from nofaktura.ehf.model import Party
+
+    assert Party(trading_name="Kiosken") == Party(name="Kiosken")

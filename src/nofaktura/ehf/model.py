@@ -114,6 +114,13 @@ class Party:
     address: Address | None = None
     contact: Contact | None = None
 
+    def __post_init__(self) -> None:
+        # A trading name alone *is* the party's name: keep one spelling of that, so a party read
+        # from UBL (where the reader cannot tell the two apart) equals the one that was written.
+        if self.name is None and self.trading_name is not None:
+            object.__setattr__(self, "name", self.trading_name)
+            object.__setattr__(self, "trading_name", None)
+
     @property
     def foretaksregisteret(self) -> bool:
         """True when the party states it is registered in Foretaksregisteret (NO-R-002)."""
@@ -305,7 +312,8 @@ class Item:
 @dataclass(**_frozen)
 class Price:
     """BG-29: net price (BT-146) per ``base_quantity`` (BT-149, unit BT-150), and the price
-    discount (BT-147) off the gross price (BT-148)."""
+    discount (BT-147) off the gross price (BT-148). UBL has room for a gross price only together
+    with its discount, so ``gross_amount`` needs ``allowance_amount`` (``Decimal(0)`` if none)."""
 
     amount: Decimal
     base_quantity: Decimal | None = None

@@ -391,7 +391,7 @@ class _Reader:
             amount=self.required_decimal(node, "cbc:PriceAmount"),
             base_quantity=self.decimal(node, "cbc:BaseQuantity"),
             base_quantity_unit=base_node.get("unitCode") if base_node is not None else None,
-            allowance_amount=self.decimal(allowance, "cbc:Amount"),
+            allowance_amount=self.required_decimal(allowance, "cbc:Amount") if allowance is not None else None,
             gross_amount=self.decimal(allowance, "cbc:BaseAmount"),
         )
 

@@ -148,14 +148,21 @@ class _Builder:
         self.cbc(self.cac(node, "TaxScheme"), "ID", scheme)
 
     def party(self, parent: etree._Element, party: Party, *, legal_name: bool) -> None:
-        """``cac:Party`` in PartyType order. ``legal_name``: seller/buyer carry the name as
-        ``RegistrationName`` and the trading name as ``PartyName``; payee and tax representative
-        carry the name as ``PartyName``."""
+        """``cac:Party`` in PartyType order.
+
+        Seller and buyer (``legal_name``) carry the name as ``RegistrationName`` (BT-27/44) and the
+        trading name as ``PartyName``; payee and tax representative carry the name as ``PartyName``
+        (BT-59/62), unless they also have a trading name, which then takes ``PartyName`` while the
+        name moves to ``RegistrationName`` so that nothing is dropped.
+        """
         node = self.cac(parent, "Party")
         self.identifier(node, "EndpointID", party.endpoint)
         for ident in party.identifiers:
             self.identifier(self.cac(node, "PartyIdentification"), "ID", ident)
-        party_name = party.trading_name if legal_name else party.name
+        if legal_name or party.trading_name is not None:
+            party_name, registration_name = party.trading_name, party.name
+        else:
+            party_name, registration_name = party.name, None
         if party_name is not None:
             self.cbc(self.cac(node, "PartyName"), "Name", party_name)
         self.address(node, "PostalAddress", party.address)
@@ -163,7 +170,6 @@ class _Builder:
             self.tax_scheme(node, party.vat_id, "VAT")
         if party.tax_registration_id is not None:
             self.tax_scheme(node, party.tax_registration_id, party.tax_registration_scheme)
-        registration_name = party.name if legal_name else None
         if registration_name is not None or party.legal_id is not None or party.legal_form is not None:
             legal = self.cac(node, "PartyLegalEntity")
             self.cbc(legal, "RegistrationName", registration_name)
@@ -179,6 +185,11 @@ class _Builder:
         if attachment.content is not None or attachment.uri is not None:
             holder = self.cac(node, "Attachment")
             if attachment.content is not None:
+                if not attachment.mime_code:
+                    raise ValueError(
+                        f"the embedded attachment {attachment.filename or attachment.id!r} needs a MIME code "
+                        "(mimeCode, e.g. application/pdf)"
+                    )
                 self.cbc(
                     holder,
                     "EmbeddedDocumentBinaryObject",
@@ -291,13 +302,15 @@ class _Builder:
         node = self.cac(parent, "Price")
         self.amount(node, "PriceAmount", price.amount)
         self.number(node, "BaseQuantity", price.base_quantity, unitCode=price.base_quantity_unit)
-        if price.allowance_amount is not None or price.gross_amount is not None:
+        if price.base_quantity is None and price.base_quantity_unit is not None:
+            raise ValueError("a base quantity unit (BT-150) needs the base quantity (BT-149)")
+        if price.allowance_amount is None and price.gross_amount is not None:
+            # BT-148 only exists inside the price discount, whose amount UBL requires.
+            raise ValueError("a gross price (BT-148) needs the price discount (BT-147); give 0 when there is none")
+        if price.allowance_amount is not None:
             allowance = self.cac(node, "AllowanceCharge")
             self.cbc(allowance, "ChargeIndicator", "false")
-            # UBL requires cbc:Amount; a gross price without a discount has a zero discount.
-            self.amount(
-                allowance, "Amount", price.allowance_amount if price.allowance_amount is not None else Decimal(0)
-            )
+            self.amount(allowance, "Amount", price.allowance_amount)
             self.amount(allowance, "BaseAmount", price.gross_amount)
 
     def line(self, parent: etree._Element, line: Line, invoice: bool) -> None:

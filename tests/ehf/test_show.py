@@ -112,7 +112,7 @@ def test_pdf_is_written_and_shows_the_invoice(capsys, tmp_path: Path):
     assert "Bjørkåsen Rådgivning AS" in text
     assert "Løvåsveien 7" in text
     assert "1024020261177" in text  # KID
-    assert "15034002190" in text  # account
+    assert "1503.40.02190" in text  # account, printed the Norwegian way
     assert "12 084,07" in text  # amount due, Norwegian format
     assert "04.12.2026" in text  # due date
 

@@ -147,6 +147,14 @@ def _number(value: Decimal | None, lang: str) -> str:
     return text.replace(".", ",") if lang == "nb" else text
 
 
+def _account(account: str) -> str:
+    """A Norwegian 11-digit account (BBAN) the way banks print it, ``1503.40.02190``; others as given."""
+    compact = account.replace(" ", "").replace(".", "")
+    if len(compact) == 11 and compact.isdigit():
+        return f"{compact[:4]}.{compact[4:6]}.{compact[6:]}"
+    return account
+
+
 def _date(value: date | None, lang: str) -> str:
     if value is None:
         return ""
@@ -342,7 +350,8 @@ def render_pdf(document: Document, *, lang: str = "nb") -> bytes:
             ]
         )
     )
-    vat_table = _table(vat_rows, [40 * mm, 14 * mm, 26 * mm, 22 * mm])
+    vat_style = TableStyle([*_GRID.getCommands(), ("ALIGN", (1, 0), (-1, -1), "RIGHT")])
+    vat_table = _table(vat_rows, [40 * mm, 14 * mm, 26 * mm, 22 * mm], vat_style)
     story += [
         Spacer(1, 5 * mm),
         KeepTogether(
@@ -359,7 +368,7 @@ def render_pdf(document: Document, *, lang: str = "nb") -> bytes:
     pay_lines.append(f"{labels['payable']}: <b>{doc.currency} {money(totals.payable)}</b>")
     for means in doc.payment_means:
         if means.account_id:
-            pay_lines.append(f"{labels['account']}: <b>{escape(means.account_id)}</b>")
+            pay_lines.append(f"{labels['account']}: <b>{escape(_account(means.account_id))}</b>")
         if means.bic:
             pay_lines.append(f"{labels['bic']}: {escape(means.bic)}")
         if means.payment_id:

@@ -72,3 +72,15 @@ def test_no_fatal_peppol_finding(path: Path) -> None:
         location = "/*/" + finding.location.split("/", 2)[2]  # /Invoice/a/b -> /*/a/b
         [node] = root.getroottree().xpath(f"{location}/{relative}", namespaces=NS)
         assert not check("".join(node.itertext()).strip()), finding
+
+
+def test_every_peppol_rule_is_declared_with_both_languages_and_a_business_term() -> None:
+    from nofaktura.ehf.rules import patterns
+    from nofaktura.ehf.rules.engine import iter_rules
+
+    rules = list(iter_rules(patterns("peppol")))
+    assert len({rule.id for rule in rules}) == 156  # every assert id of PEPPOL-EN16931-UBL.sch (3.0.19)
+    for rule in rules:
+        assert rule.en and rule.nb and rule.en != rule.nb, rule.id
+        if rule.id != "PEPPOL-EN16931-R008":  # "no empty elements" is about every element, no one term
+            assert rule.terms and all(term.startswith(("BT-", "BG-")) for term in rule.terms), rule.id

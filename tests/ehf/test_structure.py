@@ -146,3 +146,21 @@ def test_every_rule_has_both_languages() -> None:
     assert len(rules) > 400
     assert all(rule.en and rule.nb and rule.en != rule.nb for rule in rules)
     assert {rule.id for rule in rules} == {MISSING, TOO_MANY, REPEATED, UNKNOWN}
+
+
+def test_revalidating_a_changed_tree_sees_the_change() -> None:
+    # The walk behind the contexts is made once per evaluation; it must not outlive it.
+    root = _norwegian()
+    assert _findings(root) == []
+    line = root.find("cac:InvoiceLine", NS)
+    line.remove(line.find("cbc:ID", NS))
+    assert [f.rule for f in _findings(root)] == [MISSING]
+    etree.SubElement(root, f"{{{CBC}}}UBLVersionID").text = "2.1"
+    assert sorted(f.rule for f in _findings(root)) == [MISSING, UNKNOWN]
+
+
+def test_children_of_a_leaf_element_are_unknown() -> None:
+    root = _norwegian()
+    note = root.find("cbc:Note", NS)
+    etree.SubElement(note, f"{{{CBC}}}Text").text = "x"
+    assert [(f.rule, f.location) for f in _findings(root)] == [(UNKNOWN, "/Invoice/cbc:Note/cbc:Text")]

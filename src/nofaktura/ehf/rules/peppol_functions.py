@@ -64,6 +64,8 @@ def string_value(node: etree._Element | str | None) -> str:
         return ""
     if isinstance(node, str):
         return node
+    if not len(node):  # no children (not even comments): the text is the whole string value
+        return node.text or ""
     return "".join(node.itertext())
 
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from lxml import etree
 
-from nofaktura.ehf.rules.engine import Document, Flag, Rule, xpath
-from nofaktura.ehf.rules.peppol_functions import let_customer_country, let_supplier_country
+from nofaktura.ehf.rules.engine import Document, xpath
+from nofaktura.ehf.rules.peppol_functions import let_customer_country, let_supplier_country, rule
 
 __all__ = [
     "CUSTOMER_COUNTRY",
@@ -82,5 +82,3 @@ def guard(condition: Callable[[Document], bool], test: Test) -> Callable[[etree.
     return check
 
 
-def rule(rule_id: str, flag: Flag, test: Test, en: str, nb: str, *terms: str) -> Rule:
-    return Rule(rule_id, flag, test, en, nb, terms)

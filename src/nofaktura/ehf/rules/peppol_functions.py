@@ -21,13 +21,17 @@ import datetime
 import math
 import re
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from lxml import etree
 
 from nofaktura.ehf.namespaces import CAC, CBC, CREDIT_NOTE, INVOICE
+from nofaktura.ehf.rules.engine import Document, Flag, Rule
 
 __all__ = [
     "abn",
+    "anywhere",
+    "both_de",
     "check_cf",
     "check_cf16",
     "check_codice_ipa",
@@ -36,6 +40,8 @@ __all__ = [
     "check_se_orgnr",
     "first",
     "gln",
+    "is_credit_note",
+    "is_invoice",
     "let_customer_country",
     "let_customer_country_is_de",
     "let_profile",
@@ -44,6 +50,9 @@ __all__ = [
     "mod11",
     "mod97_0208",
     "norm",
+    "own_text",
+    "profile",
+    "rule",
     "slack",
     "string_value",
     "tin_verification",
@@ -246,6 +255,36 @@ def check_se_orgnr(value: str) -> bool:
         digit = int(main[len(main) - pos])
         total += (digit * 2) % 10 + (digit * 2) // 10 if pos % 2 == 1 else digit
     return (10 - total % 10) % 10 == xpath_number(value[9:10])
+
+
+# --- declaring rules ----------------------------------------------------------------------------------
+
+
+def rule(rule_id: str, flag: Flag, test: Any, en: str, nb: str, *terms: str) -> Rule:
+    """A :class:`~nofaktura.ehf.rules.engine.Rule` with the business terms as trailing arguments."""
+    return Rule(rule_id, flag, test, en, nb, terms)
+
+
+def own_text(node: etree._Element) -> str:
+    """``normalize-space(text())``: the element's own (first) text, normalised."""
+    return " ".join((node.text or "").split())
+
+
+def anywhere(union: str) -> str:
+    """An XSLT match pattern ``a | b/c`` as an XPath from the root: ``//a | //b/c``."""
+    return " | ".join(f"//{part.strip()}" for part in union.split("|"))
+
+
+def profile(doc: Document) -> str | None:
+    """``$profile``, once per document."""
+    return doc.let("profile", let_profile)
+
+
+def both_de(doc: Document) -> bool:
+    """``$supplierCountryIsDE and $customerCountryIsDE``, once per document."""
+    return doc.let("supplierCountryIsDE", let_supplier_country_is_de) and doc.let(
+        "customerCountryIsDE", let_customer_country_is_de
+    )
 
 
 # --- document-level values (<let>) -------------------------------------------------------------------

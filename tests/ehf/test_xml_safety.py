@@ -245,6 +245,12 @@ def test_deep_nesting_beyond_our_limit_is_refused():
         parse_untrusted(data, max_depth=50, source="deep.xml")
 
 
+def test_depth_limit_is_exact():
+    assert parse_untrusted(b"<a>" * 50 + b"</a>" * 50, max_depth=50).getroot().tag == "a"
+    with pytest.raises(UnsafeDocument, match="deeper than 50"):
+        parse_untrusted(b"<a>" * 51 + b"</a>" * 51, max_depth=50)
+
+
 def test_deep_nesting_beyond_libxml2_limit_is_refused():
     data = b"<a>" * 5000 + b"</a>" * 5000
     with pytest.raises(UnsafeDocument):

@@ -99,3 +99,31 @@ def test_console_entry_point_help_and_exit_codes():
         )
         assert helped.returncode == 0
         assert "usage:" in helped.stdout
+
+
+LAYOUT = ["--length", "14", "--customer-digits", "6", "--invoice-digits", "7"]
+
+
+def test_build_and_parse(capsys):
+    code, out, _ = run(capsys, "kid", "build", "--customer-number", "12345", "--invoice-number", "1001", *LAYOUT)
+    assert (code, out.strip()) == (0, "01234500010016")
+    code, out, _ = run(capsys, "kid", "parse", "01234500010016", *LAYOUT)
+    assert code == 0
+    assert "customer number: 012345" in out
+    assert "invoice number: 0001001" in out
+    assert "check digit: 6" in out
+
+
+def test_parse_invalid_for_layout_is_1(capsys):
+    code, out, _ = run(capsys, "kid", "parse", "01234500010015", *LAYOUT)  # the MOD11 KID
+    assert code == 1
+    assert "invalid for this layout" in out
+
+
+def test_build_overflow_and_bad_layout_are_unusable(capsys):
+    code, out, err = run(capsys, "kid", "build", "--customer-number", "1234567", "--invoice-number", "1", *LAYOUT)
+    assert (code, out) == (2, "")
+    assert "room for 6" in err
+    code, _, err = run(capsys, "kid", "parse", "01234500010016", "--length", "15", "--customer-digits", "6")
+    assert code == 2
+    assert "total length is 15" in err

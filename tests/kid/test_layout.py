@@ -150,3 +150,8 @@ def test_overflow_by_one_always_raises(case):
     if layout.customer_digits:
         with pytest.raises(LayoutOverflow):
             layout.build(layout.max_customer_number() + 1, 0 if layout.invoice_digits else None)
+
+
+def test_missing_algorithm_is_a_layout_error():
+    with pytest.raises(LayoutError, match="choose the check-digit algorithm"):
+        KidLayout(length=9, algorithm=None, customer_digits=4, invoice_digits=4)  # type: ignore[arg-type]

@@ -5,6 +5,7 @@
     nofaktura kid make 12345678 --algorithm mod11     # prints 123456785
     nofaktura kid check 123456782                     # valid (mod10), exit 0
     nofaktura kid check 123456782 --algorithm mod11   # invalid, exit 1
+    nofaktura kid parse 012345000100161 --length 15 --customer-digits 6 --invoice-digits 8
 
 Exit codes follow ``nofaktura.cli``: 0 valid, 1 checked and invalid, 2 unusable input (letters,
 an empty base). A KID with the right characters but a wrong length or check digit is *invalid*
@@ -61,6 +62,44 @@ def _check(args: argparse.Namespace) -> int:
     return 1
 
 
+def _layout(args: argparse.Namespace) -> kid.KidLayout:
+    return kid.KidLayout(
+        length=args.length,
+        algorithm=args.algorithm,
+        customer_digits=args.customer_digits,
+        invoice_digits=args.invoice_digits,
+        prefix=args.prefix,
+    )
+
+
+def _parse(args: argparse.Namespace) -> int:
+    layout = _layout(args)  # LayoutError (inconsistent options) -> exit 2 in cli.main
+    kid.check_format(args.kid)  # letters -> InvalidFormat -> exit 2
+    try:
+        parts = layout.parse(args.kid)
+    except ValidationError as exc:
+        print(f"{kid.compact(args.kid)}: invalid for this layout: {exc}")
+        return 1
+    print(f"prefix: {parts.prefix}")
+    print(f"customer number: {parts.customer_number}")
+    print(f"invoice number: {parts.invoice_number}")
+    print(f"check digit: {parts.check_digit}")
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    print(_layout(args).build(args.customer_number, args.invoice_number))
+    return 0
+
+
+def _add_layout_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--length", type=int, required=True, help="total KID length, check digit included")
+    parser.add_argument("--customer-digits", type=int, default=0, help="digits of the customer-number part")
+    parser.add_argument("--invoice-digits", type=int, default=0, help="digits of the invoice-number part")
+    parser.add_argument("--prefix", default="", help="fixed digits at the start of every KID")
+    parser.add_argument("--algorithm", "-a", choices=_ALGORITHMS, default="mod10", help="default: mod10")
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``kid make`` and ``kid check`` to the ``nofaktura`` command."""
     parser = subparsers.add_parser(
@@ -88,3 +127,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--algorithm", "-a", choices=_ALGORITHMS, help="require this algorithm (default: any of them)"
     )
     check.set_defaults(func=_check)
+
+    parse = commands.add_parser(
+        "parse",
+        help="split a KID by an agreement's layout",
+        description="Split KID into prefix, customer number, invoice number and check digit; "
+        "exit 0 when it fits the layout, 1 when not.",
+    )
+    parse.add_argument("kid", metavar="KID")
+    _add_layout_options(parse)
+    parse.set_defaults(func=_parse)
+
+    build = commands.add_parser(
+        "build",
+        help="build a KID from a layout and the numbers",
+        description="Print the KID for a customer number and an invoice number; exit 2 when they do not fit.",
+    )
+    build.add_argument("--customer-number", default=None, help="omit when the layout has no customer part")
+    build.add_argument("--invoice-number", default=None, help="omit when the layout has no invoice part")
+    _add_layout_options(build)
+    build.set_defaults(func=_build)

@@ -71,6 +71,8 @@ class KidLayout:
 
     def __post_init__(self) -> None:
         # Frozen: normalise through object.__setattr__, once, at construction.
+        if not self.algorithm:
+            raise LayoutError("KID layout: choose the check-digit algorithm (mod10 or mod11).")
         if not isinstance(self.algorithm, Algorithm):
             module_for(self.algorithm)  # raises LayoutError for an unknown name
             object.__setattr__(self, "algorithm", Algorithm(str(self.algorithm).lower()))

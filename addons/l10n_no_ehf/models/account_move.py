@@ -1,0 +1,490 @@
+import hashlib
+import logging
+from datetime import date
+
+from markupsafe import Markup
+
+from nofaktura import kid as nkid
+from nofaktura.exceptions import DocumentError
+from nofaktura.peppol.ids import ParticipantId
+from nofaktura.peppol.invoice_response import (
+    InvoiceResponse,
+    Party,
+    ResponseCode,
+    StatusReason,
+    build_invoice_response,
+)
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools.findings import hint_for
+from ..tools.validation import validate_ehf
+
+_logger = logging.getLogger(__name__)
+
+EHF_STATES = [
+    ("queued", "Queued"),
+    ("sent", "Sent"),
+    ("delivered", "Delivered"),
+    ("failed", "Failed"),
+    ("cancelled", "Cancelled"),
+]
+CHECK_STATES = [("ok", "Passed"), ("warning", "Passed with warnings"), ("fatal", "Fatal errors")]
+FIELD_RECORDS = {"company": "company", "customer": "customer", "move": "invoice", "line": "invoice line"}
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    # --- sending ---------------------------------------------------------------------------------
+    l10n_no_ehf_outgoing_ids = fields.One2many("l10n_no_ehf.outgoing", "move_id", string="EHF transmissions")
+    l10n_no_ehf_state = fields.Selection(
+        EHF_STATES, string="EHF status", compute="_compute_l10n_no_ehf_state", store=True, copy=False,
+        help="Queued: waiting for the access point. Sent: the access point took it. Delivered: the "
+        "customer's access point confirmed. Failed: see the reason; retry or send by e-mail.",
+    )
+    l10n_no_ehf_error = fields.Text(string="EHF error", compute="_compute_l10n_no_ehf_error")
+    # --- the check ---------------------------------------------------------------------------------
+    l10n_no_ehf_check_state = fields.Selection(CHECK_STATES, string="EHF check", copy=False, readonly=True)
+    l10n_no_ehf_check_date = fields.Datetime(string="EHF checked at", copy=False, readonly=True)
+    l10n_no_ehf_findings = fields.Json(string="EHF findings", copy=False, readonly=True)
+    l10n_no_ehf_findings_html = fields.Html(
+        string="EHF findings list", compute="_compute_l10n_no_ehf_findings_html", sanitize=True
+    )
+    # --- receiving ---------------------------------------------------------------------------------
+    l10n_no_ehf_incoming_id = fields.Many2one("l10n_no_ehf.incoming", string="Received EHF", copy=False, readonly=True)
+    l10n_no_ehf_response_state = fields.Selection(related="l10n_no_ehf_incoming_id.response_state")
+
+    @api.depends("l10n_no_ehf_outgoing_ids.state", "l10n_no_ehf_outgoing_ids.kind")
+    def _compute_l10n_no_ehf_state(self):
+        for move in self:
+            outgoing = move.l10n_no_ehf_outgoing_ids.filtered(lambda o: o.kind == "invoice").sorted("id")[-1:]
+            move.l10n_no_ehf_state = outgoing.state or False
+
+    @api.depends("l10n_no_ehf_outgoing_ids.state", "l10n_no_ehf_outgoing_ids.error_message")
+    def _compute_l10n_no_ehf_error(self):
+        for move in self:
+            outgoing = move.l10n_no_ehf_outgoing_ids.filtered(lambda o: o.kind == "invoice").sorted("id")[-1:]
+            move.l10n_no_ehf_error = outgoing.error_message if outgoing.state in ("failed", "queued") else False
+
+    @api.depends("l10n_no_ehf_findings")
+    def _compute_l10n_no_ehf_findings_html(self):
+        lang = "nb" if (self.env.lang or "").startswith("nb") else "en"
+        for move in self:
+            items = move._l10n_no_ehf_describe(move.l10n_no_ehf_findings or [])
+            if not items:
+                move.l10n_no_ehf_findings_html = False
+                continue
+            rows = Markup("").join(
+                Markup("<li><b>%s</b> %s: %s%s <small>(%s)</small></li>")
+                % (
+                    item["flag"].upper(),
+                    item["rule"],
+                    item["message_nb"] if lang == "nb" and item.get("message_nb") else item["message"],
+                    Markup(" — <i>%s</i>") % item["fix"] if item.get("fix") else "",
+                    item["location"],
+                )
+                for item in items
+            )
+            move.l10n_no_ehf_findings_html = Markup("<ul>%s</ul>") % rows
+
+    # -------------------------------------------------------------------------
+    # The check: Odoo's BIS 3 XML through the nofaktura validation
+    # -------------------------------------------------------------------------
+
+    def _l10n_no_ehf_export_xml(self):
+        """Odoo's Peppol BIS 3 (EHF) XML of this invoice and Odoo's own export errors."""
+        self.ensure_one()
+        builder = self.env["account.edi.xml.ubl_bis3"]
+        xml, errors = builder._export_invoice(self)
+        return xml, list(errors or [])
+
+    def _l10n_no_ehf_describe(self, findings):
+        """Add to each finding the record and field a person should fix (``fix``, ``model``, ``res_id``,
+        ``field``)."""
+        self.ensure_one()
+        described = []
+        lines = self.invoice_line_ids.filtered(lambda l: l.display_type == "product").sorted("sequence")
+        for finding in findings:
+            item = dict(finding)
+            kind, field, line_index = hint_for(item.get("location"), item.get("message"))
+            record = None
+            if kind == "company":
+                record = self.company_id.partner_id
+            elif kind == "customer":
+                record = self.commercial_partner_id
+            elif kind == "move":
+                record = self
+            elif kind == "line" and line_index and line_index <= len(lines):
+                record = lines[line_index - 1]
+            if record is not None:
+                field_label = record._fields[field].get_description(self.env)["string"] if field in record._fields else ""
+                item.update(model=record._name, res_id=record.id, field=field or False)
+                if kind == "line":
+                    item["fix"] = self.env._("invoice line %(index)s (%(name)s)", index=line_index, name=record.name or "")
+                else:
+                    item["fix"] = self.env._(
+                        "%(what)s %(name)s%(field)s",
+                        what=FIELD_RECORDS[kind],
+                        name=record.display_name,
+                        field=self.env._(", field “%(label)s”", label=field_label) if field_label else "",
+                    )
+            described.append(item)
+        return described
+
+    def _l10n_no_ehf_run_check(self, xml, export_errors=()):
+        """Validate ``xml`` for this invoice, store the outcome, return ``(fatal, findings)``."""
+        self.ensure_one()
+        findings = [
+            {"rule": "ODOO", "flag": "fatal", "location": "", "message": str(error), "message_nb": ""}
+            for error in export_errors
+        ]
+        try:
+            _valid, rule_findings = validate_ehf(xml)
+        except DocumentError as exc:
+            rule_findings = [{"rule": "XML", "flag": "fatal", "location": exc.path or "", "message": str(exc), "message_nb": ""}]
+        findings.extend(rule_findings)
+        fatal = [f for f in findings if f["flag"] == "fatal"]
+        warnings = [f for f in findings if f["flag"] != "fatal"]
+        self.sudo().write({
+            "l10n_no_ehf_findings": findings,
+            "l10n_no_ehf_check_state": "fatal" if fatal else ("warning" if warnings else "ok"),
+            "l10n_no_ehf_check_date": fields.Datetime.now(),
+        })
+        return bool(fatal), self._l10n_no_ehf_describe(findings)
+
+    def l10n_no_ehf_check(self):
+        """Check these invoices as EHF without sending them. Usable over XML-RPC.
+
+        :return: one dict per invoice: ``move_id``, ``name``, ``valid`` and ``findings`` (each with
+            ``rule``, ``flag``, ``location``, ``message``, ``message_nb`` and, where known, the record
+            and field to fix: ``model``, ``res_id``, ``field``, ``fix``).
+        """
+        results = []
+        for move in self:
+            if not move.is_sale_document():
+                raise UserError(self.env._("Only customer invoices and credit notes are sent as EHF (%(name)s).", name=move.display_name))
+            xml, errors = move._l10n_no_ehf_export_xml()
+            fatal, findings = move._l10n_no_ehf_run_check(xml, errors)
+            results.append({"move_id": move.id, "name": move.name, "valid": not fatal, "findings": findings})
+        return results
+
+    def action_l10n_no_ehf_check(self):
+        """Button "Check EHF"."""
+        results = self.l10n_no_ehf_check()
+        fatal = sum(1 for r in results for f in r["findings"] if f["flag"] == "fatal")
+        warnings = sum(1 for r in results for f in r["findings"] if f["flag"] != "fatal")
+        if fatal:
+            kind, message = "danger", self.env._("EHF check: %(fatal)s error(s) and %(warnings)s warning(s); see the EHF tab.", fatal=fatal, warnings=warnings)
+        elif warnings:
+            kind, message = "warning", self.env._("EHF check passed with %(warnings)s warning(s); see the EHF tab.", warnings=warnings)
+        else:
+            kind, message = "success", self.env._("EHF check passed.")
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"type": kind, "message": message, "sticky": bool(fatal),
+                       "next": {"type": "ir.actions.client", "tag": "soft_reload"}},
+        }
+
+    # -------------------------------------------------------------------------
+    # Sending
+    # -------------------------------------------------------------------------
+
+    def _l10n_no_ehf_cannot_send_reason(self):
+        """Why this invoice cannot go by our EHF route, or None."""
+        self.ensure_one()
+        company = self.company_id
+        if not self.is_sale_document():
+            return self.env._("Only customer invoices and credit notes are sent as EHF.")
+        if company._l10n_no_ehf_odoo_peppol_active():
+            return self.env._("Odoo's own Peppol service sends for %(company)s; EHF through our access point steps aside.", company=company.name)
+        if self._l10n_no_ehf_odoo_peppol_handles():
+            return self.env._("This invoice is already handled by Odoo's Peppol service.")
+        if not company._l10n_no_ehf_access_point():
+            return self.env._("No EHF access point is configured for %(company)s.", company=company.name)
+        if not self.commercial_partner_id._l10n_no_ehf_participant():
+            return self.env._("%(partner)s has no Peppol address or organisation number.", partner=self.commercial_partner_id.display_name)
+        if not self.commercial_partner_id._l10n_no_ehf_can_receive(credit_note=self.move_type == "out_refund"):
+            return self.env._("%(partner)s cannot receive EHF (Peppol lookup).", partner=self.commercial_partner_id.display_name)
+        return None
+
+    def _l10n_no_ehf_odoo_peppol_handles(self):
+        """True when Odoo's Peppol module (if installed) queued or sent this invoice."""
+        self.ensure_one()
+        return "peppol_move_state" in self._fields and self.peppol_move_state in ("to_send", "processing", "done")
+
+    def _l10n_no_ehf_can_send(self):
+        return self._l10n_no_ehf_cannot_send_reason() is None
+
+    def _l10n_no_ehf_enqueue(self, xml):
+        """Queue this invoice's EHF for the access point (once: an active transmission is reused)."""
+        self.ensure_one()
+        return self.env["l10n_no_ehf.outgoing"]._l10n_no_ehf_enqueue(self, xml)
+
+    def action_l10n_no_ehf_retry(self):
+        """Button: try a failed transmission again (same idempotency key: never sent twice)."""
+        for move in self:
+            failed = move.l10n_no_ehf_outgoing_ids.filtered(lambda o: o.state == "failed" and o.kind == "invoice")
+            if not failed:
+                raise UserError(self.env._("%(name)s has no failed EHF transmission to retry.", name=move.display_name))
+            failed.sorted("id")[-1]._l10n_no_ehf_requeue()
+        self.env["l10n_no_ehf.outgoing"]._l10n_no_ehf_trigger()
+        return True
+
+    def action_l10n_no_ehf_send_by_email(self):
+        """Button: give up EHF for a failed invoice and send it by e-mail instead."""
+        for move in self:
+            failed = move.l10n_no_ehf_outgoing_ids.filtered(lambda o: o.state == "failed" and o.kind == "invoice")
+            if not failed:
+                raise UserError(self.env._("%(name)s has no failed EHF transmission.", name=move.display_name))
+            if not move.partner_id.email:
+                raise UserError(self.env._("%(partner)s has no e-mail address.", partner=move.partner_id.display_name))
+            failed.write({"state": "cancelled"})
+            move.message_post(body=self.env._("EHF given up; the invoice is sent by e-mail instead."))
+            self.env["account.move.send"]._generate_and_send_invoices(move, sending_methods=["email"])
+        return True
+
+    # -------------------------------------------------------------------------
+    # Receiving
+    # -------------------------------------------------------------------------
+
+    def _l10n_no_ehf_enrich_from_document(self, incoming, document):
+        """After Odoo's UBL import: vendor by org number, KID, payee account, findings, link."""
+        self.ensure_one()
+        values = {"l10n_no_ehf_incoming_id": incoming.id, "l10n_no_ehf_findings": incoming.findings or []}
+        fatal = [f for f in incoming.findings or [] if f["flag"] == "fatal"]
+        values["l10n_no_ehf_check_state"] = "fatal" if fatal else ("warning" if incoming.findings else "ok")
+        values["l10n_no_ehf_check_date"] = fields.Datetime.now()
+        vendor = self._l10n_no_ehf_find_or_create_vendor(document.seller)
+        if vendor and self.partner_id.commercial_partner_id != vendor:
+            values["partner_id"] = vendor.id
+        if not self.ref and document.number:
+            values["ref"] = document.number
+        kid = (document.kid or "").replace(" ", "")
+        if kid and nkid.looks_like_kid(kid):
+            values["payment_reference"] = kid
+        self.write(values)
+        bank = self._l10n_no_ehf_payee_account(document)
+        if bank and self.partner_bank_id != bank:
+            self.partner_bank_id = bank
+        self._l10n_no_ehf_keep_attachments(document)
+        self._l10n_no_ehf_post_import_note(incoming, kid)
+
+    def _l10n_no_ehf_find_or_create_vendor(self, seller):
+        """The vendor by Norwegian org number (0192), else by Peppol endpoint, else the one Odoo's
+        import matched, else created from the document. A found vendor gets the identifiers it lacks."""
+        Partner = self.env["res.partner"]
+        company_domain = Partner._check_company_domain(self.company_id)
+        orgnr = seller.org_number
+        vendor = Partner
+        if orgnr:
+            vendor = Partner.search([
+                *company_domain, "|", "|",
+                ("l10n_no_bronnoysund_number", "=", orgnr),
+                "&", ("peppol_eas", "=", "0192"), ("peppol_endpoint", "=", orgnr),
+                ("vat", "in", [f"NO{orgnr}MVA", f"NO {orgnr} MVA"]),
+            ], limit=1)
+        if not vendor and seller.endpoint and seller.endpoint.scheme:
+            vendor = Partner.search([
+                *company_domain,
+                ("peppol_eas", "=", seller.endpoint.scheme),
+                ("peppol_endpoint", "=", seller.endpoint.value),
+            ], limit=1)
+        vendor = vendor.commercial_partner_id or self.partner_id.commercial_partner_id
+        if vendor:
+            missing = {}
+            if orgnr and not vendor.l10n_no_bronnoysund_number:
+                missing["l10n_no_bronnoysund_number"] = orgnr
+            if seller.endpoint and seller.endpoint.scheme and not vendor.peppol_endpoint:
+                missing.update(peppol_eas=seller.endpoint.scheme, peppol_endpoint=seller.endpoint.value)
+            if missing:
+                vendor.write(missing)
+            return vendor
+        if not seller.name:
+            return Partner
+        address = seller.address
+        country = self.env["res.country"].search([("code", "=", (address.country or "").upper())], limit=1) if address and address.country else self.env["res.country"]
+        values = {
+            "name": seller.name,
+            "is_company": True,
+            "company_id": False,
+            "street": address.street if address else False,
+            "street2": address.additional_street if address else False,
+            "zip": address.postal_zone if address else False,
+            "city": address.city if address else False,
+            "country_id": country.id or False,
+        }
+        if orgnr:
+            values["l10n_no_bronnoysund_number"] = orgnr
+        if seller.vat_id:
+            values["vat"] = seller.vat_id
+        if seller.endpoint and seller.endpoint.scheme:
+            values.update(peppol_eas=seller.endpoint.scheme, peppol_endpoint=seller.endpoint.value)
+        if seller.contact and seller.contact.email:
+            values["email"] = seller.contact.email
+        vendor = Partner.create(values)
+        self.message_post(body=self.env._("Vendor %(name)s was created from the received EHF.", name=vendor.display_name))
+        return vendor
+
+    def _l10n_no_ehf_payee_account(self, document):
+        """The vendor's bank account from the payment means (BT-84), recorded on the vendor."""
+        self.ensure_one()
+        account = next((m.account_id for m in document.payment_means if m.account_id), None)
+        if not account or not self.partner_id:
+            return self.env["res.partner.bank"]
+        Bank = self.env["res.partner.bank"].with_context(active_test=False)
+        sanitized = "".join(ch for ch in account if ch.isalnum()).upper()
+        partner = self.partner_id.commercial_partner_id
+        bank = Bank.search([("partner_id", "=", partner.id), ("sanitized_acc_number", "=", sanitized)], limit=1)
+        if not bank:
+            # Not trusted for outgoing payments until a person confirms it (allow_out_payment stays off).
+            bank = Bank.create({"acc_number": account, "partner_id": partner.id})
+        elif not bank.active:
+            bank.active = True
+        return bank
+
+    def _l10n_no_ehf_keep_attachments(self, document):
+        """Every embedded attachment (BG-24) is kept on the bill, also those Odoo's import skipped."""
+        self.ensure_one()
+        existing = self.env["ir.attachment"].search([("res_model", "=", "account.move"), ("res_id", "=", self.id)])
+        known = {(a.name, a.checksum) for a in existing}
+        checksums = {a.checksum for a in existing}
+        for attachment in document.attachments:
+            if not attachment.content:
+                continue
+            name = attachment.filename or f"{attachment.id}"
+            checksum = hashlib.sha1(attachment.content).hexdigest()  # noqa: S324 - Odoo's checksum is sha1
+            if checksum in checksums or (name, checksum) in known:
+                continue
+            self.env["ir.attachment"].create({
+                "name": name,
+                "raw": attachment.content,
+                "mimetype": attachment.mime_code or "application/octet-stream",
+                "res_model": "account.move",
+                "res_id": self.id,
+                "description": attachment.description or False,
+            })
+            checksums.add(checksum)
+
+    def _l10n_no_ehf_post_import_note(self, incoming, kid):
+        self.ensure_one()
+        fatal = [f for f in incoming.findings or [] if f["flag"] == "fatal"]
+        lines = [self.env._("Received as EHF %(number)s from %(sender)s.", number=incoming.name, sender=incoming.sender_participant)]
+        if fatal:
+            lines.append(self.env._("The EHF check found %(count)s error(s); the bill was created anyway, see the EHF tab.", count=len(fatal)))
+        if kid and not incoming.kid_valid:
+            lines.append(self.env._("The KID %(kid)s is not valid: check it before paying.", kid=kid))
+        self.message_post(body=Markup("<br/>").join(lines))
+
+    # -------------------------------------------------------------------------
+    # Invoice Response (BIS 63A)
+    # -------------------------------------------------------------------------
+
+    def _l10n_no_ehf_send_response(self, code, reason_code=None, reason=None, action_code=None):
+        """Answer the seller of a received EHF with a Peppol Invoice Response (RE or AP)."""
+        self.ensure_one()
+        incoming = self.l10n_no_ehf_incoming_id
+        if not incoming:
+            raise UserError(self.env._("%(name)s was not received as EHF; there is nobody to answer.", name=self.display_name))
+        if incoming.response_state != "none":
+            raise UserError(self.env._("%(name)s was already answered (%(state)s).", name=self.display_name, state=incoming.response_state))
+        try:
+            receiver_id = ParticipantId.parse(incoming.sender_participant or "")
+        except ValueError as exc:
+            raise UserError(self.env._("The sender %(sender)s has no Peppol address to answer to.", sender=incoming.sender_participant)) from exc
+        sender_id = self.company_id._l10n_no_ehf_participant()
+        if sender_id is None:
+            raise UserError(self.env._("Set the organisation number of %(company)s first.", company=self.company_id.name))
+        statuses = ()
+        if reason_code:
+            statuses = (StatusReason(reason_code, reason or "", action_code or None),)
+        response = InvoiceResponse(
+            response_id=f"IR-{incoming.id}-{code}",
+            issue_date=fields.Date.context_today(self),
+            sender=Party(sender_id, self.company_id.name),
+            receiver=Party(receiver_id, incoming.sender_name or self.partner_id.name or str(receiver_id)),
+            code=ResponseCode(code),
+            invoice_id=incoming.name,
+            invoice_type_code="381" if incoming.document_kind == "CreditNote" else "380",
+            invoice_issue_date=incoming.issue_date if isinstance(incoming.issue_date, date) else None,
+            statuses=statuses,
+        )
+        try:
+            xml = build_invoice_response(response)
+        except ValueError as exc:
+            raise UserError(str(exc)) from exc
+        outgoing = self.env["l10n_no_ehf.outgoing"]._l10n_no_ehf_enqueue(
+            self, xml, kind="response", receiver=str(receiver_id)
+        )
+        incoming.response_state = "rejected" if code == ResponseCode.REJECTED.value else "accepted"
+        label = dict(self.env["l10n_no_ehf.incoming"]._fields["response_state"].selection)[incoming.response_state]
+        self.message_post(body=self.env._("Invoice Response %(state)s queued for %(sender)s%(reason)s.",
+                                 state=label, sender=receiver_id,
+                                 reason=f": {reason}" if reason else ""))
+        return outgoing
+
+    def action_l10n_no_ehf_reject(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "l10n_no_ehf.response.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_move_id": self.id},
+        }
+
+    def _post(self, soft=True):
+        # EXTENDS account
+        posted = super()._post(soft=soft)
+        for move in posted.filtered(
+            lambda m: m.is_purchase_document() and m.l10n_no_ehf_incoming_id
+            and m.l10n_no_ehf_incoming_id.response_state == "none" and m.company_id.l10n_no_ehf_confirm_accepted
+        ):
+            move._l10n_no_ehf_send_response(ResponseCode.ACCEPTED.value)
+        return posted
+
+    # -------------------------------------------------------------------------
+    # Mail alias: a second e-mail with the same EHF lands on the first bill
+    # -------------------------------------------------------------------------
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        # EXTENDS account
+        custom_values = custom_values or {}
+        if custom_values.get("move_type") in ("in_invoice", "in_refund"):
+            company = self.env["res.company"].browse(custom_values.get("company_id")) or self.env.company
+            known = self.env["l10n_no_ehf.incoming"]
+            xml_count = 0
+            for attachment in msg_dict.get("attachments") or []:
+                content = attachment.content if hasattr(attachment, "content") else attachment[1]
+                name = attachment.fname if hasattr(attachment, "fname") else attachment[0]
+                if isinstance(content, str):
+                    content = content.encode()
+                if not (name or "").lower().endswith(".xml"):
+                    continue
+                xml_count += 1
+                sha256 = hashlib.sha256(content).hexdigest()
+                known |= known._l10n_no_ehf_find_existing(company, sha256=sha256)
+            if xml_count and len(known) == xml_count and known.move_id:
+                _logger.info("EHF e-mail with an already received document: added to %s", known.move_id[:1].display_name)
+                return known.move_id[:1]
+        return super().message_new(msg_dict, custom_values=custom_values)
+
+    def _extend_with_attachments(self, files_data, new=False):
+        # EXTENDS account
+        res = super()._extend_with_attachments(files_data, new=new)
+        if self.env.context.get("l10n_no_ehf_importing") or not self.env.context.get("from_alias"):
+            return res
+        # Bills created from the journal's mail alias: record the EHF like one from the access point.
+        for move in self.filtered(lambda m: m.is_purchase_document() and not m.l10n_no_ehf_incoming_id):
+            for file_data in files_data:
+                raw = file_data.get("raw")
+                if file_data.get("xml_tree") is None or not raw:
+                    continue
+                incoming = self.env["l10n_no_ehf.incoming"].with_context(l10n_no_ehf_importing=True)
+                record = incoming._l10n_no_ehf_record_only(move, raw, file_data.get("name"))
+                if record:
+                    break
+        return res

@@ -1,0 +1,8 @@
+from . import (
+    test_check,
+    test_invoice_response,
+    test_reachability,
+    test_receive,
+    test_send,
+    test_ubl_export,
+)

@@ -26,7 +26,7 @@ from nofaktura.ehf.rules.cen_support import (
     to_decimal,
     xround,
 )
-from nofaktura.ehf.rules.cen_syntax import _restricted_present
+from nofaktura.ehf.rules.cen_syntax import _any_restricted
 from nofaktura.ehf.rules.data.cen_restrictions import RESTRICTIONS
 from nofaktura.ehf.rules.engine import Document, iter_rules, xpath
 from nofaktura.xml import load_ubl
@@ -232,11 +232,17 @@ def test_restriction_precheck_gives_the_same_verdicts_as_each_xpath() -> None:
     rules = {r.id: r for r in iter_rules(patterns("cen")) if r.id.startswith("UBL-CR-")}
     simple = [row for row in RESTRICTIONS if callable(rules[row[0]].test)]
     assert len(simple) > 600
-    # Real documents: the shared pre-check says "something restricted" exactly when one row does.
+    # Real documents: each walked rule gives its XPath's verdict, and the shared precheck says
+    # "something restricted" exactly when one of them fires.
     for path in full_examples():
         root = _load(path)
-        present = any(not xpath(test)(root) for _id, _flag, test, _subject in simple)
-        assert _restricted_present(Document(root)) == present, path.name
+        doc = Document(root)
+        verdicts = {rule_id: bool(xpath(test)(root)) for rule_id, _flag, test, _subject in simple}
+        for rule_id, expected in verdicts.items():
+            assert bool(rules[rule_id].test(root, doc)) == expected, (path.name, rule_id)
+        walked = [rule_id for rule_id in verdicts if getattr(rules[rule_id].test, "precheck", None)]
+        assert len(walked) > 600
+        assert _any_restricted(root, doc) == (not all(verdicts[rule_id] for rule_id in walked)), path.name
     # One document per row with exactly the forbidden element: the row fires through the pre-check.
     base = _load(NORWEGIAN)
     synthesized = 0

@@ -6,15 +6,19 @@
   come from generated data (:mod:`.data.cen_restrictions`) with a generic message naming the element.
 
 The ``UBL-CR`` tests all look at the document root and, in a real invoice, almost never fire. So
-that checking them costs one XPath instead of 680, the root rules share one union expression
-(:func:`_restricted_present`): only when some restricted element is present at all is each
-restriction evaluated on its own. The verdicts are exactly those of the individual tests.
+that checking them does not cost 680 XPath evaluations, the child-path ones are answered by one
+walk from the root (:func:`_present`) and share the engine's ``precheck``, which skips them all
+when nothing restricted is present. The verdicts are those of the individual XPath tests
+(``tests/ehf/test_rules_cen.py`` compares them).
 """
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
+from nofaktura.ehf.namespaces import NSMAP
 from nofaktura.ehf.rules.cen_support import rule
 from nofaktura.ehf.rules.data.cen_restrictions import RESTRICTIONS, VERSION
 from nofaktura.ehf.rules.engine import Document, Pattern, Rule, group, pattern, xpath
@@ -33,36 +37,181 @@ def _at_most(rule_id: str, test: str, en: str, nb: str, *terms: str) -> Rule:
 
 def _attribute_not_used(rule_id: str, attribute: str) -> Rule:
     return rule(
-        rule_id, "warning", f"not(//@{attribute})",
+        rule_id, "warning", _attribute_test(attribute, f"not(//@{attribute})"),
         f"The attribute {attribute} is not used in EN 16931 and will be ignored; remove it.",
         f"Attributtet {attribute} brukes ikke i EN 16931 og blir ignorert; fjern det.",
     )
 
 
-# --- UBL-CR: generated rows, one shared pre-check -------------------------------------------------
+# --- UBL-CR: generated rows, checked in one walk ---------------------------------------------------
+#
+# Almost all UBL-CR tests are ``not(a:X/b:Y[/@z])``: a child path from the document root. Instead of
+# ~640 XPath evaluations, the paths go into a tree (trie) that one walk from the root follows, only
+# into children that some path names; the rules then look their id up in the set of paths found.
+# Rows of any other shape (``//`` paths, predicates, "or") stay XPath. The verdict of each rule is
+# that of its XPath (``tests/ehf/test_rules_cen.py`` compares them on every example).
 
-_SIMPLE = [(rule_id, test) for rule_id, _flag, test, _subject in RESTRICTIONS
-           if test.startswith("not(") and test.endswith(")") and " or " not in test]
-#: One XPath that is true when any element or attribute forbidden by a simple ``not(path)`` row exists.
-_ANY_RESTRICTED = xpath("boolean(" + " | ".join(test[4:-1] for _rule_id, test in _SIMPLE) + ")")
-_SIMPLE_IDS = frozenset(rule_id for rule_id, _test in _SIMPLE)
+_CHILD_PATH = re.compile(r"^not\(((?:\(cac:InvoiceLine\|cac:CreditNoteLine\)|[a-z]+:\w+)(?:/[a-z]+:\w+)*(?:/@\w+)?)\)$")
 
 
-def _restricted_present(doc: Document) -> bool:
-    return bool(_ANY_RESTRICTED(doc.root))
+def _paths_of(test: str) -> list[tuple[str, ...]] | None:
+    """The Clark-name steps of a simple child-path restriction (two for the line union), else None."""
+    found = _CHILD_PATH.match(test)
+    if not found:
+        return None
+    body = found.group(1)
+    heads = [body]
+    if body.startswith("(cac:InvoiceLine|cac:CreditNoteLine)"):
+        rest = body[len("(cac:InvoiceLine|cac:CreditNoteLine)"):]
+        heads = ["cac:InvoiceLine" + rest, "cac:CreditNoteLine" + rest]
+    paths = []
+    for head in heads:
+        steps = []
+        for step in head.split("/"):
+            if step.startswith("@"):
+                steps.append(step)
+            else:
+                prefix, local = step.split(":")
+                steps.append(f"{{{NSMAP[prefix]}}}{local}")
+        paths.append(tuple(steps))
+    return paths
+
+
+class _Trie:
+    __slots__ = ("attributes", "children", "rules")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Trie] = {}
+        self.attributes: dict[str, list[str]] = {}
+        self.rules: list[str] = []
+
+    def add(self, steps: tuple[str, ...], rule_id: str) -> None:
+        node = self
+        for step in steps:
+            if step.startswith("@"):
+                node.attributes.setdefault(step[1:], []).append(rule_id)
+                return
+            node = node.children.setdefault(step, _Trie())
+        node.rules.append(rule_id)
+
+
+_TRIE = _Trie()
+_WALKED: set[str] = set()
+for _rule_id, _flag, _test, _subject in RESTRICTIONS:
+    _paths = _paths_of(_test)
+    if _paths is not None:
+        for _path in _paths:
+            _TRIE.add(_path, _rule_id)
+        _WALKED.add(_rule_id)
+
+
+def _present(doc: Document) -> frozenset[str]:
+    """Ids of the walked UBL-CR rules whose element or attribute is in the document."""
+    found: set[str] = set()
+    stack = [(doc.root, _TRIE)]
+    while stack:
+        element, trie = stack.pop()
+        for name, rule_ids in trie.attributes.items():
+            if element.get(name) is not None:
+                found.update(rule_ids)
+        for child in element:
+            sub = trie.children.get(child.tag)  # type: ignore[arg-type]
+            if sub is not None:
+                found.update(sub.rules)
+                if sub.children or sub.attributes:
+                    stack.append((child, sub))
+    return frozenset(found)
+
+
+_DESCENDANT = re.compile(r"^not\(//((?:[a-z]+:\w+/)*[a-z]+:\w+)(?:/@(\w+))?\)$")
+_ANY_ATTRIBUTE = re.compile(r"^not\(//@(\w+)\)$")
+
+
+def _clark(step: str) -> str:
+    prefix, local = step.split(":")
+    return f"{{{NSMAP[prefix]}}}{local}"
+
+
+_DESCENDANT_PATHS: dict[str, tuple[tuple[str, ...], str | None]] = {}
+for _rule_id, _flag, _test, _subject in RESTRICTIONS:
+    _found = _DESCENDANT.match(_test)
+    if _found:
+        _DESCENDANT_PATHS[_rule_id] = (tuple(_clark(s) for s in _found.group(1).split("/")), _found.group(2))
+_DESCENDANT_TAGS = sorted({steps[-1] for steps, _attribute in _DESCENDANT_PATHS.values()})
+_WITH_ATTRIBUTES = xpath("//*[@*]")
+
+
+def _elements_by_tag(doc: Document) -> dict[str, list[etree._Element]]:
+    """The elements a ``//a/b`` restriction ends with, found in one pass (filtered in C)."""
+    found: dict[str, list[etree._Element]] = {}
+    for element in doc.root.iter(*_DESCENDANT_TAGS):
+        found.setdefault(element.tag, []).append(element)  # type: ignore[arg-type]
+    return found
+
+
+def _attribute_owners(doc: Document) -> dict[str, set[str]]:
+    """Attribute name (no namespace, as ``//@name`` means) -> tags of the elements that carry it."""
+    owners: dict[str, set[str]] = {}
+    for element in _WITH_ATTRIBUTES(doc.root):
+        for name in element.attrib:
+            if not name.startswith("{"):
+                owners.setdefault(name, set()).add(element.tag)
+    return owners
+
+
+def _descendant_present(doc: Document, steps: tuple[str, ...], attribute: str | None) -> bool:
+    for element in doc.let("cen.by-tag", _elements_by_tag).get(steps[-1], ()):
+        current = element.getparent()
+        for step in reversed(steps[:-1]):
+            if current is None or current.tag != step:
+                break
+            current = current.getparent()
+        else:
+            if attribute is None or element.get(attribute) is not None:
+                return True
+    return False
+
+
+def _descendant_test(rule_id: str, test: str):
+    steps, attribute = _DESCENDANT_PATHS[rule_id]
+
+    def check(node: etree._Element, doc: Document) -> bool:
+        if node.getparent() is not None:  # the official context is the document root
+            return bool(xpath(test)(node))
+        return not _descendant_present(doc, steps, attribute)
+
+    return check
+
+
+def _attribute_test(attribute: str, test: str):
+    def check(node: etree._Element, doc: Document) -> bool:
+        if node.getparent() is not None:
+            return bool(xpath(test)(node))
+        return attribute not in doc.let("cen.attributes", _attribute_owners)
+
+    return check
+
+
+def _any_restricted(node: etree._Element, doc: Document) -> bool:
+    """Precheck of the walked rules: False when none of their elements is present."""
+    return bool(doc.let("cen.ubl-cr.present", _present))
 
 
 def _restriction_test(rule_id: str, test: str):
-    compiled = xpath(test)
-    if rule_id not in _SIMPLE_IDS:
+    if rule_id in _DESCENDANT_PATHS:
+        return _descendant_test(rule_id, test)
+    any_attribute = _ANY_ATTRIBUTE.match(test)
+    if any_attribute:
+        return _attribute_test(any_attribute.group(1), test)
+    if rule_id not in _WALKED:
         return test
 
     def check(node: etree._Element, doc: Document) -> bool:
-        # Nothing restricted anywhere: every not(path) holds. Otherwise evaluate this one.
-        if not doc.let("cen.ubl-cr.any", _restricted_present):
-            return True
-        return bool(compiled(node))
+        if node.getparent() is not None:  # the official context is the document root
+            return bool(xpath(test)(node))
+        return rule_id not in doc.let("cen.ubl-cr.present", _present)
 
+    check.precheck = _any_restricted  # type: ignore[attr-defined]
     return check
 
 
@@ -96,6 +245,16 @@ _AMOUNTS = (
 )
 
 
+_PAYMENT_MEANS_CODE = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}PaymentMeansCode"
+
+
+def _name_only_on_payment_means(node: etree._Element, doc: Document) -> bool:
+    """UBL-DT-18: ``count(//@name) - count(//cbc:PaymentMeansCode/@name) <= 0``."""
+    if node.getparent() is not None:
+        return bool(xpath("count(//@name) - count(//cbc:PaymentMeansCode/@name) <= 0")(node))
+    return doc.let("cen.attributes", _attribute_owners).get("name", set()) <= {_PAYMENT_MEANS_CODE}
+
+
 def _root_rules() -> list[Rule]:
     supplier, customer = "cac:AccountingSupplierParty/cac:Party", "cac:AccountingCustomerParty/cac:Party"
     return [
@@ -104,7 +263,7 @@ def _root_rules() -> list[Rule]:
             (8, "schemeName"), (9, "schemeAgencyName"), (10, "schemeDataURI"), (11, "schemeURI"), (12, "format"),
             (13, "unitCodeListIdentifier"), (14, "unitCodeListAgencyIdentifier"), (15, "unitCodeListAgencyName"),
             (16, "listAgencyName"), (17, "listName"))),
-        rule("UBL-DT-18", "warning", "count(//@name) - count(//cbc:PaymentMeansCode/@name) <= 0",
+        rule("UBL-DT-18", "warning", _name_only_on_payment_means,
              "The attribute name is only used on the payment means code; remove it elsewhere.",
              "Attributtet name brukes bare på betalingsmåtekoden; fjern det andre steder."),
         *(_attribute_not_used(f"UBL-DT-{n:02d}", name) for n, name in (

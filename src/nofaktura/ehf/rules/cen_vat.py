@@ -16,6 +16,7 @@ decimal arithmetic is involved. Messages are ours, built per category from the t
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -32,7 +33,7 @@ from nofaktura.ehf.rules.cen_support import (
     string_value,
     to_decimal,
 )
-from nofaktura.ehf.rules.engine import Document, Group, Rule, group
+from nofaktura.ehf.rules.engine import Document, Group, Rule, group, xpath
 
 VERSION = "1.3.16"
 
@@ -194,8 +195,38 @@ _WHERE = {
 }
 
 
+_CATEGORY_IDS = "//cac:TaxCategory/cbc:ID | //cac:ClassifiedTaxCategory/cbc:ID"
+
+
+def _codes_used(doc: Document) -> frozenset[str]:
+    """Every VAT category code anywhere in the document (normalized), computed once."""
+    return frozenset(normalize_space(string_value(n)) for n in xpath(_CATEGORY_IDS)(doc.root))
+
+
+@functools.cache
+def _precheck(code: str):
+    """False when ``code`` appears nowhere: then every document-level rule of that category holds
+    (each is "(category used and …) or not(category used)")."""
+
+    def used(node: etree._Element, doc: Document) -> bool:
+        return code in doc.let("cen.vat.codes", _codes_used)
+
+    return used
+
+
+def _xpath_test(test: str, code: str):
+    compiled = xpath(test)
+
+    def check(node: etree._Element, doc: Document) -> bool:
+        return bool(compiled(node))
+
+    check.precheck = _precheck(code)  # type: ignore[attr-defined]
+    return check
+
+
 def _root_rule(category: Category, number: int) -> Rule:
-    flag, test = XPATH_TESTS[category.id(number)]
+    flag, official = XPATH_TESTS[category.id(number)]
+    test = _xpath_test(official, category.code)
     if number == 1:
         how_en, how_nb = (
             ("at least one", "minst én") if category.code in ("S", "L", "M") else ("exactly one", "nøyaktig én")
@@ -516,7 +547,7 @@ def root_rules() -> list[Rule]:
         rules.extend(_root_rule(BY_CODE[code], n) for n in range(1, 5))
     k = BY_CODE["K"]
     rules.append(rule(
-        "BR-IC-11", *XPATH_TESTS["BR-IC-11"],
+        "BR-IC-11", XPATH_TESTS["BR-IC-11"][0], _xpath_test(XPATH_TESTS["BR-IC-11"][1], "K"),
         f"With {k.label_en} in the VAT breakdown, the actual delivery date (BT-72) or the invoicing period "
         "(BG-14) must be given.",
         f"Med {k.label_nb} i MVA-spesifikasjonen må faktisk leveringsdato (BT-72) eller faktureringsperioden "
@@ -524,7 +555,7 @@ def root_rules() -> list[Rule]:
         "BT-72", "BG-14",
     ))
     rules.append(rule(
-        "BR-IC-12", *XPATH_TESTS["BR-IC-12"],
+        "BR-IC-12", XPATH_TESTS["BR-IC-12"][0], _xpath_test(XPATH_TESTS["BR-IC-12"][1], "K"),
         f"With {k.label_en} in the VAT breakdown, the deliver-to country code (BT-80) must be given.",
         f"Med {k.label_nb} i MVA-spesifikasjonen må landkoden for leveringsstedet (BT-80) oppgis.",
         "BT-80",
@@ -539,7 +570,7 @@ def root_rules() -> list[Rule]:
         (14, "document level charges", "gebyrer på dokumentnivå", ("BT-102",)),
     ):
         rules.append(rule(
-            f"BR-O-{number}", *XPATH_TESTS[f"BR-O-{number}"],
+            f"BR-O-{number}", XPATH_TESTS[f"BR-O-{number}"][0], _xpath_test(XPATH_TESTS[f"BR-O-{number}"][1], "O"),
             f"An invoice with {o.label_en} in the VAT breakdown cannot use any other VAT category in {where_en}; "
             "split the invoice or correct the categories.",
             f"En faktura med {o.label_nb} i MVA-spesifikasjonen kan ikke bruke andre MVA-kategorier i {where_nb}; "
@@ -549,13 +580,13 @@ def root_rules() -> list[Rule]:
     for code in ("S", "Z"):
         rules.extend(_root_rule(BY_CODE[code], n) for n in range(1, 5))
     rules.append(rule(
-        "BR-B-01", *XPATH_TESTS["BR-B-01"],
+        "BR-B-01", XPATH_TESTS["BR-B-01"][0], _xpath_test(XPATH_TESTS["BR-B-01"][1], "B"),
         'VAT category "B" (split payment) is only for domestic Italian invoices: every country code must be IT.',
         'MVA-kategori "B" (delt betaling) gjelder bare innenlandske italienske fakturaer: alle landkoder må være IT.',
         "BT-151", "BT-95", "BT-102", "BT-118",
     ))
     rules.append(rule(
-        "BR-B-02", *XPATH_TESTS["BR-B-02"],
+        "BR-B-02", XPATH_TESTS["BR-B-02"][0], _xpath_test(XPATH_TESTS["BR-B-02"][1], "B"),
         'An invoice with VAT category "B" (split payment) cannot also use "S" (standard rate); correct the '
         "categories.",
         'En faktura med MVA-kategori "B" (delt betaling) kan ikke samtidig bruke "S" (ordinær sats); rett '

@@ -1,0 +1,87 @@
+"""The engine's one-walk context dispatch selects exactly the nodes lxml's XPath selects.
+
+Verdicts depend on which nodes each context matches, so for every context of every registered
+rule set that the engine matches itself, the walk must return the XPath node set, in document
+order, on the official examples and a spread of the official unit-test fragments.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+from lxml import etree
+
+from nofaktura.ehf.namespaces import NSMAP
+from nofaktura.ehf.rules import RULESET_MODULES, patterns
+from nofaktura.ehf.rules.engine import _compile_context, _Plan, descendant_steps, xpath
+from nofaktura.xml import load_ubl
+from tests.conftest import CORPORA
+from tests.ehf.test_rules_cen import full_examples
+from tests.ehf.vefa import read_test_set
+
+UNIT_FOLDERS = [
+    CORPORA / "eInvoicing-EN16931" / "test" / "Invoice-unit-UBL",
+    CORPORA / "eInvoicing-EN16931" / "test" / "CreditNote-unit-UBL",
+    *sorted((CORPORA / "peppol-bis-invoice-3" / "rules").glob("unit-UBL-*")),
+]
+
+
+@cache
+def _documents() -> list[tuple[str, etree._Element]]:
+    documents = [(p.name, load_ubl(p.read_bytes())[0]) for p in full_examples()]
+    for folder in UNIT_FOLDERS:
+        for index, path in enumerate(sorted(folder.glob("*.xml"))):
+            if index % 3 == 0:
+                documents.extend((case.name, case.document) for case in read_test_set(path, CORPORA))
+    return documents
+
+
+@pytest.mark.parametrize("ruleset", sorted(RULESET_MODULES))
+def test_walk_selects_what_xpath_selects(ruleset: str) -> None:
+    rule_patterns = patterns(ruleset)
+    plan = _Plan(rule_patterns)
+    if ruleset == "cen":
+        assert len(plan.keys) > 100, "the CEN contexts should all be matched by the walk"
+    for name, root in _documents():
+        matched = plan.match(root)
+        for key in plan.keys:
+            context = rule_patterns[key[0]].groups[key[1]].context
+            expected = [n for n in xpath(context)(root) if isinstance(n, etree._Element)]
+            assert matched[key] == expected, f"{name}: {context}"
+
+
+def test_contexts_the_walk_cannot_do_are_left_to_lxml() -> None:
+    assert _compile_context("//*[not(*)]") is None  # wildcard with a predicate: lxml is faster
+    assert _compile_context("//cac:Item//cbc:Name") is None  # '//' inside a path
+    assert _compile_context("//cac:InvoiceLine[1]") is None  # positional predicate
+    assert _compile_context("//cac:X/../cbc:Y") is None
+    branches = _compile_context("/ubl:Invoice/cac:AllowanceCharge[cbc:ChargeIndicator = 'a]b'] | //cbc:Note")
+    assert branches is not None and len(branches) == 2 and branches[0].anchored
+
+
+def _xpath_strings() -> set[str]:
+    expressions: set[str] = set()
+    for ruleset in RULESET_MODULES:
+        for pattern in patterns(ruleset):
+            for group in pattern.groups:
+                expressions.add(group.context)
+                expressions.update(rule.test for rule in group.rules if isinstance(rule.test, str))
+    return {e for e in expressions if descendant_steps(e) != e}
+
+
+def test_descendant_rewrite_selects_the_same() -> None:
+    rewritten = _xpath_strings()
+    assert len(rewritten) > 20
+    for name, root in _documents()[::4]:
+        for expression in rewritten:
+            plain = etree.XPath(expression, namespaces=NSMAP, smart_strings=False)(root)
+            assert xpath(expression)(root) == plain, f"{name}: {expression}"
+
+
+def test_descendant_rewrite_leaves_positional_predicates() -> None:
+    assert descendant_steps("//cac:X[1]") == "//cac:X[1]"
+    assert descendant_steps("//cac:X[cbc:Y + 1]") == "//cac:X[cbc:Y + 1]"
+    assert descendant_steps("count(//cac:X[last()])") == "count(//cac:X[last()])"
+    assert descendant_steps("'//cac:X[a=b]'") == "'//cac:X[a=b]'"
+    assert descendant_steps("//cac:X[cbc:Y = 'a]b']/cbc:Z") == "/descendant::cac:X[cbc:Y = 'a]b']/cbc:Z"

@@ -38,7 +38,6 @@ __all__ = [
     "check_piva",
     "check_piva_se_it",
     "check_se_orgnr",
-    "first",
     "gln",
     "is_credit_note",
     "is_invoice",
@@ -81,11 +80,6 @@ def string_value(node: etree._Element | str | None) -> str:
 def norm(value: etree._Element | str | None) -> str:
     """``normalize-space()``: trim, and collapse inner whitespace to one space."""
     return " ".join(string_value(value).split())
-
-
-def first(node: etree._Element, path: str) -> etree._Element | None:
-    """The first element at a simple ``cac:A/cbc:B`` path below ``node`` (or None)."""
-    return node.find(path, {"cac": CAC, "cbc": CBC})
 
 
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")

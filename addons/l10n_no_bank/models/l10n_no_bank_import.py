@@ -1,0 +1,564 @@
+import base64
+import hashlib
+import io
+import logging
+from decimal import Decimal
+
+from nofaktura.bank import detect_format, normalize_account, open_reader
+from nofaktura.bank.matching import OpenItem, allocate
+from nofaktura.exceptions import DocumentError, NofakturaError
+from nofaktura.exceptions import ValidationError as KidValidationError
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_round
+
+_logger = logging.getLogger(__name__)
+
+#: Statement lines are created and reconciled per chunk: bounded memory, one savepoint for the file.
+CHUNK = 1000
+#: How many already-imported transactions an import message lists before summing up the rest.
+LISTED_DUPLICATES = 50
+
+class AlreadyImported(UserError):
+    """Every transaction of the file is already in Odoo: nothing new to create."""
+
+
+FORMATS = [
+    ("ocr", "Nets OCR giro"),
+    ("camt.053", "ISO 20022 camt.053 (statement)"),
+    ("camt.054", "ISO 20022 camt.054 (notification)"),
+]
+
+
+class L10nNoBankImport(models.Model):
+    """One bank file received (uploaded, fetched from a folder or an SFTP server, or sent over XML-RPC).
+
+    The record archives the file itself (an attachment) and says what came of it: the statement
+    lines it created, the transactions that were already there, what was matched. The import is
+    all-or-nothing: a file that cannot be read, names an unknown account or whose control totals do
+    not add up creates nothing (a refused file fetched by a channel is kept with state 'refused').
+    """
+
+    _name = "l10n_no.bank.import"
+    _description = "Bank file import (OCR giro / camt)"
+    _order = "create_date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="File name", required=True, readonly=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True, default=lambda self: self.env.company
+    )
+    journal_id = fields.Many2one("account.journal", string="Bank journal", readonly=True, check_company=True)
+    file_format = fields.Selection(FORMATS, string="Format", readonly=True)
+    origin = fields.Selection(
+        [("upload", "Uploaded"), ("folder", "Local folder"), ("sftp", "SFTP"), ("api", "XML-RPC / API")],
+        default="upload",
+        readonly=True,
+    )
+    state = fields.Selection(
+        [("done", "Imported"), ("duplicate", "Already imported"), ("refused", "Refused")],
+        default="done",
+        readonly=True,
+        required=True,
+    )
+    message = fields.Text(readonly=True, help="What the import did, or why the file was refused.")
+    checksum = fields.Char(readonly=True, index=True, help="SHA-256 of the file, to spot the same file again.")
+    bank_message_id = fields.Char(string="Bank message id", readonly=True,
+                                  help="OCR transmission number or camt message id.")
+    attachment_id = fields.Many2one("ir.attachment", string="File", readonly=True)
+    date_from = fields.Date(readonly=True)
+    date_to = fields.Date(readonly=True)
+    count_total = fields.Integer(string="Transactions", readonly=True)
+    count_created = fields.Integer(string="New", readonly=True)
+    count_duplicate = fields.Integer(string="Already imported", readonly=True)
+    count_skipped = fields.Integer(string="Not booked", readonly=True,
+                                   help="camt entries with a status other than booked (pending, information).")
+    count_matched = fields.Integer(string="Reconciled", readonly=True)
+    count_unmatched = fields.Integer(string="To check", readonly=True)
+    currency_id = fields.Many2one("res.currency", related="journal_id.currency_id")
+    statement_line_ids = fields.One2many(
+        "account.bank.statement.line", "l10n_no_bank_import_id", string="Statement lines", readonly=True
+    )
+
+    # ------------------------------------------------------------------------------------------
+    # Public entry points (web client wizard, channels, XML-RPC)
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def l10n_no_bank_import_file(self, filename, data_base64, journal_id=False):
+        """Import a bank file sent over XML-RPC / JSON-RPC; return a summary dict.
+
+        Same rules as the upload wizard: refused files raise an error and create nothing.
+        """
+        self.check_access("create")
+        journal = self.env["account.journal"].browse(journal_id) if journal_id else None
+        record = self._l10n_no_bank_import(base64.b64decode(data_base64), filename, journal=journal, origin="api")
+        return record._l10n_no_bank_summary()
+
+    def _l10n_no_bank_summary(self):
+        self.ensure_one()
+        return {
+            "import_id": self.id,
+            "state": self.state,
+            "format": self.file_format,
+            "transactions": self.count_total,
+            "created": self.count_created,
+            "already_imported": self.count_duplicate,
+            "reconciled": self.count_matched,
+            "to_check": self.count_unmatched,
+            "message": self.message,
+        }
+
+    @api.model
+    def _l10n_no_bank_import(self, data, filename, journal=None, origin="upload"):
+        """Import ``data`` (bytes) all-or-nothing; return the import record or raise ``UserError``."""
+        if not data:
+            raise UserError(self.env._("The file %(file)s is empty.", file=filename))
+        kind = detect_format(data[:8192])
+        if kind not in dict(FORMATS):
+            raise UserError(
+                self.env._(
+                    "The file %(file)s is neither a Nets OCR giro file nor an ISO 20022 camt.053/054 message; "
+                    "nothing was imported.",
+                    file=filename,
+                )
+            )
+        try:
+            with self.env.cr.savepoint():
+                return self._l10n_no_bank_import_checked(data, filename, kind, journal, origin)
+        except AlreadyImported:
+            raise
+        except NofakturaError as exc:
+            raise UserError(
+                self.env._("The bank file was refused and nothing was imported. %(error)s", error=str(exc))
+            ) from exc
+
+    @api.model
+    def _l10n_no_bank_record_refused(self, data, filename, journal, origin, reason):
+        """Keep a refused file fetched by a channel, so a person sees it and it is not fetched again."""
+        record = self.create(
+            {
+                "name": filename,
+                "journal_id": journal.id,
+                "company_id": journal.company_id.id,
+                "origin": origin,
+                "state": "refused",
+                "message": reason,
+                "checksum": hashlib.sha256(data).hexdigest(),
+                "file_format": detect_format(data[:8192]) if detect_format(data[:8192]) in dict(FORMATS) else False,
+            }
+        )
+        record._l10n_no_bank_attach(data)
+        return record
+
+    # ------------------------------------------------------------------------------------------
+    # The import itself
+    # ------------------------------------------------------------------------------------------
+
+    def _l10n_no_bank_attach(self, data):
+        self.ensure_one()
+        self.attachment_id = self.env["ir.attachment"].create(
+            {
+                "name": self.name,
+                "raw": data,
+                "res_model": self._name,
+                "res_id": self.id,
+                "company_id": self.company_id.id,
+            }
+        )
+
+    @api.model
+    def _l10n_no_bank_journals_by_account(self, journal):
+        """Map normalised account numbers to the bank journals that hold them (the accessible companies)."""
+        journals = journal or self.env["account.journal"].search(
+            [("type", "=", "bank"), ("bank_account_id", "!=", False), ("company_id", "in", self.env.companies.ids)]
+        )
+        return {
+            normalize_account(j.bank_account_id.acc_number): j for j in journals if j.bank_account_id
+        }
+
+    @api.model
+    def _l10n_no_bank_import_checked(self, data, filename, kind, journal, origin):
+        by_account = self._l10n_no_bank_journals_by_account(journal)
+        record = self.create(
+            {
+                "name": filename,
+                "journal_id": journal.id if journal else False,
+                "company_id": (journal.company_id if journal else self.env.company).id,
+                "file_format": kind,
+                "origin": origin,
+                "checksum": hashlib.sha256(data).hexdigest(),
+            }
+        )
+        reader = open_reader(io.BytesIO(data), source=filename)
+        context = _ImportContext(record, by_account, journal)
+        chunk = []
+        size = self.env.context.get("l10n_no_bank_chunk") or CHUNK
+        for payment in reader:
+            chunk.append(payment)
+            if len(chunk) >= size:
+                record._l10n_no_bank_store(chunk, context)
+                chunk = []
+        if chunk:
+            record._l10n_no_bank_store(chunk, context)
+        summary = reader.summary
+        if context.created == 0:
+            # Nothing new: keep nothing (the savepoint is rolled back by the error) and say why.
+            if context.duplicates:
+                raise AlreadyImported(
+                    self.env._(
+                        "All %(count)s transactions of %(file)s were already imported; nothing new was created.\n%(list)s",
+                        count=len(context.duplicates),
+                        file=filename,
+                        list=context.duplicate_text(),
+                    )
+                )
+            if not context.skipped:
+                raise UserError(self.env._("The file %(file)s holds no transactions.", file=filename))
+        journals = context.journals
+        record.write(
+            {
+                "journal_id": journals[:1].id if len(journals) == 1 else record.journal_id.id,
+                "company_id": journals[:1].company_id.id if journals else record.company_id.id,
+                "bank_message_id": summary.message_id,
+                "date_from": summary.period_start,
+                "date_to": summary.period_end,
+                "count_total": summary.count,
+                "count_created": context.created,
+                "count_duplicate": len(context.duplicates),
+                "count_skipped": context.skipped,
+                "count_matched": context.matched,
+                "count_unmatched": context.created - context.matched,
+                "message": context.message(filename, summary),
+            }
+        )
+        record._l10n_no_bank_attach(data)
+        return record
+
+    def _l10n_no_bank_store(self, payments, context):
+        """Create the statement lines of one chunk of payments and reconcile what matches by KID."""
+        self.ensure_one()
+        StLine = self.env["account.bank.statement.line"]
+        fresh = []
+        for payment in payments:
+            journal = context.journal_for(payment)
+            currency = journal.currency_id or journal.company_id.currency_id
+            if payment.currency and payment.currency != currency.name:
+                raise DocumentError(
+                    f"the transaction is in {payment.currency} but journal {journal.display_name} is in "
+                    f"{currency.name}",
+                    source=self.name,
+                    line=payment.line,
+                )
+            if payment.status not in (None, "BOOK"):
+                context.skipped += 1
+                continue
+            fresh.append((payment, journal))
+        if not fresh:
+            return
+        existing = {}
+        for journal, group in _group_by_journal(fresh).items():
+            keys = [p.key for p, _j in group]
+            for line in StLine.search_fetch(
+                [("journal_id", "=", journal.id), ("l10n_no_bank_key", "in", keys)],
+                ["l10n_no_bank_key", "date", "l10n_no_bank_import_id"],
+            ):
+                existing[journal.id, line.l10n_no_bank_key] = line
+        new = []
+        for payment, journal in fresh:
+            line = existing.get((journal.id, payment.key))
+            if line is not None:
+                context.duplicates.append((payment, line))
+            elif (journal.id, payment.key) in context.seen:
+                # The same transaction twice in one file: the reader gives repeats their own keys,
+                # so this only happens with a broken file.
+                raise DocumentError("the same transaction appears twice in the file", source=self.name,
+                                    line=payment.line)
+            else:
+                context.seen.add((journal.id, payment.key))
+                new.append((payment, journal))
+        if not new:
+            return
+        decisions = self._l10n_no_bank_decide(new)
+        vals_list = []
+        for (payment, journal), decision in zip(new, decisions, strict=True):
+            vals = {
+                "journal_id": journal.id,
+                "statement_id": context.statement_for(journal).id,
+                "date": payment.date,
+                "amount": float(payment.amount),
+                "payment_ref": _label(payment),
+                "partner_name": payment.payer_name,
+                "account_number": payment.payer_account,
+                "transaction_type": payment.transaction_type,
+                "transaction_details": payment.as_json(),
+                "l10n_no_bank_key": payment.key,
+                "l10n_no_bank_kid": payment.kid,
+                "l10n_no_bank_import_id": self.id,
+                "l10n_no_bank_state": decision["state"],
+                "l10n_no_bank_reason": decision.get("reason", False),
+                "partner_id": decision["partner"].id if decision.get("partner") else False,
+                "l10n_no_bank_invoice_ids": [Command.set(decision["invoices"].ids)] if decision.get("invoices") else [],
+            }
+            if decision.get("account"):
+                vals["counterpart_account_id"] = decision["account"].id
+            vals_list.append(vals)
+        lines = StLine.create(vals_list)
+        context.created += len(lines)
+        context.journals |= lines.journal_id
+        self._l10n_no_bank_reconcile(lines, new, decisions)
+        context.matched += sum(1 for d in decisions if d["state"] != "unmatched")
+
+    # ------------------------------------------------------------------------------------------
+    # Matching
+    # ------------------------------------------------------------------------------------------
+
+    def _l10n_no_bank_decide(self, new):
+        """For each (payment, journal): what to do, as a dict (state, reason, partner, invoices, account, …)."""
+        Move = self.env["account.move"]
+        kids = {p.kid for p, _j in new if p.kid}
+        invoices_by_kid = {}
+        if kids:
+            companies = {j.company_id.id for _p, j in new}
+            for invoice in Move.search(
+                [
+                    ("company_id", "in", list(companies)),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_reference", "in", list(kids)),
+                ],
+                order="invoice_date_due, invoice_date, id",
+            ):
+                invoices_by_kid.setdefault((invoice.company_id.id, invoice.payment_reference), Move)
+                invoices_by_kid[invoice.company_id.id, invoice.payment_reference] |= invoice
+        # Residuals consumed by earlier payments of this chunk (two payments with the same KID).
+        consumed = {}
+        decisions = []
+        for payment, journal in new:
+            decisions.append(self._l10n_no_bank_decide_one(payment, journal, invoices_by_kid, consumed))
+        return decisions
+
+    def _l10n_no_bank_decide_one(self, payment, journal, invoices_by_kid, consumed):
+        company = journal.company_id
+        invoices = invoices_by_kid.get((company.id, payment.kid), self.env["account.move"]) if payment.kid else None
+        partner = self._l10n_no_bank_partner_from_kid(payment.kid, journal) if payment.kid else None
+        if invoices:
+            partner = invoices[:1].commercial_partner_id
+        if payment.amount <= 0 or payment.is_reversal or payment.is_return:
+            return {"state": "unmatched", "reason": "outgoing", "partner": partner}
+        if not payment.kid:
+            return {"state": "unmatched", "reason": "no_kid"}
+        if invoices:
+            currency = journal.currency_id or company.currency_id
+            items = []
+            lines_by_invoice = {}
+            account = None
+            for invoice in invoices:
+                if invoice.currency_id != currency:
+                    continue
+                open_lines = invoice.line_ids.filtered(
+                    lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
+                )
+                if account is None and open_lines:
+                    account = open_lines[0].account_id
+                open_lines = open_lines.filtered(lambda line, acc=account: line.account_id == acc)
+                residual = Decimal(str(sum(open_lines.mapped("amount_residual")))) - consumed.get(invoice.id, 0)
+                residual = residual.quantize(Decimal("0.01"))
+                if residual > 0:
+                    items.append(OpenItem(invoice.id, residual, invoice.invoice_date_due, invoice.invoice_date))
+                    lines_by_invoice[invoice.id] = open_lines
+            if items:
+                tolerance = Decimal(str(float_round(journal.l10n_no_bank_tolerance or 0.0, 2))).quantize(Decimal("0.01"))
+                allocation = allocate(payment.amount, items, tolerance)
+                for ref, amount in allocation.settled:
+                    consumed[ref] = consumed.get(ref, Decimal(0)) + amount
+                settled = self.env["account.move"].browse([ref for ref, _a in allocation.settled])
+                return {
+                    "state": allocation.outcome,
+                    "partner": partner,
+                    "invoices": settled,
+                    "account": account,
+                    "lines": sum((lines_by_invoice[i] for i in settled.ids), self.env["account.move.line"]),
+                    "write_off": allocation.write_off,
+                }
+            return {"state": "unmatched", "reason": "invoice_paid", "partner": partner, "invoices": invoices}
+        if partner:
+            return {"state": "unmatched", "reason": "customer_only", "partner": partner}
+        if partner is False:
+            return {"state": "unmatched", "reason": "invalid_kid"}
+        return {"state": "unmatched", "reason": "unknown_kid"}
+
+    def _l10n_no_bank_partner_from_kid(self, kid, journal):
+        """The customer whose number is in the KID's customer part (per the journal's KID agreement).
+
+        Returns a partner, ``None`` when the KID fits the agreement but names nobody (or the agreement
+        has no customer part), and ``False`` when the KID does not fit the agreement at all.
+        """
+        layout = journal._l10n_no_kid_layout() if journal.l10n_no_kid_enabled else None
+        if layout is None or not layout.customer_digits:
+            return None
+        try:
+            parts = layout.parse(kid)
+        except (KidValidationError, ValueError):
+            return False
+        number = int(parts.customer_number or 0)
+        if not number:
+            return None
+        record = self.env["l10n_no.customer.number"].sudo().search(
+            [("company_id", "=", journal.company_id.id), ("number", "=", number)], limit=1
+        )
+        return record.partner_id.sudo(False) if record else None
+
+    def _l10n_no_bank_reconcile(self, lines, new, decisions):
+        """Reconcile the chunk's matched lines with their invoices in one reconciliation plan."""
+        plan = []
+        write_offs = []
+        for line, (payment, journal), decision in zip(lines, new, decisions, strict=True):
+            if decision["state"] == "unmatched":
+                continue
+            counterpart = line.move_id.line_ids.filtered(lambda aml, d=decision: aml.account_id == d["account"])
+            group = counterpart + decision["lines"]
+            if decision.get("write_off"):
+                write_offs.append((group, line, payment, journal, decision))
+            else:
+                plan.append(group)
+        if write_offs:
+            moves = self.env["account.move"].create(
+                [self._l10n_no_bank_write_off_vals(line, journal, decision)
+                 for _group, line, _payment, journal, decision in write_offs]
+            )
+            moves.action_post()
+            for (group, _line, _payment, _journal, decision), move in zip(write_offs, moves, strict=True):
+                plan.append(group + move.line_ids.filtered(lambda aml, d=decision: aml.account_id == d["account"]))
+        if plan:
+            self.env["account.move.line"]._reconcile_plan(plan)
+
+    def _l10n_no_bank_write_off_vals(self, line, journal, decision):
+        """A small entry that writes off the difference within the agreement's tolerance."""
+        company = journal.company_id
+        amount = float(decision["write_off"])
+        if amount > 0:  # underpaid: the loss is ours
+            other = journal.loss_account_id or company.default_cash_difference_expense_account_id
+        else:
+            other = journal.profit_account_id or company.default_cash_difference_income_account_id
+        if not other:
+            raise UserError(
+                self.env._(
+                    "Journal %(journal)s has a KID payment tolerance but no profit/loss account to write "
+                    "differences off to.",
+                    journal=journal.display_name,
+                )
+            )
+        general = self.env["account.journal"].search(
+            [*self.env["account.journal"]._check_company_domain(company), ("type", "=", "general")], limit=1
+        )
+        label = self.env._("KID %(kid)s: payment difference within tolerance", kid=line.l10n_no_bank_kid)
+        partner = decision["partner"]
+        return {
+            "move_type": "entry",
+            "journal_id": general.id,
+            "date": line.date,
+            "ref": label,
+            "line_ids": [
+                Command.create({"name": label, "account_id": decision["account"].id, "partner_id": partner.id,
+                                "balance": -amount}),
+                Command.create({"name": label, "account_id": other.id, "partner_id": partner.id, "balance": amount}),
+            ],
+        }
+
+
+class _ImportContext:
+    """Running state of one import: journals per account, statements, counters, duplicates."""
+
+    def __init__(self, record, by_account, journal):
+        self.record = record
+        self.by_account = by_account
+        self.journal = journal
+        self.env = record.env
+        self.statements = {}
+        self.journals = record.env["account.journal"]
+        self.seen = set()
+        self.created = 0
+        self.matched = 0
+        self.skipped = 0
+        self.duplicates = []
+
+    def journal_for(self, payment):
+        account = normalize_account(payment.account)
+        journal = self.by_account.get(account)
+        if journal is None:
+            if self.journal:
+                raise DocumentError(
+                    f"the file is for account {payment.account}, but journal {self.journal.display_name} holds "
+                    f"account {self.journal.bank_account_id.acc_number or '(none)'}",
+                    source=self.record.name,
+                    line=payment.line,
+                )
+            raise DocumentError(
+                f"no bank journal holds account {payment.account}: set it as the bank account of a bank journal",
+                source=self.record.name,
+                line=payment.line,
+            )
+        return journal
+
+    def statement_for(self, journal):
+        statement = self.statements.get(journal.id)
+        if statement is None:
+            statement = self.env["account.bank.statement"].create(
+                {"name": self.record.name, "journal_id": journal.id}
+            )
+            self.statements[journal.id] = statement
+        return statement
+
+    def duplicate_text(self):
+        lines = []
+        for payment, line in self.duplicates[:LISTED_DUPLICATES]:
+            lines.append(
+                self.env._(
+                    "- line %(line)s: %(amount)s %(currency)s, KID %(kid)s, %(date)s (already imported by %(origin)s)",
+                    line=payment.line,
+                    amount=f"{payment.amount:.2f}",
+                    currency=payment.currency,
+                    kid=payment.kid or "-",
+                    date=payment.date,
+                    origin=line.l10n_no_bank_import_id.name or line.date,
+                )
+            )
+        if len(self.duplicates) > LISTED_DUPLICATES:
+            lines.append(self.env._("… and %(count)s more.", count=len(self.duplicates) - LISTED_DUPLICATES))
+        return "\n".join(lines)
+
+    def message(self, filename, summary):
+        text = self.env._(
+            "%(file)s: %(count)s transactions, %(created)s new statement lines, %(matched)s reconciled by KID, "
+            "%(unmatched)s to check.",
+            file=filename,
+            count=summary.count,
+            created=self.created,
+            matched=self.matched,
+            unmatched=self.created - self.matched,
+        )
+        if self.skipped:
+            text += "\n" + self.env._("%(count)s entries are not booked yet and were left out.", count=self.skipped)
+        if self.duplicates:
+            text += "\n" + self.env._(
+                "%(count)s transactions were already imported and were skipped:", count=len(self.duplicates)
+            ) + "\n" + self.duplicate_text()
+        return text
+
+
+def _group_by_journal(pairs):
+    groups = {}
+    for payment, journal in pairs:
+        groups.setdefault(journal, []).append((payment, journal))
+    return groups
+
+
+def _label(payment):
+    """The statement line's label: free text, else the KID, else the bank's reference."""
+    if payment.text:
+        return payment.text
+    if payment.kid:
+        return f"KID {payment.kid}"
+    return payment.reference or payment.bank_reference or payment.transaction_type or "/"

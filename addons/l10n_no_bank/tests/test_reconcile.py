@@ -1,0 +1,137 @@
+from nofaktura.bank.generate import OcrTx
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import L10nNoBankCommon
+
+
+@tagged("post_install", "-at_install", "post_install_l10n")
+class TestKidReconciliation(L10nNoBankCommon):
+    def _receivable(self, move):
+        return move.line_ids.filtered(lambda l: l.account_id.account_type == "asset_receivable")
+
+    def _pay(self, payments, name="pay.txt", kind="ocr"):
+        data = self.ocr_file(payments) if kind == "ocr" else self.camt_file(payments)
+        return self.lines_of(self.import_file(data, name))
+
+    def test_exact_kid_and_amount_pays_the_invoice(self):
+        invoice = self.invoice(amount=1000.0)
+        line = self._pay([(invoice.payment_reference, "1000.00")])
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertRecordValues(line, [{"l10n_no_bank_state": "paid", "is_reconciled": True,
+                                        "partner_id": self.partner_no.id, "l10n_no_bank_kid": invoice.payment_reference}])
+        self.assertEqual(line.l10n_no_bank_invoice_ids, invoice)
+
+    def test_camt_scor_kid_pays_the_invoice(self):
+        invoice = self.invoice(amount=640.0)
+        line = self._pay([(invoice.payment_reference, "640.00")], name="n.xml", kind="camt")
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(line.l10n_no_bank_state, "paid")
+
+    def test_less_is_a_partial_payment(self):
+        invoice = self.invoice(amount=1000.0)
+        line = self._pay([(invoice.payment_reference, "400.00")])
+        self.assertEqual(invoice.payment_state, "partial")
+        self.assertAlmostEqual(invoice.amount_residual, 600.0)
+        self.assertEqual(line.l10n_no_bank_state, "partial")
+
+    def test_more_pays_the_invoice_and_leaves_a_credit_on_the_customer(self):
+        invoice = self.invoice(amount=1000.0)
+        line = self._pay([(invoice.payment_reference, "1150.00")])
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(line.l10n_no_bank_state, "overpaid")
+        credit = line.move_id.line_ids.filtered(lambda l: l.account_id.account_type == "asset_receivable")
+        self.assertRecordValues(credit, [{"partner_id": self.partner_no.id, "amount_residual": -150.0}])
+
+    def test_within_tolerance_the_difference_is_written_off(self):
+        self.bank_journal.l10n_no_bank_tolerance = 1.0
+        under, over = self.invoice(amount=1000.0), self.invoice(amount=500.0)
+        lines = self._pay([(under.payment_reference, "999.50"), (over.payment_reference, "500.80")])
+        self.assertEqual((under.payment_state, over.payment_state), ("paid", "paid"))
+        self.assertEqual(lines.mapped("l10n_no_bank_state"), ["paid", "paid"])
+        write_offs = self.env["account.move"].search([("ref", "like", "payment difference within tolerance")])
+        self.assertEqual(len(write_offs), 2)
+        self.assertEqual(sorted(abs(b) for b in write_offs.line_ids.mapped("balance")), [0.5, 0.5, 0.8, 0.8])
+        self.assertEqual(self._receivable(under).amount_residual, 0.0)
+
+    def test_beyond_tolerance_is_partial(self):
+        self.bank_journal.l10n_no_bank_tolerance = 1.0
+        invoice = self.invoice(amount=1000.0)
+        self._pay([(invoice.payment_reference, "998.00")])
+        self.assertEqual(invoice.payment_state, "partial")
+
+    def test_kid_with_only_a_known_customer_number_is_left_on_the_customer(self):
+        self.invoice(amount=10.0)  # gives the customer a number
+        number = self.partner_no._l10n_no_get_customer_number(self.company)
+        kid = self.bank_journal._l10n_no_kid_layout().build(number, 987654)
+        line = self._pay([(kid, "75.00")])
+        self.assertRecordValues(line, [{"l10n_no_bank_state": "unmatched", "l10n_no_bank_reason": "customer_only",
+                                        "partner_id": self.partner_no.id, "is_reconciled": False}])
+
+    def test_unknown_and_invalid_kids_and_no_kid(self):
+        layout = self.bank_journal._l10n_no_kid_layout()
+        unknown = layout.build(4242, 1)
+        invalid = unknown[:-1] + str((int(unknown[-1]) + 1) % 10)
+        lines = self._pay([(unknown, "1.00"), (invalid, "2.00"), (None, "3.00")])
+        self.assertEqual(lines.mapped("l10n_no_bank_reason"), ["unknown_kid", "invalid_kid", "no_kid"])
+        self.assertFalse(any(lines.mapped("partner_id")))
+
+    def test_paying_an_invoice_twice_leaves_the_second_payment_for_a_person(self):
+        invoice = self.invoice(amount=300.0)
+        self._pay([(invoice.payment_reference, "300.00")], name="a.txt")
+        again = OcrTx(amount_ore=30000, kid=invoice.payment_reference, nets_date=self.pay_date, form_number="7777777777")
+        line = self._pay([again], name="b.txt")
+        self.assertRecordValues(line, [{"l10n_no_bank_reason": "invoice_paid", "partner_id": self.partner_no.id}])
+
+    def test_two_payments_with_the_same_kid_in_one_file(self):
+        invoice = self.invoice(amount=1000.0)
+        lines = self._pay([(invoice.payment_reference, "300.00"), (invoice.payment_reference, "700.00")])
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(lines.mapped("l10n_no_bank_state"), ["partial", "paid"])
+        self.assertTrue(all(lines.mapped("is_reconciled")))
+
+    def test_several_invoices_with_the_same_reference_oldest_due_first(self):
+        old = self.invoice(amount=100.0, date="2025-12-01", due="2025-12-15")
+        new = self.invoice(amount=200.0, date="2026-01-02", due="2026-01-20")
+        new.payment_reference = old.payment_reference
+        line = self._pay([(old.payment_reference, "150.00")])
+        self.assertEqual(old.payment_state, "paid")
+        self.assertEqual(new.payment_state, "partial")
+        self.assertAlmostEqual(new.amount_residual, 150.0)
+        self.assertEqual(line.l10n_no_bank_invoice_ids, old | new)
+
+    def test_avtalegiro_settlement_is_matched_like_ocr(self):
+        invoice = self.invoice(amount=249.0)
+        tx = OcrTx(amount_ore=24900, kid=invoice.payment_reference, transaction_type=15, nets_date=self.pay_date)
+        line = self._pay([tx])
+        self.assertEqual(line.transaction_type, "15")
+        self.assertEqual(invoice.payment_state, "paid")
+
+    def test_reversal_is_money_out_and_left_for_a_person(self):
+        invoice = self.invoice(amount=80.0)
+        line = self._pay([(invoice.payment_reference, "80.00", 18)])
+        self.assertEqual(line.amount, -80.0)
+        self.assertEqual(line.l10n_no_bank_reason, "outgoing")
+        self.assertEqual(invoice.payment_state, "not_paid")
+
+    def test_match_by_hand(self):
+        invoice = self.invoice(amount=500.0)
+        line = self._pay([(None, "500.00")])
+        action = line.action_l10n_no_bank_match()
+        wizard = self.env[action["res_model"]].with_context(**action["context"]).create({})
+        wizard.partner_id = self.partner_no
+        wizard.invoice_ids = invoice
+        wizard.action_match()
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertRecordValues(line, [{"l10n_no_bank_state": "manual", "is_reconciled": True,
+                                        "partner_id": self.partner_no.id}])
+        with self.assertRaisesRegex(UserError, "already matched"):
+            line._l10n_no_bank_match_invoices(invoice)
+
+    def test_match_by_hand_partial(self):
+        invoice = self.invoice(amount=500.0)
+        line = self._pay([(None, "200.00")])
+        line._l10n_no_bank_match_invoices(invoice)
+        self.assertEqual(invoice.payment_state, "partial")
+        self.assertAlmostEqual(invoice.amount_residual, 300.0)

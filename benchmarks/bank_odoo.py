@@ -1,0 +1,115 @@
+"""Import and reconcile N KID payments against N open invoices in a real Odoo 19 database.
+
+Run with Odoo's Python (the database must have ``l10n_no_bank`` installed; ``--create`` makes one
+from the ``nof_base`` template and installs it)::
+
+    /opt/odoo-venv/bin/python benchmarks/bank_odoo.py --db nof_bank_bench --create -n 2000
+
+It creates a bank journal with a KID agreement, N customers' invoices (posted, so each gets a KID),
+writes a Nets OCR giro file paying every invoice (exact, partial and overpaid mixed in), then times
+``l10n_no.bank.import._l10n_no_bank_import`` (reading, statement lines, matching, reconciliation)
+and counts SQL queries. Everything is rolled back at the end. Issue 4 target: 10,000 in < 3 min.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import subprocess
+import sys
+import time
+from decimal import Decimal
+
+ODOO = "/opt/odoo19"
+ADDONS = f"{ODOO}/addons,{os.path.dirname(os.path.dirname(os.path.abspath(__file__)))}/addons"
+DB_ARGS = ["--db_host=localhost", "--db_user=odoo", "--db_password=odoo"]
+
+
+def create_db(db: str) -> None:
+    env = {**os.environ, "PGPASSWORD": "odoo"}
+    subprocess.run(["createdb", "-h", "localhost", "-U", "odoo", "-T", "nof_base", db], check=True, env=env)
+    subprocess.run([sys.executable, f"{ODOO}/odoo-bin", f"--addons-path={ADDONS}", "-d", db, *DB_ARGS,
+                    "-i", "l10n_no_bank", "--stop-after-init", "--http-port=0", "--log-level=warn"],
+                   check=True)  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--create", action="store_true", help="create the database from nof_base first")
+    parser.add_argument("-n", type=int, default=2000, help="number of invoices and payments (default 2000)")
+    args = parser.parse_args()
+    if args.create:
+        create_db(args.db)
+
+    sys.path.insert(0, ODOO)
+    import odoo  # noqa: PLC0415
+    from odoo import Command  # noqa: PLC0415
+    from odoo.modules.registry import Registry  # noqa: PLC0415
+    from odoo.tools import config  # noqa: PLC0415
+
+    from nofaktura.bank.generate import OcrTx, write_ocr  # noqa: PLC0415
+
+    config.parse_config(["-d", args.db, f"--addons-path={ADDONS}", *DB_ARGS])
+    registry = Registry(args.db)
+    n = args.n
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        company = env.company
+        bank_account = env["res.partner.bank"].create({"acc_number": "86011117947", "partner_id": company.partner_id.id})
+        journal = env["account.journal"].create({
+            "name": "Bench bank", "code": "BNCH", "type": "bank", "bank_account_id": bank_account.id,
+            "l10n_no_kid_enabled": True, "l10n_no_kid_algorithm": "mod10", "l10n_no_kid_length": 15,
+            "l10n_no_kid_customer_digits": 5, "l10n_no_kid_invoice_digits": 9,
+        })  # fmt: skip
+        t0 = time.perf_counter()
+        partners = env["res.partner"].create([{"name": f"Kunde {i}", "is_company": True} for i in range(n)])
+        sale = env["account.journal"].search([("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
+        invoices = env["account.move"]
+        for start in range(0, n, 500):
+            batch = env["account.move"].create([
+                {"move_type": "out_invoice", "partner_id": partners[i].id, "journal_id": sale.id,
+                 "invoice_date": "2026-01-01", "partner_bank_id": bank_account.id,
+                 "invoice_line_ids": [Command.create({"name": "Abonnement", "quantity": 1,
+                                                      "price_unit": 100 + i % 900, "tax_ids": [Command.clear()]})]}
+                for i in range(start, min(n, start + 500))
+            ])  # fmt: skip
+            batch.action_post()
+            invoices |= batch
+            print(f"  invoices posted: {len(invoices)}/{n} ({time.perf_counter() - t0:.0f} s)", flush=True)
+        setup = time.perf_counter() - t0
+        txs = []
+        for i, invoice in enumerate(invoices):
+            ore = int(Decimal(str(invoice.amount_total)) * 100)
+            if i % 10 == 1:
+                ore -= 5000  # partial
+            elif i % 10 == 2:
+                ore += 1000  # overpaid
+            txs.append(OcrTx(amount_ore=ore, kid=invoice.payment_reference, reference=f"{i:09d}",
+                             form_number=f"{i:010d}"))  # fmt: skip
+        out = io.StringIO()
+        write_ocr(out, [("86011117947", txs)])
+        data = out.getvalue().encode("iso-8859-1")
+
+        env.invalidate_all()
+        queries = cr.sql_log_count
+        t1 = time.perf_counter()
+        record = env["l10n_no.bank.import"]._l10n_no_bank_import(data, "bench.txt", journal=journal)
+        env.flush_all()
+        elapsed = time.perf_counter() - t1
+        queries = cr.sql_log_count - queries
+        paid = env["account.move"].search_count([("id", "in", invoices.ids), ("payment_state", "in", ("paid", "in_payment"))])
+        print()
+        print(f"setup: {n} customers + {n} posted invoices in {setup:.1f} s")
+        print(f"import + reconcile of {n} KID payments: {elapsed:.1f} s ({elapsed / n * 1000:.1f} ms/payment), "
+              f"{queries} queries ({queries / n:.1f} per payment)")
+        print(f"result: {record.count_created} lines, {record.count_matched} reconciled, {record.count_unmatched} to check; "
+              f"{paid} invoices fully paid")
+        if n < 10_000:
+            print(f"extrapolated to 10,000 payments (linear): {elapsed / n * 10_000:.0f} s (target < 180 s)")
+        cr.rollback()
+
+
+if __name__ == "__main__":
+    main()

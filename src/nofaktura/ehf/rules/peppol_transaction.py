@@ -133,39 +133,63 @@ def _round_half_up_cents(total: Decimal) -> Decimal:
     return (scaled + Decimal("0.5")).to_integral_value(rounding="ROUND_FLOOR") / 100
 
 
-def _line_allowances(node: etree._Element, indicator: str) -> Decimal | None:
-    amounts = [
-        charge.find(f"{_CBC}Amount")
-        for charge in node.iterfind(f"{_CAC}AllowanceCharge")
-        if norm(charge.find(f"{_CBC}ChargeIndicator")) == indicator
-    ]
-    if not amounts:
-        return ZERO
-    values = [to_decimal(amount) for amount in amounts if amount is not None]
-    if any(value is None for value in values):
-        return None
-    return _round_half_up_cents(sum(values, ZERO))  # type: ignore[arg-type]
+def _sum_cents(amounts: list[etree._Element]) -> Decimal | None:
+    """``round(sum(amounts/xs:decimal(.)) * 10 * 10) div 100``; None where a cast fails."""
+    total = ZERO
+    for amount in amounts:
+        value = to_decimal(amount)
+        if value is None:
+            return None
+        total += value
+    return _round_half_up_cents(total)
+
+
+_LINE_AMOUNT, _INVOICED, _CREDITED = f"{_CBC}LineExtensionAmount", f"{_CBC}InvoicedQuantity", f"{_CBC}CreditedQuantity"
+_PRICE, _PRICE_AMOUNT, _BASE_QUANTITY = f"{_CAC}Price", f"{_CBC}PriceAmount", f"{_CBC}BaseQuantity"
+_ALLOWANCE_CHARGE, _INDICATOR, _AMOUNT = f"{_CAC}AllowanceCharge", f"{_CBC}ChargeIndicator", f"{_CBC}Amount"
 
 
 def _r120(node, doc) -> bool:
-    line_amount = _dec(node, f"{_CBC}LineExtensionAmount", ZERO)
-    quantity_tag = f"{_CBC}InvoicedQuantity" if is_invoice(doc) else f"{_CBC}CreditedQuantity"
-    quantity = _dec(node, quantity_tag, Decimal(1))
-    price = _dec(node, f"{_CAC}Price/{_CBC}PriceAmount", ZERO)
-    base_quantity: Decimal | None = Decimal(1)
-    base_node = node.find(f"{_CAC}Price/{_CBC}BaseQuantity")
-    if base_node is not None:
-        base_value = to_decimal(base_node)
-        if base_value is None:
-            return False
-        if base_value != 0:
-            base_quantity = base_value
-    allowances = _line_allowances(node, "false")
-    charges = _line_allowances(node, "true")
-    if None in (line_amount, quantity, price, base_quantity, allowances, charges):
+    """R120 with the schematron's lets: missing values default (0, 1), a failed cast fires the rule.
+
+    One pass over the line's children (this runs once per line of possibly very long invoices).
+    """
+    quantity_tag = _INVOICED if is_invoice(doc) else _CREDITED
+    line_amount = quantity = None
+    prices: list[etree._Element] = []
+    allowances: list[etree._Element] = []
+    charges: list[etree._Element] = []
+    for child in node:
+        tag = child.tag
+        if tag == _LINE_AMOUNT:
+            line_amount = child if line_amount is None else line_amount
+        elif tag == quantity_tag:
+            quantity = child if quantity is None else quantity
+        elif tag == _PRICE:
+            prices.append(child)
+        elif tag == _ALLOWANCE_CHARGE:
+            indicator = norm(child.find(_INDICATOR))
+            if indicator == "false":
+                allowances.extend(child.iterfind(_AMOUNT))
+            elif indicator == "true":
+                charges.extend(child.iterfind(_AMOUNT))
+    price_node = next((p for price in prices for p in price.iterfind(_PRICE_AMOUNT)), None)
+    base_node = next((b for price in prices for b in price.iterfind(_BASE_QUANTITY)), None)
+    values = (
+        ZERO if line_amount is None else to_decimal(line_amount),
+        Decimal(1) if quantity is None else to_decimal(quantity),
+        ZERO if price_node is None else to_decimal(price_node),
+        Decimal(1) if base_node is None else to_decimal(base_node),
+        _sum_cents(allowances),
+        _sum_cents(charges),
+    )
+    if None in values:
         return False
-    expected = (quantity * (price / base_quantity)) + charges - allowances  # type: ignore[operator]
-    return slack(line_amount, expected, Decimal("0.02"))  # type: ignore[arg-type]
+    line_value, quantity_value, price, base_quantity, allowance_total, charge_total = values
+    if base_quantity == 0:
+        base_quantity = Decimal(1)
+    expected = quantity_value * (price / base_quantity) + charge_total - allowance_total  # type: ignore[operator]
+    return slack(line_value, expected, Decimal("0.02"))  # type: ignore[arg-type]
 
 
 def _r130(node, doc) -> bool:

@@ -10,8 +10,9 @@ Sources (read-only, in the shared corpora; see ``peppol-bis-invoice-3/SOURCE.txt
   verdicts must be the schematron's, so the rules use these;
 * ``structure/syntax/ubl-{invoice,creditnote}.xml`` (+ ``part/*``) -> ``bis3_structure.py``: for each
   element of the BIS 3 syntax its allowed children, min/max occurrence and business term;
-* ``ubl-2.1-xsd/xsd`` -> the UBL 2.1 schema's own maximum for each of those child elements, so the
-  structure rules can tell "the schema allows more, only BIS 3 limits it" (see ``structure.py``).
+* ``ubl-2.1-xsd/xsd`` -> the UBL 2.1 schema's own minimum and maximum for each of those child
+  elements, so the structure rules can tell "only BIS 3 demands or limits it" from "the schema does
+  too" (see ``structure.py``).
 
 Run from the repository root::
 
@@ -283,12 +284,13 @@ def read_structure(corpora: Path, kind: str) -> dict[str, dict[str, Any]]:
         for child in _expand(node, folder):
             child_term = _clean(child.findtext(f"{{{ST_NS}}}Term"))
             low, high = _cardinality(child)
-            _, xsd_high = xsd.get(xsd_term, {}).get(child_term, (0, None))
+            xsd_low, xsd_high = xsd.get(xsd_term, {}).get(child_term, (0, None))
             children.append(
                 {
                     "term": child_term,
                     "min": low,
                     "max": high,
+                    "schema_min": xsd_low,
                     "schema_max": xsd_high,
                     "bt": _business_term(child),
                     "name": _clean(child.findtext(f"{{{ST_NS}}}Name")),
@@ -305,8 +307,8 @@ def render_structure(corpora: Path) -> str:
         corpora,
         "The BIS 3 syntax binding (structure/syntax/ubl-invoice.xml, ubl-creditnote.xml, part/*).\n\n"
         "For every element path: its business term and name, and its allowed children in document order\n"
-        "as (term, min, max, schema_max, business term, name); max/schema_max None = unbounded.\n"
-        "schema_max is what the UBL 2.1 schema itself allows for that child (ubl-2.1-xsd).",
+        "as (term, min, max, schema_min, schema_max, business term, name); max/schema_max None = unbounded.\n"
+        "schema_min/schema_max are what the UBL 2.1 schema itself demands and allows for that child.",
         ("from typing import Any", ""),
     )
     for kind in ("Invoice", "CreditNote"):
@@ -314,7 +316,7 @@ def render_structure(corpora: Path) -> str:
         for path, data in read_structure(corpora, kind).items():
             out.append(f"    {path!r}: ({data['bt']!r}, {data['name']!r}, (")
             for child in data["children"]:
-                keys = ("term", "min", "max", "schema_max", "bt", "name")
+                keys = ("term", "min", "max", "schema_min", "schema_max", "bt", "name")
                 out.append(f"        {tuple(child[key] for key in keys)!r},")
             out.append("    )),")
         out.append("}")

@@ -6,7 +6,15 @@ into :mod:`.data.bis3_structure` by ``tools/gen_peppol_tables.py``; this module 
 
 ``BIS3-SYNTAX-MISSING`` (fatal)
     An element that BIS 3 makes mandatory in its parent is missing (e.g. ``cbc:ID`` in
-    ``cac:InvoiceLine``). Reported at the parent; the message names the element and its BT.
+    ``cac:InvoiceLine``) and the UBL 2.1 schema requires it too, so the official validation (schema
+    first) rejects the document as well. Reported at the parent; the message names the element,
+    its BT and the parent.
+``BIS3-SYNTAX-REQUIRED`` (warning)
+    An element BIS 3 makes mandatory is missing but the UBL 2.1 schema does not require it (e.g.
+    ``cac:PartyLegalEntity`` of the seller). The official verdict comes from the business rules
+    (here BR-06, "seller name"), which the CEN and Peppol rule sets apply with their own ids; this
+    finding adds the exact element, and never makes a document invalid on its own -- so the
+    structure rules produce no fatal that the official validation does not.
 ``BIS3-SYNTAX-TOO-MANY`` (fatal)
     An element occurs more often than BIS 3 allows *and* the UBL 2.1 schema limits it in the same
     way, so the official validation (schema first) rejects the document as well.
@@ -51,11 +59,12 @@ from nofaktura.ehf.namespaces import CAC, CBC, CREDIT_NOTE, EXT, INVOICE, XPATH_
 from nofaktura.ehf.rules.data import bis3_structure as data
 from nofaktura.ehf.rules.engine import Document, Flag, Group, Pattern, Rule
 
-__all__ = ["BIS3_BILLING", "MISSING", "PATTERNS", "REPEATED", "TOO_MANY", "UNKNOWN", "VERSION"]
+__all__ = ["BIS3_BILLING", "MISSING", "PATTERNS", "REPEATED", "REQUIRED", "TOO_MANY", "UNKNOWN", "VERSION"]
 
 VERSION = data.VERSION
 
 MISSING = "BIS3-SYNTAX-MISSING"
+REQUIRED = "BIS3-SYNTAX-REQUIRED"
 TOO_MANY = "BIS3-SYNTAX-TOO-MANY"
 REPEATED = "BIS3-SYNTAX-REPEATED"
 UNKNOWN = "BIS3-SYNTAX-UNKNOWN"
@@ -228,13 +237,14 @@ def _terms(bt: str) -> tuple[str, ...]:
 
 
 def _cardinality_rules(parent: str, parent_label: str, child: tuple[Any, ...]) -> Iterator[Rule]:
-    term, low, high, schema_max, bt, name = child
+    term, low, high, schema_min, schema_max, bt, name = child
     tag = _clark(term)
     label = _label(term, bt, name)
     if low > 0:
+        required_by_schema = schema_min > 0
         yield Rule(
-            MISSING,
-            Flag.FATAL,
+            MISSING if required_by_schema else REQUIRED,
+            Flag.FATAL if required_by_schema else Flag.WARNING,
             _present(tag),
             f"{label} is mandatory in {parent_label} ({parent}) but missing; add it.",
             f"{label} er obligatorisk i {parent_label} ({parent}), men mangler; legg det til.",

@@ -163,6 +163,22 @@ def test_unusable_input_exits_2(capsys, tmp_path: Path, content: bytes, message:
     assert str(path) in err
 
 
+def test_deeply_nested_json_exits_2(capsys, tmp_path: Path):
+    path = tmp_path / "deep.json"
+    path.write_bytes(b"{" + b'"a":[' * 100_000 + b"]" * 100_000 + b"}")
+    code, _, err = run(capsys, "show", str(path))
+    assert code == 2
+    assert "not valid JSON" in err
+
+
+def test_input_over_the_size_limit_is_refused_before_reading(tmp_path: Path):
+    from nofaktura.cli.show import load_document
+    from nofaktura.exceptions import UnsafeDocument
+
+    with pytest.raises(UnsafeDocument, match="larger than the limit of 1000 bytes"):
+        load_document(str(NORWEGIAN), max_bytes=1000)
+
+
 def test_missing_file_exits_2(capsys, tmp_path: Path):
     code, _, err = run(capsys, "show", str(tmp_path / "nope.xml"))
     assert code == 2
@@ -186,3 +202,13 @@ def test_help_exits_0(capsys):
         main(["show", "--help"])
     assert caught.value.code == 0
     assert "--pdf" in capsys.readouterr().out
+
+
+def test_sbdh_envelope_is_shown_like_the_bare_document(capsys, tmp_path: Path):
+    from .test_xml_safety import _wrap_in_sbdh
+
+    path = tmp_path / "sbd.xml"
+    path.write_bytes(_wrap_in_sbdh(NORWEGIAN.read_bytes()))
+    code, out, _ = run(capsys, "show", str(path))
+    assert code == 0
+    assert out == run(capsys, "show", str(NORWEGIAN))[1]

@@ -23,22 +23,30 @@ from nofaktura.ehf.jsonform import from_json, to_json
 from nofaktura.ehf.model import Document, Party
 from nofaktura.ehf.pdf import render_pdf
 from nofaktura.ehf.reader import read
-from nofaktura.exceptions import DocumentError
+from nofaktura.exceptions import DocumentError, UnsafeDocument
+from nofaktura.xml import DEFAULT_MAX_BYTES
 
 __all__ = ["load_document", "register", "summary"]
 
 
-def load_document(path: str) -> Document:
-    """Read ``path`` as UBL or as the JSON form (decided by content, not by name)."""
-    data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+def load_document(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read ``path`` as UBL or as the JSON form (decided by content, not by name).
+
+    Both are bounded by ``max_bytes`` (checked before reading a file), like every received document.
+    """
     source = "stdin" if path == "-" else path
+    if path != "-" and Path(path).stat().st_size > max_bytes:
+        raise UnsafeDocument(f"the file is larger than the limit of {max_bytes} bytes", source=source)
+    data = sys.stdin.buffer.read(max_bytes + 1) if path == "-" else Path(path).read_bytes()
+    if len(data) > max_bytes:
+        raise UnsafeDocument(f"the input is larger than the limit of {max_bytes} bytes", source=source)
     if data.lstrip()[:1] == b"{":
         try:
             parsed = json.loads(data.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
             raise DocumentError(f"not valid JSON: {exc}", source=source) from exc
         return from_json(parsed, source=source)
-    return read(data, source=source)
+    return read(data, source=source, max_bytes=max_bytes)
 
 
 def _amount(value: Decimal | None) -> str:

@@ -88,13 +88,16 @@ def _r040(node, doc) -> bool:
 
 def _allowance_shape(node: etree._Element) -> str | None:
     """Which of the R041 / R042 contexts claims this allowance or charge (None: the R040/R043 one)."""
-    factor = node.find(f"{_CBC}MultiplierFactorNumeric") is not None
-    base = node.find(f"{_CBC}BaseAmount") is not None
+    tags = {child.tag for child in node}
+    factor, base = _FACTOR in tags, _BASE_AMOUNT in tags
     if factor and not base:
         return "R041"
     if base and not factor:
         return "R042"
     return None
+
+
+_FACTOR, _BASE_AMOUNT = f"{_CBC}MultiplierFactorNumeric", f"{_CBC}BaseAmount"
 
 
 def _charge_indicator_ok(node: etree._Element) -> bool:
@@ -223,17 +226,21 @@ def _r121(node, doc) -> bool:
 
 def _date_within(upper: bool) -> Callable[[etree._Element, Document], bool]:
     """R110/R111: a line period date against the document's invoice period date."""
+    tag = f"{_CAC}InvoicePeriod/{_CBC}{'EndDate' if upper else 'StartDate'}"
+    name = f"invoice period {'end' if upper else 'start'}"
+
+    def document_date(doc: Document) -> tuple[bool, object]:
+        other = doc.root.find(tag)  # searched once per document: the root has a child per line
+        return other is not None, to_date(other) if other is not None else None
 
     def test(node, doc) -> bool:
-        tag = f"{_CAC}InvoicePeriod/{_CBC}{'EndDate' if upper else 'StartDate'}"
-        other = doc.root.find(tag)
-        if other is None:  # the schematron context requires the document period date
+        present, limit = doc.let(name, document_date)
+        if not present:  # the schematron context requires the document period date
             return True
         own = to_date(node.text or "")
-        limit = to_date(other)
         if own is None or limit is None:
             return False
-        return own <= limit if upper else own >= limit
+        return own <= limit if upper else own >= limit  # type: ignore[operator]
 
     return test
 

@@ -108,7 +108,7 @@ class AccountJournal(models.Model):
             return None
         return KidLayout(
             length=self.l10n_no_kid_length,
-            algorithm=self.l10n_no_kid_algorithm or "mod10",
+            algorithm=self.l10n_no_kid_algorithm,  # empty -> LayoutError, never a silent default
             customer_digits=self.l10n_no_kid_customer_digits,
             invoice_digits=self.l10n_no_kid_invoice_digits,
             prefix=self.l10n_no_kid_prefix or "",

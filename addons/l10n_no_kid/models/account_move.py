@@ -135,7 +135,8 @@ class AccountMove(models.Model):
         journal = self._l10n_no_kid_journal()
         if journal:
             return journal._l10n_no_kid_layout().is_valid(self.payment_reference)
-        return self.journal_id.invoice_reference_model == "no"
+        # l10n_no's 'Norway' reference model makes a MOD10 KID; a reference typed by hand is not one.
+        return self.journal_id.invoice_reference_model == "no" and nkid.is_valid(self.payment_reference, "mod10")
 
     # -------------------------------------------------------------------------
     # Vendor bills: the vendor's KID

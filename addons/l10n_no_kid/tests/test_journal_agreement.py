@@ -53,3 +53,8 @@ class TestJournalAgreement(L10nNoKidCommon):
         self.bank_journal.write({"l10n_no_kid_enabled": False, "l10n_no_kid_length": 99})
         with self.assertRaises(ValidationError):
             self.bank_journal.l10n_no_kid_enabled = True
+
+    def test_08_algorithm_required(self):
+        """An agreement without an algorithm is refused, not silently MOD10."""
+        with self.assertRaisesRegex(ValidationError, "check-digit algorithm"):
+            self.bank_journal.l10n_no_kid_algorithm = False

@@ -195,38 +195,57 @@ _WHERE = {
 }
 
 
-_CATEGORY_IDS = "//cac:TaxCategory/cbc:ID | //cac:ClassifiedTaxCategory/cbc:ID"
+_TAX_CATEGORY = "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}TaxCategory"
+_CLASSIFIED = "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}ClassifiedTaxCategory"
+_ID = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}ID"
+_ALLOWANCE = "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}AllowanceCharge"
 
 
-def _codes_used(doc: Document) -> frozenset[str]:
-    """Every VAT category code anywhere in the document (normalized), computed once."""
-    return frozenset(normalize_space(string_value(n)) for n in xpath(_CATEGORY_IDS)(doc.root))
+def _codes_used(doc: Document) -> dict[str, frozenset[str]]:
+    """VAT category codes (normalized, every cbc:ID) by where they occur, computed once per document:
+    ``all`` (any TaxCategory or ClassifiedTaxCategory), ``line`` (ClassifiedTaxCategory) and
+    ``allowance`` (the TaxCategory of an AllowanceCharge)."""
+    found: dict[str, set[str]] = {"all": set(), "line": set(), "allowance": set()}
+    for category in doc.root.iter(_TAX_CATEGORY, _CLASSIFIED):
+        codes = {normalize_space(string_value(n)) for n in category.iterchildren(_ID)}
+        found["all"] |= codes
+        if category.tag == _CLASSIFIED:
+            found["line"] |= codes
+        else:
+            parent = category.getparent()
+            if parent is not None and parent.tag == _ALLOWANCE:
+                found["allowance"] |= codes
+    return {where: frozenset(codes) for where, codes in found.items()}
 
 
 @functools.cache
-def _precheck(code: str):
-    """False when ``code`` appears nowhere: then every document-level rule of that category holds
-    (each is "(category used and …) or not(category used)")."""
+def _precheck(code: str, where: str = "all"):
+    """False when ``code`` appears nowhere in ``where``: then the rule holds, because each of these
+    rules reads "(category used there and …) or not(category used there)". Rule -01 and the extra
+    document-level rules look everywhere, -02 at line categories, -03/-04 at allowances/charges."""
 
     def used(node: etree._Element, doc: Document) -> bool:
-        return code in doc.let("cen.vat.codes", _codes_used)
+        return code in doc.let("cen.vat.codes", _codes_used)[where]
 
     return used
 
 
-def _xpath_test(test: str, code: str):
+def _xpath_test(test: str, code: str, where: str = "all"):
     compiled = xpath(test)
 
     def check(node: etree._Element, doc: Document) -> bool:
         return bool(compiled(node))
 
-    check.precheck = _precheck(code)  # type: ignore[attr-defined]
+    check.precheck = _precheck(code, where)  # type: ignore[attr-defined]
     return check
+
+
+_WHERE_USED = {1: "all", 2: "line", 3: "allowance", 4: "allowance"}
 
 
 def _root_rule(category: Category, number: int) -> Rule:
     flag, official = XPATH_TESTS[category.id(number)]
-    test = _xpath_test(official, category.code)
+    test = _xpath_test(official, category.code, _WHERE_USED[number])
     if number == 1:
         how_en, how_nb = (
             ("at least one", "minst én") if category.code in ("S", "L", "M") else ("exactly one", "nøyaktig én")
@@ -282,18 +301,40 @@ def charge_indicator(node: etree._Element) -> bool | None:
     return {"true": True, "1": True, "false": False, "0": False}.get(normalize_space(string_value(found)))
 
 
+_ITEM = f"{{{_CAC}}}Item"
+_PERCENT = f"{{{_CBC}}}Percent"
+_LINE_AMOUNT = f"{{{_CBC}}}LineExtensionAmount"
+_AMOUNT = f"{{{_CBC}}}Amount"
+_CATEGORY_ID = f"{{{_CBC}}}ID"
+
+
+def _only_child(node: etree._Element, tag: str) -> etree._Element | None:
+    """The ``tag`` child of ``node`` or None; two where the official test expects one is an XPath error."""
+    found = None
+    for child in node.iterchildren(tag):
+        if found is not None:
+            raise CastError(f"more than one {tag}")
+        found = child
+    return found
+
+
 class _Taxed:
     """A line or allowance/charge with what the VAT rules look at: category ids, rates, amount."""
 
     __slots__ = ("amount", "charge", "ids", "rates", "top")
 
-    def __init__(self, node: etree._Element, category_path: str, amount_path: str, root: etree._Element) -> None:
-        categories = node.findall(category_path, {"cac": _CAC})
-        self.ids = [normalize_space(string_value(c)) if c is not None else "" for c in
-                    (one_or_none(category) for category in categories)]
-        self.rates = [_lazy_decimal(one_or_none(category, "cbc:Percent")) for category in categories]
-        self.amount = _lazy_decimal(one_or_none(node, amount_path))
-        self.charge = charge_indicator(node) if node.tag == ALLOWANCE_CHARGE else None
+    def __init__(self, node: etree._Element, root: etree._Element) -> None:
+        if node.tag == ALLOWANCE_CHARGE:
+            categories = list(node.iterchildren(_TAX_CATEGORY))
+            self.amount = _lazy_decimal(_only_child(node, _AMOUNT))
+            self.charge = charge_indicator(node)
+        else:
+            categories = [c for item in node.iterchildren(_ITEM) for c in item.iterchildren(_CLASSIFIED)]
+            self.amount = _lazy_decimal(_only_child(node, _LINE_AMOUNT))
+            self.charge = None
+        ids = (_only_child(category, _CATEGORY_ID) for category in categories)
+        self.ids = [normalize_space(string_value(i)) if i is not None else "" for i in ids]
+        self.rates = [_lazy_decimal(_only_child(category, _PERCENT)) for category in categories]
         self.top = node.getparent() is root
 
     def has(self, code: str) -> bool:
@@ -303,28 +344,18 @@ class _Taxed:
         return any(_use(value) == rate for value in self.rates if value is not None)
 
 
-def one_or_none(node: etree._Element, path: str = "cbc:ID") -> etree._Element | None:
-    """``path`` under ``node``; two where the official test expects one is a dynamic error."""
-    return one(node, path)
-
-
 def _lines(doc: Document) -> tuple[list[_Taxed], list[_Taxed]]:
     def build(d: Document) -> tuple[list[_Taxed], list[_Taxed]]:
         root = d.root
-        invoice = [_Taxed(n, "cac:Item/cac:ClassifiedTaxCategory", "cbc:LineExtensionAmount", root)
-                   for n in root.iter(INVOICE_LINE)]
-        credit = [_Taxed(n, "cac:Item/cac:ClassifiedTaxCategory", "cbc:LineExtensionAmount", root)
-                  for n in root.iter(CREDIT_NOTE_LINE)]
+        invoice = [_Taxed(n, root) for n in root.iter(INVOICE_LINE)]
+        credit = [_Taxed(n, root) for n in root.iter(CREDIT_NOTE_LINE)]
         return invoice, credit
 
     return doc.let("cen.vat.lines", build)
 
 
 def _allowances(doc: Document) -> list[_Taxed]:
-    return doc.let(
-        "cen.vat.allowances",
-        lambda d: [_Taxed(n, "cac:TaxCategory", "cbc:Amount", d.root) for n in d.root.iter(ALLOWANCE_CHARGE)],
-    )
+    return doc.let("cen.vat.allowances", lambda d: [_Taxed(n, d.root) for n in d.root.iter(ALLOWANCE_CHARGE)])
 
 
 def _sum(values: Iterator[object]) -> Decimal:

@@ -287,6 +287,8 @@ _Memo = dict[Any, Any]
 class _Step:
     tag: str | None  # Clark name, None for ``*``
     predicates: tuple[Callable[[etree._Element, _Memo], bool], ...]
+    #: for ``*``: a test on the tag alone (from ``name()`` suffix conditions), checked before predicates
+    name_test: Callable[[str], bool] | None = None
 
 
 class _Branch:
@@ -305,6 +307,8 @@ class _Branch:
         current: etree._Element | None = node
         for step in self.reversed_steps:
             if current is None or (step.tag is not None and current.tag != step.tag):
+                return False
+            if step.name_test is not None and not (isinstance(current.tag, str) and step.name_test(current.tag)):
                 return False
             current = current.getparent()
         if self.anchored and current is not None:
@@ -409,7 +413,7 @@ def _compile_step(text: str) -> _Step | None:
     name = re.match(_NAME, text)
     if not name:
         return None
-    rest, predicates = text[name.end():], []
+    rest, predicates, name_tests = text[name.end():], [], []
     while rest:
         end = _closing_bracket(rest) if rest.startswith("[") else -1
         if end < 0:
@@ -417,7 +421,16 @@ def _compile_step(text: str) -> _Step | None:
         predicate = rest[1:end]
         if _POSITIONAL.search(predicate):
             return None
-        predicates.append(_predicate(predicate))
+        if name.group(0) == "*":
+            # ``*[ends-with-name and …]``: the name conditions become a test on the tag.
+            for conjunct in _conjuncts(predicate):
+                name_test = _name_test(conjunct)
+                if name_test is not None:
+                    name_tests.append(name_test)
+                else:
+                    predicates.append(_predicate(conjunct))
+        else:
+            predicates.append(_predicate(predicate))
         rest = rest[end + 1:]
     if name.group(0) == "*":
         tag = None
@@ -426,7 +439,38 @@ def _compile_step(text: str) -> _Step | None:
         if prefix not in NSMAP:
             return None
         tag = f"{{{NSMAP[prefix]}}}{local}"
+    if name_tests:
+        tests = tuple(name_tests)
+        return _Step(tag, tuple(predicates), lambda clark: all(test(clark) for test in tests))
     return _Step(tag, tuple(predicates))
+
+
+def _conjuncts(predicate: str) -> list[str]:
+    """``a and b and c`` split at its top level (a predicate without a top-level ``or``)."""
+    mask = _top_level(predicate)
+    if re.search(r"\bor\b", mask):
+        return [predicate]
+    parts, start = [], 0
+    for found in re.finditer(r"\band\b", mask):
+        parts.append(predicate[start:found.start()])
+        start = found.end()
+    parts.append(predicate[start:])
+    return [part.strip() for part in parts]
+
+
+_NAME_SUFFIX = re.compile(
+    r"^(not\(\s*)?substring\(\s*name\(\)\s*,\s*string-length\(\s*name\(\)\s*\)\s*-\s*(\d+)\s*\)\s*=\s*'([^':]+)'\s*(\))?$"
+)
+
+
+def _name_test(conjunct: str) -> Callable[[str], bool] | None:
+    """``substring(name(), string-length(name()) - N) = 'S'`` with N = len(S) - 1 is "the name ends
+    with S"; for S without ``:`` that is the local name ending with S, so it is decided on the tag."""
+    found = _NAME_SUFFIX.match(conjunct.strip())
+    if not found or bool(found.group(1)) != bool(found.group(4)) or int(found.group(2)) != len(found.group(3)) - 1:
+        return None
+    suffix, negated = found.group(3), bool(found.group(1))
+    return lambda clark: clark.rpartition("}")[2].endswith(suffix) != negated
 
 
 def _compile_branch(text: str) -> _Branch | None:
@@ -443,8 +487,10 @@ def _compile_branch(text: str) -> _Branch | None:
     steps = [_compile_step(step) for step in raw_steps]
     if any(step is None for step in steps):
         return None
-    # A last step ``*`` with predicates would evaluate its predicates on every element: lxml is faster.
-    if steps[-1].tag is None and steps[-1].predicates:  # type: ignore[union-attr]
+    # A last step ``*`` with predicates but no test on the name would evaluate XPath on every
+    # element: lxml is faster at that.
+    last = steps[-1]
+    if last.tag is None and last.predicates and last.name_test is None:  # type: ignore[union-attr]
         return None
     return _Branch(tuple(steps), anchored)  # type: ignore[arg-type]
 
@@ -500,20 +546,33 @@ class _Plan:
         memo: _Memo = {}
         index, any_tag = self.index, self.any_tag
         empty: list[tuple[tuple[int, int], _Branch]] = []
+        wildcards: dict[str, list[tuple[tuple[int, int], _Branch]]] = {}  # tag -> wildcard branches for it
         # Without wildcard branches only the tags some context ends with are visited (filtered in C).
         for node in root.iter(*index) if not any_tag else root.iter():
-            by_parent = index.get(node.tag)  # type: ignore[call-overload]
-            if by_parent is None:
-                if not any_tag or not isinstance(node.tag, str):
+            tag = node.tag
+            if any_tag:
+                if not isinstance(tag, str):
                     continue
-                candidates = any_tag
+                wild = wildcards.get(tag)
+                if wild is None:
+                    wild = wildcards[tag] = [
+                        (key, branch) for key, branch in any_tag
+                        if branch.steps[-1].name_test is None or branch.steps[-1].name_test(tag)
+                    ]
+            else:
+                wild = empty
+            by_parent = index.get(tag)  # type: ignore[call-overload]
+            if by_parent is None:
+                if not wild:
+                    continue
+                candidates = wild
             else:
                 parent = node.getparent()
                 candidates = by_parent.get(parent.tag if parent is not None else None, empty)
                 if _ANY_PARENT in by_parent:
                     candidates = candidates + by_parent[_ANY_PARENT]
-                if any_tag:
-                    candidates = candidates + any_tag
+                if wild:
+                    candidates = candidates + wild
             for key, branch in candidates:
                 nodes = matched[key]
                 # a node joins a group once, even when several branches of its context match it

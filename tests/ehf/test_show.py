@@ -212,3 +212,8 @@ def test_sbdh_envelope_is_shown_like_the_bare_document(capsys, tmp_path: Path):
     code, out, _ = run(capsys, "show", str(path))
     assert code == 0
     assert out == run(capsys, "show", str(NORWEGIAN))[1]
+
+
+def test_pdf_pages_carry_number_and_page():
+    text = pdf_text(render_pdf(read(NORWEGIAN.read_bytes())))
+    assert "Faktura TOSL108 - side 1" in text

@@ -477,3 +477,15 @@ def test_trading_name_alone_is_the_name():
     from nofaktura.ehf.model import Party
 
     assert Party(trading_name="Kiosken") == Party(name="Kiosken")
+
+
+def test_builder_prepaid_and_rounding_reach_the_amount_due():
+    base = _built()
+    doc = build.invoice(
+        number=base.number, issue_date=base.issue_date, seller=base.seller, buyer=base.buyer, lines=base.lines,
+        allowances_charges=base.allowances_charges, exemption_reasons={"E": "Unntatt"},
+        prepaid=Decimal(1000), rounding=Decimal("0.02"),
+    )  # fmt: skip
+    assert doc.totals.payable == base.totals.tax_inclusive - 1000 + Decimal("0.02")
+    assert (doc.totals.prepaid, doc.totals.rounding) == (Decimal("1000.00"), Decimal("0.02"))
+    assert read(write(doc)) == doc

@@ -191,6 +191,7 @@ def invoice(
     allowances_charges: Sequence[AllowanceCharge] = (),
     attachments: Sequence[Attachment] = (),
     prepaid: Decimal | None = None,
+    rounding: Decimal | None = None,
     exemption_reasons: Mapping[str, str] | None = None,
     payee: Party | None = None,
 ) -> Document:
@@ -198,6 +199,8 @@ def invoice(
 
     ``kid`` goes to ``PaymentID`` (BT-83) and ``account`` (IBAN or 11-digit BBAN) to
     ``PayeeFinancialAccount/ID`` (BT-84); a payment means is written when either is given.
+    ``prepaid`` (BT-113) is subtracted from and ``rounding`` (BT-114, e.g. øreavrunding) added to the
+    amount due (BT-115).
     """
     subtotals = vat_breakdown(lines, allowances_charges, exemption_reasons=exemption_reasons)
     tax = sum((row.tax_amount for row in subtotals), Decimal(0))
@@ -206,7 +209,7 @@ def invoice(
     charge_total = sum((ac.amount for ac in allowances_charges if ac.charge), Decimal(0))
     tax_exclusive = line_total - allowance_total + charge_total
     tax_inclusive = tax_exclusive + tax
-    payable = tax_inclusive - (prepaid or Decimal(0))
+    payable = tax_inclusive - (prepaid or Decimal(0)) + (rounding or Decimal(0))
     has_allowance = any(not ac.charge for ac in allowances_charges)
     has_charge = any(ac.charge for ac in allowances_charges)
     payment_means: tuple[PaymentMeans, ...] = ()
@@ -241,6 +244,7 @@ def invoice(
             allowance_total=round_money(allowance_total) if has_allowance else None,
             charge_total=round_money(charge_total) if has_charge else None,
             prepaid=round_money(prepaid) if prepaid is not None else None,
+            rounding=round_money(rounding) if rounding is not None else None,
             payable=round_money(payable),
         ),
         lines=tuple(lines),

@@ -75,6 +75,7 @@ LABELS: dict[str, dict[str, str]] = {
         "attachments": "Vedlegg",
         "footer": "Visning av EHF-dokument laget av nofaktura. Originalen er EHF-filen (XML).",
         "foretaksregisteret": "Foretaksregisteret",
+        "page": "side",
     },
     "en": {
         "Invoice": "Invoice",
@@ -124,6 +125,7 @@ LABELS: dict[str, dict[str, str]] = {
         "attachments": "Attachments",
         "footer": "View of an EHF document made by nofaktura. The original is the EHF file (XML).",
         "foretaksregisteret": "Foretaksregisteret",
+        "page": "page",
     },
 }
 
@@ -414,5 +416,14 @@ def render_pdf(document: Document, *, lang: str = "nb") -> bytes:
         creator="nofaktura",
         invariant=1,
     )
-    template.build(story)
+    page_label = f"{labels[doc.kind]} {doc.number}"
+
+    def footer(canvas, _template) -> None:  # type: ignore[no-untyped-def]
+        canvas.saveState()
+        canvas.setFont("Helvetica", 7)
+        canvas.setFillColor(colors.grey)
+        canvas.drawRightString(A4[0] - 15 * mm, 8 * mm, f"{page_label} - {labels['page']} {canvas.getPageNumber()}")
+        canvas.restoreState()
+
+    template.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()

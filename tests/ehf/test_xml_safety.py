@@ -49,6 +49,9 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 """
 
 
+_PRESCAN = safe_xml._declares_doctype  # the real one, before the fixture below replaces it
+
+
 @pytest.fixture(autouse=True, params=["prescan", "parser-only"])
 def layer(request, monkeypatch):
     """Run every test twice: with the DOCTYPE pre-scan, and with only the hardened parser behind it.
@@ -351,3 +354,17 @@ def test_sbdh_around_something_else_is_the_wrong_root():
     data = _wrap_in_sbdh(b'<Order xmlns="urn:oasis:names:specification:ubl:schema:xsd:Order-2"/>')
     with pytest.raises(DocumentError, match="found Order"):
         load_ubl(data, "sbd.xml")
+
+
+@pytest.mark.parametrize(
+    ("data", "declared"),
+    [
+        (b"<!DOCTYPE a><a/>", True),
+        (b'<?xml version="1.0"?>\n<!-- c -->\n<?pi x?> <!DOCTYPE r><r/>', True),
+        (b"<!-- <!DOCTYPE x> --><a/>", False),
+        (b"<a><![CDATA[<!DOCTYPE]]></a>", False),
+        (b"<!-- unterminated", False),
+    ],
+)
+def test_doctype_prescan_reads_only_the_prolog(data: bytes, declared: bool):
+    assert _PRESCAN(data) is declared

@@ -235,16 +235,84 @@ def evaluate(root: etree._Element, patterns: Iterable[Pattern]) -> list[Finding]
                 for precheck, entries in blocks:
                     if precheck is not None and not precheck(node, doc):
                         continue  # the precheck says every test of this block holds here
-                    for rule, compiled, function in entries:
-                        passed = compiled(node) if compiled is not None else function(node, doc)
-                        if not passed:
+                    for rules, check, kind in entries:
+                        if kind == _BATCH:
+                            verdicts = check(node)
+                            failed = [r for r, verdict in zip(rules, verdicts, strict=True) if verdict != "1"]
+                        elif kind == _XPATH:
+                            failed = [] if check(node) else rules
+                        else:
+                            failed = [] if check(node, doc) else rules
+                        for rule in failed:
                             findings.append(
                                 Finding(rule.id, rule.flag, location_of(node), rule.message("en"), rule.message("nb"))
                             )
     return findings
 
 
-def _blocks(group: Group) -> tuple[tuple[Any, tuple[tuple[Rule, Any, Any], ...]], ...]:
+_XPATH, _FUNCTION, _BATCH = 0, 1, 2
+_BOOLEAN_TOP = re.compile(r"[=<>]|\band\b|\bor\b")
+_BOOLEAN_CALL = re.compile(r"^(?:not|boolean|true|false|contains|starts-with)\s*\(")
+
+
+def _surely_boolean(test: str) -> bool:
+    """True when the XPath test's value is a boolean or a node set, so that ``boolean(test)`` in XPath
+    and ``bool(result)`` in Python agree (a number could be NaN, which they treat differently)."""
+    text = test.strip()
+    while text.startswith("(") and _closing_paren(text) == len(text) - 1:
+        text = text[1:-1].strip()
+    top = _top_level(text)
+    if _BOOLEAN_TOP.search(top):
+        return True
+    if _BOOLEAN_CALL.match(text) and _closing_paren(text[text.index("("):]) == len(text) - text.index("(") - 1:
+        return True
+    return bool(_PATH_PREDICATE.match(text))
+
+
+def _closing_paren(text: str) -> int:
+    """Index of the ``)`` closing the ``(`` at ``text[0]`` (quotes respected), or -1."""
+    depth, quote = 0, ""
+    for index, char in enumerate(text):
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+            if depth == 0:
+                return index if char == ")" else -1
+    return -1
+
+
+def _batched(entries: list[tuple[tuple[Rule, ...], Any, int]]) -> list[tuple[tuple[Rule, ...], Any, int]]:
+    """Merge runs of boolean XPath tests into one evaluation: ``concat(number(boolean(t1)), …)``
+    gives a string of 1s and 0s, one per rule, for the cost of a single call into libxml2."""
+    merged: list[tuple[tuple[Rule, ...], Any, int]] = []
+    run: list[Rule] = []
+
+    def flush() -> None:
+        if len(run) == 1:
+            merged.append(((run[0],), _boolean(xpath(run[0].test)), _XPATH))  # type: ignore[arg-type]
+        elif run:
+            expression = "concat(" + ", ".join(f"number(boolean({r.test}))" for r in run) + ")"
+            merged.append((tuple(run), xpath(expression), _BATCH))
+        run.clear()
+
+    for entry in entries:
+        rules, _check, kind = entry
+        if kind == _XPATH and _surely_boolean(rules[0].test):  # type: ignore[arg-type]
+            run.append(rules[0])
+            continue
+        flush()
+        merged.append(entry)
+    flush()
+    return merged
+
+
+def _blocks(group: Group) -> tuple[tuple[Any, tuple[tuple[tuple[Rule, ...], Any, int], ...]], ...]:
     """The rules of a group, compiled, in runs that share a precheck.
 
     A callable test may carry a ``precheck`` attribute, ``precheck(node, doc) -> bool``: when it
@@ -252,17 +320,17 @@ def _blocks(group: Group) -> tuple[tuple[Any, tuple[tuple[Rule, Any, Any], ...]]
     (e.g. the ~680 UBL-CR "element not used" rules, or all rules about one VAT category) are then
     skipped with one call instead of being evaluated one by one. Verdicts are unchanged.
     """
-    blocks: list[tuple[Any, list[tuple[Rule, Any, Any]]]] = []
+    blocks: list[tuple[Any, list[tuple[tuple[Rule, ...], Any, int]]]] = []
     for rule in group.rules:
         if isinstance(rule.test, str):
-            precheck, entry = None, (rule, _boolean(xpath(rule.test)), None)
+            precheck, entry = None, ((rule,), _boolean(xpath(rule.test)), _XPATH)
         else:
-            precheck, entry = getattr(rule.test, "precheck", None), (rule, None, rule.test)
+            precheck, entry = getattr(rule.test, "precheck", None), ((rule,), rule.test, _FUNCTION)
         if blocks and blocks[-1][0] is precheck:
             blocks[-1][1].append(entry)
         else:
             blocks.append((precheck, [entry]))
-    return tuple((precheck, tuple(entries)) for precheck, entries in blocks)
+    return tuple((precheck, tuple(_batched(entries))) for precheck, entries in blocks)
 
 
 def _boolean(compiled: etree.XPath) -> Callable[[etree._Element], bool]:

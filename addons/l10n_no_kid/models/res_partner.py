@@ -5,7 +5,10 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     l10n_no_customer_number_ids = fields.One2many(
-        "l10n_no.customer.number", "partner_id", string="Customer numbers (KID)"
+        "l10n_no.customer.number",
+        "partner_id",
+        string="Customer numbers (KID)",
+        groups="account.group_account_invoice,account.group_account_readonly",
     )
     l10n_no_customer_number = fields.Char(
         string="Customer number",
@@ -17,9 +20,10 @@ class ResPartner(models.Model):
     @api.depends_context("company")
     @api.depends("commercial_partner_id.l10n_no_customer_number_ids.number")
     def _compute_l10n_no_customer_number(self):
+        # sudo: the number is not confidential, and users without accounting rights may display partners
         company = self.env.company
         for partner in self:
-            record = partner.commercial_partner_id.l10n_no_customer_number_ids.filtered(
+            record = partner.sudo().commercial_partner_id.l10n_no_customer_number_ids.filtered(
                 lambda r: r.company_id == company
             )[:1]
             partner.l10n_no_customer_number = str(record.number) if record else False

@@ -95,3 +95,18 @@ class TestCustomerNumber(L10nNoKidCommon):
         self.assertGreaterEqual(assigned, 2)
         self.assertFalse(Numbers.search([("partner_id", "=", vendor_only.id)]))
         self.assertEqual(assign_customer_numbers(self.env), 0, "running again assigns nothing new")
+
+    def test_07_visible_to_users_without_accounting_rights(self):
+        """Any internal user displaying a partner sees its number; only accounting groups see the records."""
+        number = self.partner_no._l10n_no_get_customer_number(self.company)
+        user = self.env["res.users"].create(
+            {
+                "name": "Selger",
+                "login": "kid_plain_user",
+                "group_ids": [(6, 0, [self.env.ref("base.group_user").id])],
+                "company_id": self.company.id,
+                "company_ids": [(6, 0, [self.company.id])],
+            }
+        )
+        partner = self.partner_no.with_user(user).with_company(self.company)
+        self.assertEqual(partner.l10n_no_customer_number, str(number))

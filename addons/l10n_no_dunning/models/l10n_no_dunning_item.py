@@ -13,10 +13,11 @@ class L10nNoDunningItem(models.Model):
     _check_company_auto = True
 
     letter_id = fields.Many2one("l10n_no.dunning.letter", required=True, index=True, ondelete="cascade")
-    run_id = fields.Many2one(related="letter_id.run_id", store=True, index=True)
-    company_id = fields.Many2one(related="letter_id.company_id", store=True, index=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
-    partner_id = fields.Many2one(related="letter_id.partner_id", store=True, index=True, string="Customer")
+    # copied from the letter at creation (plain fields: a run creates tens of thousands of items)
+    run_id = fields.Many2one("l10n_no.dunning.run", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    currency_id = fields.Many2one("res.currency", required=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
     move_id = fields.Many2one("account.move", string="Invoice", required=True, index=True, ondelete="cascade")
     invoice_date = fields.Date(related="move_id.invoice_date")
     due_date = fields.Date(string="Due date")
@@ -24,7 +25,7 @@ class L10nNoDunningItem(models.Model):
     level_id = fields.Many2one("l10n_no.dunning.level", required=True)
     step_index = fields.Integer(help="Technical: position of the level in the company's policy when planned.")
     kind = fields.Selection(STEP_KINDS, required=True)
-    channel = fields.Selection(related="letter_id.channel", store=True)
+    channel = fields.Selection(related="letter_id.channel")
     state = fields.Selection(
         [("proposed", "Proposed"), ("sent", "Sent"), ("dropped", "Dropped")],
         default="proposed",

@@ -46,10 +46,10 @@ class L10nNoDunningLetter(models.Model):
     _order = "run_id desc, id"
     _check_company_auto = True
 
-    name = fields.Char(compute="_compute_name", store=True)
+    name = fields.Char(compute="_compute_name")
     run_id = fields.Many2one("l10n_no.dunning.run", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one("res.company", required=True, index=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
+    currency_id = fields.Many2one("res.currency", required=True, help="The company currency: only it is dunned.")
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
     date = fields.Date(related="run_id.date", store=True)
     level_id = fields.Many2one("l10n_no.dunning.level", required=True)
@@ -72,8 +72,8 @@ class L10nNoDunningLetter(models.Model):
     fee = fields.Monetary(currency_field="currency_id")
     interest = fields.Monetary(currency_field="currency_id")
     compensation = fields.Monetary(currency_field="currency_id", string="B2B compensation")
-    principal = fields.Monetary(currency_field="currency_id", compute="_compute_amounts", store=True)
-    total = fields.Monetary(currency_field="currency_id", compute="_compute_amounts", store=True)
+    principal = fields.Monetary(currency_field="currency_id", readonly=True)
+    total = fields.Monetary(currency_field="currency_id", readonly=True)
     item_ids = fields.One2many("l10n_no.dunning.item", "letter_id", string="Invoices")
     fee_move_id = fields.Many2one("account.move", string="Fee invoice", readonly=True, copy=False)
     attachment_id = fields.Many2one("ir.attachment", string="Letter PDF", readonly=True, copy=False)
@@ -83,13 +83,6 @@ class L10nNoDunningLetter(models.Model):
         kinds = dict(STEP_KINDS)
         for letter in self:
             letter.name = f"{letter.run_id.name or ''} – {letter.partner_id.name or ''} ({kinds.get(letter.kind, '')})"
-
-    @api.depends("item_ids.open_amount", "item_ids.state", "fee", "interest", "compensation")
-    def _compute_amounts(self):
-        for letter in self:
-            live = letter.item_ids.filtered(lambda i: i.state != "dropped")
-            letter.principal = sum(live.mapped("open_amount"))
-            letter.total = letter.principal + letter.fee + letter.interest + letter.compensation
 
     # ------------------------------------------------------------------------------------------------
     # CHANNEL CHECKS
@@ -202,6 +195,8 @@ class L10nNoDunningLetter(models.Model):
             "fee": float(plan_letter.fee),
             "interest": float(plan_letter.interest),
             "compensation": float(plan_letter.compensation),
+            "principal": float(plan_letter.principal),
+            "total": float(plan_letter.total),
             "deadline": plan_letter.deadline or False,
         })
 

@@ -183,6 +183,7 @@ class L10nNoDunningRun(models.Model):
             letter_vals.append({
                 "run_id": self.id,
                 "company_id": self.company_id.id,
+                "currency_id": currency.id,
                 "partner_id": partner.id,
                 "level_id": level.id,
                 "kind": group.kind.value,
@@ -192,13 +193,22 @@ class L10nNoDunningRun(models.Model):
                 "fee": float(group.fee),
                 "interest": float(group.interest),
                 "compensation": float(group.compensation),
+                "principal": float(group.principal),
+                "total": float(group.total),
             })
         Letter = self.env["l10n_no.dunning.letter"].with_context(
             tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True
         )
         created = Letter.create(letter_vals)
         self.env["l10n_no.dunning.item"].create([
-            {**item_values(d, levels[d.step_index], currency), "letter_id": letter.id}
+            {
+                **item_values(d, levels[d.step_index], currency),
+                "letter_id": letter.id,
+                "run_id": self.id,
+                "company_id": self.company_id.id,
+                "partner_id": letter.partner_id.id,
+                "currency_id": currency.id,
+            }
             for letter, group in zip(created, groups, strict=True)
             for d in group.decisions
         ])

@@ -251,11 +251,17 @@ def evaluate(root: etree._Element, patterns: Iterable[Pattern]) -> list[Finding]
                     for rules, check, kind in entries:
                         if kind == _BATCH:
                             verdicts = check(node)
+                            if "0" not in verdicts:
+                                continue
                             failed = [r for r, verdict in zip(rules, verdicts, strict=True) if verdict != "1"]
                         elif kind == _XPATH:
-                            failed = [] if check(node) else rules
+                            if check(node):
+                                continue
+                            failed = rules
                         else:
-                            failed = [] if check(node, doc) else rules
+                            if check(node, doc):
+                                continue
+                            failed = rules
                         for rule in failed:
                             findings.append(
                                 Finding(rule.id, rule.flag, location_of(node), rule.message("en"), rule.message("nb"))
@@ -308,7 +314,7 @@ def _batched(entries: list[tuple[tuple[Rule, ...], Any, int]]) -> list[tuple[tup
 
     def flush() -> None:
         if len(run) == 1:
-            merged.append(((run[0],), _boolean(xpath(run[0].test)), _XPATH))  # type: ignore[arg-type]
+            merged.append(((run[0],), xpath(run[0].test), _XPATH))  # type: ignore[arg-type]
         elif run:
             expression = "concat(" + ", ".join(f"number(boolean({r.test}))" for r in run) + ")"
             merged.append((tuple(run), xpath(expression), _BATCH))
@@ -336,7 +342,7 @@ def _blocks(group: Group) -> tuple[tuple[Any, tuple[tuple[tuple[Rule, ...], Any,
     blocks: list[tuple[Any, list[tuple[tuple[Rule, ...], Any, int]]]] = []
     for rule in group.rules:
         if isinstance(rule.test, str):
-            precheck, entry = None, ((rule,), _boolean(xpath(rule.test)), _XPATH)
+            precheck, entry = None, ((rule,), xpath(rule.test), _XPATH)
         else:
             precheck, entry = getattr(rule.test, "precheck", None), ((rule,), rule.test, _FUNCTION)
         if blocks and blocks[-1][0] is precheck:
@@ -344,10 +350,6 @@ def _blocks(group: Group) -> tuple[tuple[Any, tuple[tuple[tuple[Rule, ...], Any,
         else:
             blocks.append((precheck, [entry]))
     return tuple((precheck, tuple(_batched(entries))) for precheck, entries in blocks)
-
-
-def _boolean(compiled: etree.XPath) -> Callable[[etree._Element], bool]:
-    return lambda node: bool(compiled(node))
 
 
 # --- context dispatch: one walk over the tree instead of one ``//`` scan per context ----------------

@@ -35,7 +35,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 ADDONS = REPO / "addons"
-MANIFEST_KEYS = {"name", "version", "license", "depends", "author", "installable"}
+MANIFEST_KEYS = {"name", "version", "license", "depends", "author"}
 VERSION_RE = re.compile(r"^19\.0\.\d+\.\d+\.\d+$")
 ODOO_SUMMARY_RE = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests")
 LIBRARY_IMPORTS = ["lxml", "stdnum", "schwifty", "httpx", "dns.resolver", "reportlab", "paramiko"]

@@ -62,3 +62,16 @@ class TestDunningRules(DunningCommon):
         self.assertEqual(self.business.l10n_no_dunning_customer_kind, "business")
         contact = self.env["res.partner"].create({"name": "Kari", "parent_id": self.business.id})
         self.assertEqual(contact.l10n_no_dunning_customer_kind, "business")
+
+    def test_06_norwegian_letter(self):
+        """The letter follows the customer's language; nb.po carries the legal texts."""
+        self.env["res.lang"]._activate_lang("nb_NO")
+        self.env["ir.module.module"]._load_module_terms(["l10n_no_dunning"], ["nb_NO"], overwrite=True)
+        self.consumer.lang = "nb_NO"
+        self._invoice(self.consumer, 1000.0, date(2026, 1, 10))
+        run = self._run(date(2026, 1, 13))
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "l10n_no_dunning.action_report_dunning_letter", run.letter_ids.ids
+        )[0].decode()
+        for text in ("Betalingspåminnelse", "Å betale", "Betalingsfrist", "Hovedstol"):
+            self.assertIn(text, html)

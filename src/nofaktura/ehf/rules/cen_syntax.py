@@ -141,11 +141,12 @@ _DESCENDANT_TAGS = sorted({steps[-1] for steps, _attribute in _DESCENDANT_PATHS.
 _WITH_ATTRIBUTES = xpath("//*[@*]")
 
 
-def _elements_by_tag(doc: Document) -> dict[str, list[etree._Element]]:
-    """The elements a ``//a/b`` restriction ends with, found in one pass (filtered in C)."""
-    found: dict[str, list[etree._Element]] = {}
+def _elements_by_tag(doc: Document) -> dict[tuple[str | None, str], list[etree._Element]]:
+    """The elements a ``//a/b`` restriction ends with, by (parent tag, tag), found in one pass."""
+    found: dict[tuple[str | None, str], list[etree._Element]] = {}
     for element in doc.root.iter(*_DESCENDANT_TAGS):
-        found.setdefault(element.tag, []).append(element)  # type: ignore[arg-type]
+        parent = element.getparent()
+        found.setdefault((parent.tag if parent is not None else None, element.tag), []).append(element)  # type: ignore[arg-type]
     return found
 
 
@@ -160,7 +161,12 @@ def _attribute_owners(doc: Document) -> dict[str, set[str]]:
 
 
 def _descendant_present(doc: Document, steps: tuple[str, ...], attribute: str | None) -> bool:
-    for element in doc.let("cen.by-tag", _elements_by_tag).get(steps[-1], ()):
+    index = doc.let("cen.by-tag", _elements_by_tag)
+    if len(steps) == 1:
+        candidates = [e for (_parent, tag), elements in index.items() if tag == steps[0] for e in elements]
+    else:
+        candidates = index.get((steps[-2], steps[-1]), [])
+    for element in candidates:
         current = element.getparent()
         for step in reversed(steps[:-1]):
             if current is None or current.tag != step:

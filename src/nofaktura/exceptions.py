@@ -173,3 +173,46 @@ class DuplicateSubmission(TransportError):
     def __init__(self, message: str | None = None, *, message_id: str | None = None) -> None:
         self.message_id = message_id
         super().__init__(message)
+
+
+# --- Outgoing payment orders (nofaktura.bank.payment_order, pain001) --------------------------------------
+#
+#    NofakturaError
+#    └── PaymentOrderError (ValueError)      a payment order cannot be written as a payment file
+
+
+class PaymentOrderError(NofakturaError, ValueError):
+    """A payment order (or one of its credit transfers) is not fit to be sent to the bank.
+
+    ``transfer`` is the end-to-end id of the credit transfer at fault (``None`` for order-level
+    problems), ``index`` its 1-based position in the order, ``field`` the attribute that is wrong
+    (``kid``, ``creditor_account``, ``amount`` …), so a caller can point at the exact record.
+    """
+
+    message = "The payment order cannot be written."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        transfer: str | None = None,
+        index: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.transfer = transfer
+        self.index = index
+        self.field = field
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        where = []
+        if self.index is not None or self.transfer is not None:
+            label = "transfer"
+            if self.index is not None:
+                label += f" {self.index}"
+            if self.transfer is not None:
+                label += f" (end-to-end id {self.transfer!r})"
+            where.append(label)
+        if self.field:
+            where.append(self.field)
+        return f"{', '.join(where)}: {self.message}" if where else self.message

@@ -162,7 +162,7 @@ def extras_of(test: str) -> dict:
     return extras
 
 
-def generate(sch_path: Path) -> None:
+def generate(sch_path: Path, out: Path = OUT) -> None:
     text = sch_path.read_text(encoding="utf-8")
     version = version_of(text)
     tree = etree.parse(str(sch_path), etree.XMLParser(resolve_entities=False, no_network=True))
@@ -192,7 +192,7 @@ def generate(sch_path: Path) -> None:
         '"""\n\n'
         f"#: Release of the CEN validation artefacts these rows come from.\nVERSION = {version!r}\n\n"
     )
-    (OUT / "cen_restrictions.py").write_text(
+    (out / "cen_restrictions.py").write_text(
         header.format(
             doc="UBL-CR-* rows: (rule id, official flag, XPath 1.0 test at the document root, element named "
             "in the message)."
@@ -202,7 +202,7 @@ def generate(sch_path: Path) -> None:
         + "\n",
         encoding="utf-8",
     )
-    (OUT / "cen_codelists.py").write_text(
+    (out / "cen_codelists.py").write_text(
         header.format(
             doc="BR-CL-* (and BR-CO-09) code lists: rule id -> flag, context (XPath 1.0 from the root), checked "
             "value,\ncomparison ('token': the normalized value is one of the codes; 'exact': the raw attribute "
@@ -214,7 +214,7 @@ def generate(sch_path: Path) -> None:
         + "\n",
         encoding="utf-8",
     )
-    print(f"CEN {version}: {len(restrictions)} restrictions, {len(codelists)} code lists -> {OUT}")
+    print(f"CEN {version}: {len(restrictions)} restrictions, {len(codelists)} code lists -> {out}")
 
 
 if __name__ == "__main__":

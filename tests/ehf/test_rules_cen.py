@@ -254,3 +254,19 @@ def test_restriction_precheck_gives_the_same_verdicts_as_each_xpath() -> None:
         assert not xpath(test)(root), rule_id
         assert not rules[rule_id].test(root, Document(root)), rule_id
     assert synthesized > 600
+
+
+def test_generated_tables_are_fresh(tmp_path: Path) -> None:
+    """The committed CEN tables are exactly what tools/gen_cen_tables.py makes from the schematron."""
+    import importlib.util
+    import sys
+
+    tool = Path(__file__).parents[2] / "tools" / "gen_cen_tables.py"
+    spec = importlib.util.spec_from_file_location("gen_cen_tables", tool)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["gen_cen_tables"] = module
+    spec.loader.exec_module(module)
+    module.generate(SCH, tmp_path)
+    data = Path(__file__).parents[2] / "src" / "nofaktura" / "ehf" / "rules" / "data"
+    for name in ("cen_restrictions.py", "cen_codelists.py"):
+        assert (tmp_path / name).read_text(encoding="utf-8") == (data / name).read_text(encoding="utf-8"), name

@@ -420,6 +420,10 @@ def _predicate(text: str) -> Callable[[etree._Element, _Memo], bool]:
     The frequent ``normalize-space(p:X) = 'v'`` is answered in Python from the child's normalized
     text, computed once per node for all the values compared with it (one per VAT category).
     """
+    attribute = re.fullmatch(r"\s*@([A-Za-z_][\w.-]*)\s*", text)
+    if attribute:  # ``[@schemeID]``: the attribute (no namespace) exists
+        name = attribute.group(1)
+        return lambda node, memo: node.get(name) is not None
     simple = _CHILD_TEXT_EQUALS.match(text)
     if simple and simple.group(1) in NSMAP:
         tag, wanted = f"{{{NSMAP[simple.group(1)]}}}{simple.group(2)}", simple.group(3)
@@ -618,44 +622,40 @@ class _Plan:
                     else:
                         parent = None if branch.anchored else _ANY_PARENT
                     self.index.setdefault(tag, {}).setdefault(parent, []).append((key, branch))
+        #: (tag, parent tag) -> candidate branches, filled as tags are met (shared by all documents)
+        self.candidate_cache: dict[tuple[Any, Any], list[tuple[tuple[int, int], _Branch]]] = {}
         self.blocks = {
             (pattern_index, group_index): _blocks(group)
             for pattern_index, pattern in enumerate(patterns)
             for group_index, group in enumerate(pattern.groups)
         }
 
+    def _candidates(self, tag: Any, parent_tag: Any) -> list[tuple[tuple[int, int], _Branch]]:
+        """The branches that can match an element with this tag under a parent with that tag."""
+        if not isinstance(tag, str):
+            return []
+        candidates: list[tuple[tuple[int, int], _Branch]] = []
+        by_parent = self.index.get(tag)
+        if by_parent is not None:
+            candidates += by_parent.get(parent_tag, [])
+            candidates += by_parent.get(_ANY_PARENT, [])
+        candidates += [
+            (key, branch) for key, branch in self.any_tag
+            if branch.steps[-1].name_test is None or branch.steps[-1].name_test(tag)
+        ]
+        return candidates
+
     def match(self, root: etree._Element) -> dict[tuple[int, int], list[etree._Element]]:
         matched: dict[tuple[int, int], list[etree._Element]] = {key: [] for key in self.keys}
         memo: _Memo = {}
-        index, any_tag = self.index, self.any_tag
-        empty: list[tuple[tuple[int, int], _Branch]] = []
-        wildcards: dict[str, list[tuple[tuple[int, int], _Branch]]] = {}  # tag -> wildcard branches for it
+        cache = self.candidate_cache
         # Without wildcard branches only the tags some context ends with are visited (filtered in C).
-        for node in root.iter(*index) if not any_tag else root.iter():
-            tag = node.tag
-            if any_tag:
-                if not isinstance(tag, str):
-                    continue
-                wild = wildcards.get(tag)
-                if wild is None:
-                    wild = wildcards[tag] = [
-                        (key, branch) for key, branch in any_tag
-                        if branch.steps[-1].name_test is None or branch.steps[-1].name_test(tag)
-                    ]
-            else:
-                wild = empty
-            by_parent = index.get(tag)  # type: ignore[call-overload]
-            if by_parent is None:
-                if not wild:
-                    continue
-                candidates = wild
-            else:
-                parent = node.getparent()
-                candidates = by_parent.get(parent.tag if parent is not None else None, empty)
-                if _ANY_PARENT in by_parent:
-                    candidates = candidates + by_parent[_ANY_PARENT]
-                if wild:
-                    candidates = candidates + wild
+        for node in root.iter(*self.index) if not self.any_tag else root.iter():
+            parent = node.getparent()
+            pair = (node.tag, parent.tag if parent is not None else None)
+            candidates = cache.get(pair)
+            if candidates is None:
+                candidates = cache[pair] = self._candidates(*pair)
             for key, branch in candidates:
                 nodes = matched[key]
                 # a node joins a group once, even when several branches of its context match it

@@ -26,4 +26,5 @@
         "wizards/l10n_no_ehf_response_views.xml",
         "views/menus.xml",
     ],
+    "installable": True,
 }

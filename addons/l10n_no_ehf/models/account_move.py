@@ -31,7 +31,6 @@ EHF_STATES = [
     ("cancelled", "Cancelled"),
 ]
 CHECK_STATES = [("ok", "Passed"), ("warning", "Passed with warnings"), ("fatal", "Fatal errors")]
-FIELD_RECORDS = {"company": "company", "customer": "customer", "move": "invoice", "line": "invoice line"}
 
 
 class AccountMove(models.Model):
@@ -104,6 +103,11 @@ class AccountMove(models.Model):
         """Add to each finding the record and field a person should fix (``fix``, ``model``, ``res_id``,
         ``field``)."""
         self.ensure_one()
+        record_labels = {
+            "company": self.env._("company"),
+            "customer": self.env._("customer"),
+            "move": self.env._("invoice"),
+        }
         described = []
         lines = self.invoice_line_ids.filtered(lambda l: l.display_type == "product").sorted("sequence")
         for finding in findings:
@@ -126,7 +130,7 @@ class AccountMove(models.Model):
                 else:
                     item["fix"] = self.env._(
                         "%(what)s %(name)s%(field)s",
-                        what=FIELD_RECORDS[kind],
+                        what=record_labels[kind],
                         name=record.display_name,
                         field=self.env._(", field “%(label)s”", label=field_label) if field_label else "",
                     )

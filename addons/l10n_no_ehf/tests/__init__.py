@@ -1,4 +1,5 @@
 from . import (
+    test_access_point,
     test_check,
     test_invoice_response,
     test_reachability,

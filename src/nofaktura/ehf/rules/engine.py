@@ -649,6 +649,8 @@ class _Plan:
         matched: dict[tuple[int, int], list[etree._Element]] = {key: [] for key in self.keys}
         memo: _Memo = {}
         cache = self.candidate_cache
+        if len(cache) > 20_000:  # documents full of invented tags must not grow it without bound
+            cache.clear()
         # Without wildcard branches only the tags some context ends with are visited (filtered in C).
         for node in root.iter(*self.index) if not self.any_tag else root.iter():
             parent = node.getparent()

@@ -10,7 +10,7 @@
     "license": "LGPL-3",
     "development_status": "Beta",
     "countries": ["no"],
-    "depends": ["account", "l10n_no", "mail"],
+    "depends": ["account", "l10n_no", "mail", "l10n_no_kid"],
     "external_dependencies": {"python": ["nofaktura"]},
     "data": [
         "security/l10n_no_dunning_security.xml",

@@ -1,5 +1,4 @@
 from datetime import timedelta
-from decimal import Decimal
 
 from markupsafe import Markup
 from nofaktura.dunning import StepKind, letters, plan
@@ -220,7 +219,7 @@ class L10nNoDunningLetter(models.Model):
 
     def _l10n_no_dunning_fee_invoice_vals(self, plan_letter):
         """A customer invoice for the fee, interest and compensation of this letter, on income accounts,
-        due on the letter's deadline. It gets a KID like any customer invoice when l10n_no_kid is there."""
+        due on the letter's deadline. l10n_no_kid gives it a KID when posted, like any customer invoice."""
         self.ensure_one()
         company = self.company_id
         journal = company.l10n_no_dunning_journal_id or self.env["account.journal"].search(
@@ -259,9 +258,12 @@ class L10nNoDunningLetter(models.Model):
                     self.env._("Standard compensation (forsinkelsesrenteloven § 3a) for %(invoice)s", invoice=move_name),
                     decision.compensation,
                 ))
+        # paid into the same account as the claims, so l10n_no_kid gives it a KID of that agreement
+        bank = self.item_ids.move_id.partner_bank_id[:1]
         return {
             "move_type": "out_invoice",
             "company_id": company.id,
+            **({"partner_bank_id": bank.id} if bank else {}),
             "journal_id": journal.id,
             "partner_id": self.partner_id.id,
             "invoice_date": self.date,

@@ -231,14 +231,11 @@ class L10nNoDunningRun(models.Model):
         """Send up to ``limit`` proposed letters (locked, so two confirmations never send twice).
         Returns how many were handled."""
         self.ensure_one()
-        proposed = self.letter_ids.filtered(lambda l: l.state == "proposed")
-        if not proposed:
-            return 0
-        self.env["l10n_no.dunning.letter"].flush_model(["state"])
+        self.env["l10n_no.dunning.letter"].flush_model(["state", "run_id"])
         rows = self.env.execute_query(SQL(
-            "SELECT id FROM l10n_no_dunning_letter WHERE id = ANY(%s) AND state = 'proposed' "
+            "SELECT id FROM l10n_no_dunning_letter WHERE run_id = %s AND state = 'proposed' "
             "ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED",
-            proposed.ids,
+            self.id,
             limit,
         ))
         batch = self.env["l10n_no.dunning.letter"].browse([row[0] for row in rows])

@@ -25,6 +25,18 @@ class DunningCommon(AccountTestInvoicingCommon):
         })
         cls.bank_journal = cls.company_data["default_journal_bank"]
         cls.misc_journal = cls.company_data["default_journal_misc"]
+        # a KID agreement on the bank account (l10n_no_kid): invoices and fee invoices get a KID
+        cls.bank_account = cls.env["res.partner.bank"].create(
+            {"acc_number": "86011117947", "partner_id": cls.company.partner_id.id}
+        )
+        cls.bank_journal.bank_account_id = cls.bank_account
+        cls.bank_journal.write({
+            "l10n_no_kid_enabled": True,
+            "l10n_no_kid_algorithm": "mod10",
+            "l10n_no_kid_length": 15,
+            "l10n_no_kid_customer_digits": 5,
+            "l10n_no_kid_invoice_digits": 9,
+        })
 
     @classmethod
     def _invoice(cls, partner, amount, due, invoice_date=None, move_type="out_invoice"):
@@ -34,6 +46,7 @@ class DunningCommon(AccountTestInvoicingCommon):
             "invoice_date": invoice_date or due - timedelta(days=14),
             "invoice_date_due": due,
             "invoice_payment_term_id": False,
+            "partner_bank_id": cls.bank_account.id,
             "invoice_line_ids": [Command.create({
                 "name": "Service", "quantity": 1, "price_unit": amount, "tax_ids": [Command.clear()],
             })],

@@ -42,6 +42,10 @@ class TestDunningFlow(DunningCommon):
         self.assertEqual(fee_move.invoice_date_due, date(2026, 2, 7))
         self.assertFalse(fee_move.invoice_line_ids.tax_ids)
         self.assertEqual(fee_move.l10n_no_dunning_fee_letter_id, letter)
+        # l10n_no_kid: the fee invoice is paid with its own KID, into the claim's account
+        self.assertEqual(fee_move.partner_bank_id, self.bank_account)
+        self.assertRegex(fee_move.payment_reference or "", r"^\d{15}$")
+        self.assertNotEqual(fee_move.payment_reference, invoice.payment_reference)
         self.assertEqual(invoice.l10n_no_dunning_interest_until, date(2026, 1, 24))
 
         # after the purring's deadline: inkassovarsel by post, interest from the last charge
@@ -75,7 +79,8 @@ class TestDunningFlow(DunningCommon):
         self.assertEqual(row["principal"], "1000.00")
         self.assertEqual(row["fees"], "75.00")
         self.assertEqual(row["interest"], "14.46")  # 4.60 + 4.93 + 4.93 up to the hand-over
-        self.assertEqual(row["kid"], invoice.payment_reference or "")
+        self.assertRegex(invoice.payment_reference, r"^\d{15}$")
+        self.assertEqual(row["kid"], invoice.payment_reference)
         self.assertEqual(row["notices"].count(" deadline "), 3)
         self.assertEqual(set(invoice.l10n_no_dunning_item_ids.mapped("state")), {"sent"})
         self.assertEqual(self.consumer.l10n_no_dunning_item_count, 4)

@@ -75,3 +75,23 @@ class TestDunningRules(DunningCommon):
         )[0].decode()
         for text in ("Betalingspåminnelse", "Å betale", "Betalingsfrist", "Hovedstol"):
             self.assertIn(text, html)
+
+    def test_07_multi_company_rules(self):
+        """Runs, letters, items and levels of one company are invisible to a user of another."""
+        self._invoice(self.consumer, 1000.0, date(2026, 1, 10))
+        run = self._run(date(2026, 1, 13))
+        other = self.env["res.company"].create({"name": "Annet AS"})
+        user = self.env["res.users"].create({
+            "name": "Regnskap Annet", "login": "regnskap-annet", "company_id": other.id,
+            "company_ids": [(6, 0, other.ids)],
+            "group_ids": [(6, 0, [self.env.ref("account.group_account_manager").id])],
+        })
+        for model, record in (
+            ("l10n_no.dunning.run", run),
+            ("l10n_no.dunning.letter", run.letter_ids),
+            ("l10n_no.dunning.item", run.letter_ids.item_ids),
+            ("l10n_no.dunning.level", self.levels),
+        ):
+            self.assertTrue(record)
+            self.assertFalse(self.env[model].with_user(user).search([("id", "in", record.ids)]), model)
+        self.assertEqual(len(self.env["l10n_no.dunning.level"].with_user(user).search([])), 4)

@@ -1,4 +1,7 @@
 from datetime import date
+from unittest.mock import patch
+
+from freezegun import freeze_time
 
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
@@ -95,3 +98,19 @@ class TestDunningRules(DunningCommon):
             self.assertTrue(record)
             self.assertFalse(self.env[model].with_user(user).search([("id", "in", record.ids)]), model)
         self.assertEqual(len(self.env["l10n_no.dunning.level"].with_user(user).search([])), 4)
+
+    def test_08_daily_job(self):
+        """The cron proposes today's run per company (batches commit through ir.cron, patched here),
+        sends only where the company allows it, and does not create a second run the same day."""
+        self._invoice(self.consumer, 1000.0, date(2026, 1, 10))
+        Run = self.env["l10n_no.dunning.run"].sudo()  # the cron runs as the superuser
+        no_commit = patch.object(type(self.env["ir.cron"]), "_commit_progress", lambda *a, **k: float("inf"))
+        with freeze_time("2026-01-13 08:00:00"), no_commit:
+            Run._cron_l10n_no_dunning()
+            run = Run.search([("company_id", "=", self.company.id), ("trigger", "=", "cron")])
+            self.assertEqual((len(run), run.state, run.date), (1, "proposed", date(2026, 1, 13)))
+            self.assertEqual(run.letter_ids.state, "proposed")
+            self.company.l10n_no_dunning_auto_send = True
+            Run._cron_l10n_no_dunning()
+            self.assertEqual(Run.search_count([("company_id", "=", self.company.id), ("trigger", "=", "cron")]), 1)
+            self.assertEqual((run.state, run.letter_ids.state), ("done", "sent"))

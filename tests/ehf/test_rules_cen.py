@@ -270,3 +270,16 @@ def test_generated_tables_are_fresh(tmp_path: Path) -> None:
     data = Path(__file__).parents[2] / "src" / "nofaktura" / "ehf" / "rules" / "data"
     for name in ("cen_restrictions.py", "cen_codelists.py"):
         assert (tmp_path / name).read_text(encoding="utf-8") == (data / name).read_text(encoding="utf-8"), name
+
+
+@pytest.mark.parametrize("value", ["", "abc", "1e5", "NaN", "INF", "-", "1 000", "１２", "12,5", "9" * 60])
+def test_odd_values_anywhere_give_findings_never_an_exception(value: str) -> None:
+    base = _load(NORWEGIAN)
+    leaves = [e for e in base.iter() if isinstance(e.tag, str) and len(e) == 0]
+    for index in range(0, len(leaves), 5):
+        root = copy.deepcopy(base)
+        leaf = [e for e in root.iter() if isinstance(e.tag, str) and len(e) == 0][index]
+        leaf.text = value
+        for attribute in leaf.attrib:
+            leaf.set(attribute, value)
+        validate_root(root, ("cen",))  # must not raise

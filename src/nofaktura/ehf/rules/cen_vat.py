@@ -17,6 +17,8 @@ decimal arithmetic is involved. Messages are ours, built per category from the t
 from __future__ import annotations
 
 import functools
+import math
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -275,6 +277,7 @@ _CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 INVOICE_LINE = f"{{{_CAC}}}InvoiceLine"
 CREDIT_NOTE_LINE = f"{{{_CAC}}}CreditNoteLine"
 ALLOWANCE_CHARGE = f"{{{_CAC}}}AllowanceCharge"
+_DOUBLE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _BAD = object()  # a value whose xs:decimal cast fails; raises only when the rule really uses it
 
 
@@ -385,10 +388,16 @@ def _double_minus_one(node: etree._Element, delta: int) -> Decimal | None:
     found = one(node, "cbc:TaxableAmount")
     if found is None:
         return None
+    text = string_value(found)
     try:
-        value = float(to_decimal(string_value(found)))
+        value = float(to_decimal(text))
     except CastError:
-        value = float(string_value(found))  # XPath double lexical forms ("1E2") are still numbers here
+        # XPath double lexical forms ("1E2") are still numbers here; anything else is an XPath error.
+        if not _DOUBLE.fullmatch(text.strip(" \t\r\n")):
+            raise
+        value = float(text)
+    if not math.isfinite(value + delta):
+        raise CastError(f"{text!r} is not a finite number")
     return Decimal(repr(value + delta))
 
 

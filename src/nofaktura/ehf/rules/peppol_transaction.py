@@ -173,11 +173,11 @@ def _r120(node, doc) -> bool:
         elif tag == _ALLOWANCE_CHARGE:
             indicator = norm(child.find(_INDICATOR))
             if indicator == "false":
-                allowances.extend(child.iterfind(_AMOUNT))
+                allowances.extend(child.iterchildren(_AMOUNT))
             elif indicator == "true":
-                charges.extend(child.iterfind(_AMOUNT))
-    price_node = next((p for price in prices for p in price.iterfind(_PRICE_AMOUNT)), None)
-    base_node = next((b for price in prices for b in price.iterfind(_BASE_QUANTITY)), None)
+                charges.extend(child.iterchildren(_AMOUNT))
+    price_node = next((p for price in prices for p in price.iterchildren(_PRICE_AMOUNT)), None)
+    base_node = next((b for price in prices for b in price.iterchildren(_BASE_QUANTITY)), None)
     values = (
         ZERO if line_amount is None else to_decimal(line_amount),
         Decimal(1) if quantity is None else to_decimal(quantity),

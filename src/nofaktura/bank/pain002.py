@@ -32,6 +32,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import Enum
+from functools import cached_property
 from pathlib import Path
 
 from lxml import etree
@@ -260,13 +261,20 @@ class StatusReport:
         for payment in self.payments:
             yield from payment.transactions
 
+    @cached_property
+    def _blocks(self) -> dict[str, PaymentInfoStatus]:
+        return {payment.payment_info_id: payment for payment in self.payments}  # the last one wins
+
+    @cached_property
+    def _by_end_to_end_id(self) -> dict[str | None, list[TransactionStatus]]:
+        index: dict[str | None, list[TransactionStatus]] = {}
+        for tx in self.transactions():
+            index.setdefault(tx.end_to_end_id, []).append(tx)
+        return index
+
     def payment_info(self, payment_info_id: str) -> PaymentInfoStatus | None:
         """The block with this id (the last one when a bank repeats it)."""
-        found = None
-        for payment in self.payments:
-            if payment.payment_info_id == payment_info_id:
-                found = payment
-        return found
+        return self._blocks.get(payment_info_id)
 
     def outcome(
         self, end_to_end_id: str, payment_info_id: str | None = None, *, unlisted_in_partial: str | None = None
@@ -277,10 +285,8 @@ class StatusReport:
         status to a transfer the block does not list (:meth:`PaymentOrder.batch_ids` gives it).
         """
         tx: TransactionStatus | None = None
-        for candidate in self.transactions():
-            if candidate.end_to_end_id == end_to_end_id and (
-                payment_info_id is None or candidate.payment_info_id in (None, payment_info_id)
-            ):
+        for candidate in self._by_end_to_end_id.get(end_to_end_id, ()):
+            if payment_info_id is None or candidate.payment_info_id in (None, payment_info_id):
                 tx = candidate  # a later report line wins over an earlier one
         block_id = payment_info_id or (tx.payment_info_id if tx else None)
         block = self.payment_info(block_id) if block_id else None

@@ -150,6 +150,17 @@ def test_address_limits():
     refused("creditor_address.town", "more than the 35", creditor_address=PostalAddress("NO", town="x" * 36))
     refused("creditor_address.lines", "at most 7", creditor_address=PostalAddress(lines=("a",) * 8))
     refused("creditor_address", "the address is empty", creditor_address=PostalAddress())
+    refused("creditor_address.lines", "list of address lines", creditor_address=PostalAddress(lines="Storgata 1"))
+
+
+def test_invoices_must_be_a_list():
+    refused("invoices", "list of InvoiceReference", invoices=InvoiceReference("F1", Decimal(100)))
+
+
+def test_hand_made_account_is_checked_again():
+    refused("creditor_account", "check digit", creditor_account=Account("15035684278", AccountKind.BBAN))
+    assert transfer(creditor_account=Account("15035684279", AccountKind.IBAN)).creditor == Account(
+        "15035684279", AccountKind.BBAN)
 
 
 def test_accounts():

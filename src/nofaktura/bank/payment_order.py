@@ -198,10 +198,9 @@ def _check_bic(value: object, name: str, transfer: str | None) -> str | None:
 
 
 def _check_account(value: object, name: str, transfer: str | None) -> Account:
-    if isinstance(value, Account):
-        return value
     try:
-        return parse_account(value)  # type: ignore[arg-type]
+        # An Account made by hand is checked again: only parse_account decides what an account is.
+        return parse_account(value.number if isinstance(value, Account) else value)  # type: ignore[arg-type]
     except ValidationError as exc:
         raise _err(str(exc), transfer, name) from exc
 
@@ -260,6 +259,8 @@ class PostalAddress:
         _check_text(self.building_number, f"{prefix}.building_number", transfer, 16)
         _check_text(self.postcode, f"{prefix}.postcode", transfer, 16)
         _check_text(self.town, f"{prefix}.town", transfer, 35)
+        if isinstance(self.lines, str) or not isinstance(self.lines, (tuple, list)):
+            raise _err("expected a list of address lines", transfer, f"{prefix}.lines")
         lines = tuple(self.lines)
         if len(lines) > 7:
             raise _err(f"has {len(lines)} address lines, at most 7 are allowed", transfer, f"{prefix}.lines")
@@ -348,7 +349,9 @@ class CreditTransfer:
         self._check_remittance(e2e, kind)
 
     def _check_remittance(self, e2e: str, kind: PaymentKind) -> None:
-        invoices = tuple(self.invoices or ())
+        if not isinstance(self.invoices, (tuple, list)):
+            raise _err("expected a list of InvoiceReference", e2e, "invoices")
+        invoices = tuple(self.invoices)
         _set(self, "invoices", invoices)
         given = [name for name, value in (("kid", self.kid), ("text", self.text), ("invoices", invoices)) if value]
         if len(given) > 1:
@@ -563,7 +566,7 @@ def _json_address(value: object, where: str, transfer: str | None = None, index:
     data = _mapping(value, _ADDRESS_KEYS, where, transfer, index)
     return PostalAddress(
         country=data.get("country"), street=data.get("street"), building_number=data.get("building_number"),
-        postcode=data.get("postcode"), town=data.get("town"), lines=tuple(data.get("lines") or ()),
+        postcode=data.get("postcode"), town=data.get("town"), lines=data.get("lines") or (),
     )  # fmt: skip
 
 

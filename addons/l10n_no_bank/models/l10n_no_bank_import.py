@@ -299,7 +299,8 @@ class L10nNoBankImport(models.Model):
                 "l10n_no_bank_state": decision["state"],
                 "l10n_no_bank_reason": decision.get("reason", False),
                 "partner_id": decision["partner"].id if decision.get("partner") else False,
-                "l10n_no_bank_invoice_ids": [Command.set(decision["invoices"].ids)] if decision.get("invoices") else [],
+                "l10n_no_bank_invoice_ids": [Command.set(decision["invoices"].ids)]
+                if decision.get("invoices") and decision["state"] != "unmatched" else [],
             }
             if decision.get("account"):
                 vals["counterpart_account_id"] = decision["account"].id

@@ -349,7 +349,8 @@ class CamtReader:
                 credit=entry_credit, line=line, **common,
             )  # fmt: skip
             return [payment], entry_amount, signed, booked
-        self._check_batches(entry, where, len(details))
+        if len(details) > 1:
+            self._check_batches(entry, where, len(details))
         flats = [self._flatten(tx) for tx in details]
         amounts: list[tuple[Decimal, str] | None] = []
         for tx_flat in flats:
@@ -402,8 +403,9 @@ class CamtReader:
                 declared_total += int(batch.text or "")
             except ValueError:
                 return
-        # One TxDtls under a batch of many is a lump-sum summary (statements do that), not a broken batch.
-        if n_details > 1 and declared_total and declared_total != n_details:
+        # Only called with several TxDtls: one TxDtls under a batch of many is a lump-sum summary
+        # (statements do that), not a broken batch.
+        if declared_total and declared_total != n_details:
             raise FileTotalsError(
                 f"the batch declares {declared_total} transactions (Btch/NbOfTxs) but has {n_details} TxDtls",
                 source=self.source, line=entry.sourceline, path=where + "/NtryDtls/Btch/NbOfTxs",

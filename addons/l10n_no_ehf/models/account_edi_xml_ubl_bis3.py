@@ -37,8 +37,9 @@ class AccountEdiXmlUblBis3(models.AbstractModel):
         if isinstance(schemes, dict):
             schemes = [schemes]
         # Odoo writes a PartyTaxScheme even without a VAT number, using the Peppol endpoint and its
-        # EAS as tax scheme (e.g. "0192"): that is neither BT-31/48 (VAT) nor BT-32 and breaks the
-        # "at most one tax registration" rules. Only VAT and, for the seller, Foretaksregisteret stay.
+        # EAS as tax scheme (e.g. "0192"). For a seller that is a second BT-32 beside
+        # "Foretaksregisteret" and breaks UBL-SR-13 (fatal); for a buyer it states a tax scheme that
+        # does not exist. Only VAT and, for the seller, Foretaksregisteret stay.
         kept_schemes = ("VAT", "TAX")
         if vals.get("role") == "supplier" and not self._l10n_no_ehf_in_foretaksregisteret(vals):
             # Only companies registered in Foretaksregisteret may say so (NO-R-002 then warns, rightly).

@@ -63,3 +63,17 @@ class TestUblExport(L10nNoEhfCommon):
         self.assertFalse(tree.findall("cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme", NS))
         result = self._invoice(partner=partner).l10n_no_ehf_check()[0]
         self.assertTrue(result["valid"], result["findings"])
+
+    def test_seller_without_vat_states_one_tax_registration(self):
+        """UBL-SR-13: Odoo writes a second non-VAT tax scheme (the Peppol endpoint with scheme 0192)
+        beside 'Foretaksregisteret' for a seller without VAT number; only one BT-32 is allowed."""
+        self.company.vat = False
+        move = self._invoice()
+        xml, _odoo_errors = move._l10n_no_ehf_export_xml()
+        tree = etree.fromstring(xml)
+        schemes = tree.xpath(
+            "cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID/text()", namespaces=NS
+        )
+        self.assertEqual(schemes, ["Foretaksregisteret"])
+        rules = {f["rule"] for f in move.l10n_no_ehf_check()[0]["findings"]}
+        self.assertNotIn("UBL-SR-13", rules)

@@ -43,7 +43,9 @@ def load_document(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     if data.lstrip()[:1] == b"{":
         try:
             parsed = json.loads(data.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+            # ValueError covers json.JSONDecodeError and an integer of more than 4300 digits
+            # (Python's int_max_str_digits), which json.loads refuses with a bare ValueError.
             raise DocumentError(f"not valid JSON: {exc}", source=source) from exc
         return from_json(parsed, source=source)
     return read(data, source=source, max_bytes=max_bytes)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from datetime import date
 from decimal import Decimal
@@ -37,7 +38,14 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
 
 
+# Plain decimal notation with at most 15 integer digits: NaN, Infinity and exponents ("1e999999999")
+# are not amounts and made the interest arithmetic print NaN or raise decimal.Overflow.
+_PLAIN_AMOUNT = re.compile(r"[+-]?(\d{1,15}(\.\d{0,10})?|\.\d{1,10})")
+
+
 def _amount(text: str) -> Decimal:
+    if not _PLAIN_AMOUNT.fullmatch(text.strip()):
+        raise argparse.ArgumentTypeError(f"not an amount (write e.g. 1250.50): {text!r}")
     try:
         return to_decimal(text)
     except ValueError as exc:

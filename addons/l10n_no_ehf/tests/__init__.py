@@ -6,4 +6,5 @@ from . import (
     test_receive,
     test_send,
     test_ubl_export,
+    test_xmlrpc,
 )

@@ -426,7 +426,14 @@ class CamtReader:
             if e2e and e2e.upper() == "NOTPROVIDED":
                 e2e = None
             refs = tx.get("RmtInf/Strd/CdtrRefInf")
-            if refs:
+            if refs and len(refs) == 1:
+                # The common case, one structured reference: read it from the map we have.
+                ref = txt(tx, "RmtInf/Strd/CdtrRefInf/Ref")
+                if ref:
+                    reference = ref
+                    if txt(tx, "RmtInf/Strd/CdtrRefInf/Tp/CdOrPrtry/Cd") in (None, "SCOR") and is_kid_like(ref):
+                        kid = ref
+            elif refs:
                 # Several Strd blocks (one payment for several invoices): the first KID wins; the
                 # others stay in the file and are listed in ``extra['references']``.
                 all_refs = []

@@ -14,7 +14,7 @@ from lxml import etree
 
 from nofaktura.ehf.namespaces import NSMAP
 from nofaktura.ehf.rules import RULESET_MODULES, patterns
-from nofaktura.ehf.rules.engine import _compile_context, _Plan, descendant_steps, xpath
+from nofaktura.ehf.rules.engine import Document, _compile_context, _Plan, descendant_steps, xpath
 from nofaktura.xml import load_ubl
 from tests.conftest import CORPORA
 from tests.ehf.test_rules_cen import full_examples
@@ -85,3 +85,22 @@ def test_descendant_rewrite_leaves_positional_predicates() -> None:
     assert descendant_steps("count(//cac:X[last()])") == "count(//cac:X[last()])"
     assert descendant_steps("'//cac:X[a=b]'") == "'//cac:X[a=b]'"
     assert descendant_steps("//cac:X[cbc:Y = 'a]b']/cbc:Z") == "/descendant::cac:X[cbc:Y = 'a]b']/cbc:Z"
+
+
+@pytest.mark.parametrize("ruleset", sorted(RULESET_MODULES))
+def test_group_nodes_select_what_the_context_selects(ruleset: str) -> None:
+    """A group's Python ``nodes`` function (used instead of its XPath context) gives the same nodes."""
+    groups = [group for pattern in patterns(ruleset) for group in pattern.groups]
+    with_nodes = [group for group in groups if group.nodes is not None]
+    if ruleset == "structure":
+        assert len(with_nodes) == len(groups)
+    found = 0
+    for name, root in _documents():
+        doc = Document(root)
+        for group in groups:  # in order: the structure XPath functions scan at the first group
+            expected = [n for n in xpath(group.context)(root) if isinstance(n, etree._Element)]
+            if group.nodes is not None:
+                assert list(group.nodes(doc)) == expected, f"{name}: {group.context}"
+                found += len(expected)
+    if with_nodes:
+        assert found > 0, "the documents should exercise the structure groups"

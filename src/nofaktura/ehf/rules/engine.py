@@ -77,10 +77,17 @@ class Rule:
 
 @dataclass(frozen=True)
 class Group:
-    """A schematron ``<rule>``: one context (XPath 1.0 from the root element) and its asserts."""
+    """A schematron ``<rule>``: one context (XPath 1.0 from the root element) and its asserts.
+
+    ``nodes``, when given, is a Python function returning exactly the node set of ``context`` (in
+    document order) for a document; the engine then calls it instead of evaluating the XPath. It
+    is for contexts that are themselves XPath extension functions (the BIS 3 structure groups),
+    where the call into libxml2 and back costs more than the answer.
+    """
 
     context: str
     rules: tuple[Rule, ...]
+    nodes: Callable[[Document], Iterable[etree._Element]] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -228,18 +235,67 @@ def _passes(rule: Rule, node: etree._Element, doc: Document) -> bool:
 
 def evaluate(root: etree._Element, patterns: Iterable[Pattern]) -> list[Finding]:
     """Run every pattern over the document rooted at ``root`` and return the findings."""
-    doc = Document(root)
-    patterns = patterns if isinstance(patterns, tuple) else tuple(patterns)
-    plan = _plan_of(patterns)
+    return evaluate_sets(root, (patterns if isinstance(patterns, tuple) else tuple(patterns),))
+
+
+def evaluate_sets(root: etree._Element, sets: Sequence[tuple[Pattern, ...]]) -> list[Finding]:
+    """Run several rule sets (tuples of patterns) over one document: the same findings, in the same
+    order, as :func:`evaluate` on each in turn, but with **one** walk over the tree for the
+    contexts of all of them. Each rule set keeps its own :class:`Document` (its own ``let`` cache).
+    """
+    sets = tuple(sets)
+    combined, offsets = _combined(sets)
+    plan = _plan_of(combined)
     matched = plan.match(root)
     findings: list[Finding] = []
-    for pattern_index, pattern in enumerate(patterns):
+    for (start, stop) in offsets:
+        _run(combined, start, stop, root=root, plan=plan, matched=matched, doc=Document(root), findings=findings)
+    return findings
+
+
+_Spans = tuple[tuple[int, int], ...]
+_COMBINED: dict[tuple[int, ...], tuple[tuple[tuple[Pattern, ...], ...], tuple[Pattern, ...], _Spans]] = {}
+
+
+def _combined(sets: tuple[tuple[Pattern, ...], ...]) -> tuple[tuple[Pattern, ...], _Spans]:
+    """The patterns of ``sets`` in one tuple (the same object for the same sets, so its plan is cached)
+    and the (start, stop) slice of each set in it."""
+    if len(sets) == 1:
+        return sets[0], ((0, len(sets[0])),)
+    key = tuple(id(patterns) for patterns in sets)
+    cached = _COMBINED.get(key)
+    if cached is not None and all(a is b for a, b in zip(cached[0], sets, strict=True)):
+        return cached[1], cached[2]
+    combined: tuple[Pattern, ...] = ()
+    offsets = []
+    for patterns in sets:
+        offsets.append((len(combined), len(combined) + len(patterns)))
+        combined += patterns
+    if len(_COMBINED) > 64:
+        _COMBINED.clear()
+    _COMBINED[key] = (sets, combined, tuple(offsets))
+    return combined, tuple(offsets)
+
+
+def _run(
+    patterns: tuple[Pattern, ...],
+    start: int,
+    stop: int,
+    *,
+    root: etree._Element,
+    plan: _Plan,
+    matched: dict[tuple[int, int], list[etree._Element]],
+    doc: Document,
+    findings: list[Finding],
+) -> None:
+    for pattern_index in range(start, stop):
+        pattern = patterns[pattern_index]
         claimed: set[etree._Element] = set()
         for group_index, group in enumerate(pattern.groups):
             key = (pattern_index, group_index)
             nodes = matched.get(key)
             if nodes is None:
-                nodes = xpath(group.context)(root)
+                nodes = group.nodes(doc) if group.nodes is not None else xpath(group.context)(root)
             blocks = plan.blocks[key]
             for node in nodes:
                 if not isinstance(node, etree._Element) or node in claimed:
@@ -266,7 +322,6 @@ def evaluate(root: etree._Element, patterns: Iterable[Pattern]) -> list[Finding]
                             findings.append(
                                 Finding(rule.id, rule.flag, location_of(node), rule.message("en"), rule.message("nb"))
                             )
-    return findings
 
 
 _XPATH, _FUNCTION, _BATCH = 0, 1, 2
@@ -377,13 +432,21 @@ class _Step:
 class _Branch:
     """One ``/``- or ``//``-rooted path of named child steps with predicates."""
 
-    __slots__ = ("anchored", "has_predicates", "reversed_steps", "steps")
+    __slots__ = ("anchored", "has_predicates", "reversed_steps", "steps", "trivial")
 
     def __init__(self, steps: tuple[_Step, ...], anchored: bool) -> None:
         self.steps = steps
         self.reversed_steps = tuple(reversed(steps))
         self.anchored = anchored  # ``/a/b``: the first step is the document element
         self.has_predicates = any(step.predicates for step in steps)
+        #: ``//a`` or ``//a/b`` with named steps and no predicates: the walk's lookup by tag and
+        #: parent tag already decides it, :meth:`matches` need not run
+        self.trivial = (
+            not anchored
+            and not self.has_predicates
+            and len(steps) <= 2
+            and all(step.tag is not None and step.name_test is None for step in steps)
+        )
 
     def matches(self, node: etree._Element, memo: _Memo) -> bool:
         # First the tags up the ancestor chain (cheap), then the predicates.
@@ -623,7 +686,9 @@ class _Plan:
                         parent = None if branch.anchored else _ANY_PARENT
                     self.index.setdefault(tag, {}).setdefault(parent, []).append((key, branch))
         #: (tag, parent tag) -> candidate branches, filled as tags are met (shared by all documents)
-        self.candidate_cache: dict[tuple[Any, Any], list[tuple[tuple[int, int], _Branch]]] = {}
+        self.candidate_cache: dict[tuple[Any, Any], list[tuple[tuple[int, int], _Branch, bool]]] = {}
+        #: tag -> candidates when the parent does not matter, True when it does, None when none
+        self.tag_cache: dict[Any, Any] = {}
         self.blocks = {
             (pattern_index, group_index): _blocks(group)
             for pattern_index, pattern in enumerate(patterns)
@@ -645,23 +710,50 @@ class _Plan:
         ]
         return candidates
 
+    def _by_tag(self, tag: Any) -> Any:
+        """What the walk does with an element of this tag: None (no context can match it), a list of
+        candidates (the same whatever its parent), or True (look the parent's tag up)."""
+        if not isinstance(tag, str):
+            return None
+        by_parent = self.index.get(tag, {})
+        if any(parent != _ANY_PARENT for parent in by_parent):
+            return True
+        candidates = list(by_parent.get(_ANY_PARENT, []))
+        candidates += [
+            (key, branch) for key, branch in self.any_tag
+            if branch.steps[-1].name_test is None or branch.steps[-1].name_test(tag)
+        ]
+        return [(key, branch, branch.trivial) for key, branch in candidates] or None
+
     def match(self, root: etree._Element) -> dict[tuple[int, int], list[etree._Element]]:
+        if not self.keys:
+            return {}
         matched: dict[tuple[int, int], list[etree._Element]] = {key: [] for key in self.keys}
         memo: _Memo = {}
-        cache = self.candidate_cache
-        if len(cache) > 20_000:  # documents full of invented tags must not grow it without bound
+        by_tag, cache = self.tag_cache, self.candidate_cache
+        if len(cache) + len(by_tag) > 20_000:  # documents full of invented tags must not grow them without bound
             cache.clear()
+            by_tag.clear()
         # Without wildcard branches only the tags some context ends with are visited (filtered in C).
         for node in root.iter(*self.index) if not self.any_tag else root.iter():
-            parent = node.getparent()
-            pair = (node.tag, parent.tag if parent is not None else None)
-            candidates = cache.get(pair)
+            tag = node.tag
+            candidates = by_tag.get(tag, False)
+            if candidates is False:
+                candidates = by_tag[tag] = self._by_tag(tag)
             if candidates is None:
-                candidates = cache[pair] = self._candidates(*pair)
-            for key, branch in candidates:
+                continue
+            if candidates is True:
+                parent = node.getparent()
+                pair = (tag, parent.tag if parent is not None else None)
+                candidates = cache.get(pair)
+                if candidates is None:
+                    candidates = cache[pair] = [
+                        (key, branch, branch.trivial) for key, branch in self._candidates(*pair)
+                    ]
+            for key, branch, trivial in candidates:
                 nodes = matched[key]
                 # a node joins a group once, even when several branches of its context match it
-                if (not nodes or nodes[-1] is not node) and branch.matches(node, memo):
+                if (not nodes or nodes[-1] is not node) and (trivial or branch.matches(node, memo)):
                     nodes.append(node)
         return matched
 

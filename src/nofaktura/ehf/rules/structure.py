@@ -39,7 +39,9 @@ How it runs: a group's context is an XPath call of two extension functions regis
 limits -- and ``nf:bis3-unknown()`` -- every element that is not part of BIS 3. Both read one walk
 over the document along the table (each parent's children counted once), made by the first group
 (its call carries ``'rescan'``) and dropped by the last, so a valid document yields no context
-nodes at all. An XPath predicate per element (a plain ``/ubl:Invoice/cac:InvoiceLine[not(cbc:ID)
+nodes at all. The engine does not even call into libxml2 for them: each group also carries the same
+node set as a Python function (``Group.nodes``) reading the scan of the document, made once per
+document through ``Document.let``. An XPath predicate per element (a plain ``/ubl:Invoice/cac:InvoiceLine[not(cbc:ID)
 or ...]`` context) costs several times more on invoices with thousands of lines. The rules of a
 group then say which limit was broken.
 
@@ -207,6 +209,31 @@ _NAMESPACE["bis3-offending"] = _offending
 _NAMESPACE["bis3-unknown"] = _unknown
 
 
+def _document_scan(doc: Document) -> _Scan:
+    return doc.let("bis3-scan", lambda doc: _scan(doc.root))
+
+
+def _offending_nodes(paths: tuple[str, ...]):
+    """The node set of ``nf:bis3-offending(paths)`` from the document's one scan, without the call
+    into libxml2 and back (the engine calls this instead of evaluating the group's context)."""
+
+    def nodes(doc: Document) -> list[etree._Element]:
+        offending = _document_scan(doc).offending
+        if not offending:
+            return []
+        found: list[etree._Element] = []
+        for path in paths:
+            found.extend(offending.get(path, ()))
+        return found
+
+    return nodes
+
+
+def _unknown_nodes(doc: Document) -> list[etree._Element]:
+    """The node set of ``nf:bis3-unknown()`` from the document's one scan."""
+    return _document_scan(doc).unknown
+
+
 # --- the rules -------------------------------------------------------------------------------------------
 
 
@@ -278,7 +305,7 @@ def _patterns() -> tuple[Pattern, ...]:
         rules = tuple(rule for child in children for rule in _cardinality_rules(shown, parent_label, child))
         if rules:
             arguments = ", ".join(f"'{path}'" for path in ([] if cardinality else [_RESCAN]) + paths)
-            cardinality.append(Group(f"{PREFIX}:bis3-offending({arguments})", rules))
+            cardinality.append(Group(f"{PREFIX}:bis3-offending({arguments})", rules, _offending_nodes(tuple(paths))))
     not_bis3 = Rule(
         UNKNOWN,
         Flag.WARNING,
@@ -290,7 +317,10 @@ def _patterns() -> tuple[Pattern, ...]:
     )
     return (
         Pattern("BIS 3 syntax: mandatory elements and occurrences", tuple(cardinality)),
-        Pattern("BIS 3 syntax: elements that are not part of BIS 3", (Group(f"{PREFIX}:bis3-unknown()", (not_bis3,)),)),
+        Pattern(
+            "BIS 3 syntax: elements that are not part of BIS 3",
+            (Group(f"{PREFIX}:bis3-unknown()", (not_bis3,), _unknown_nodes),),
+        ),
     )
 
 

@@ -138,7 +138,6 @@ for _rule_id, _flag, _test, _subject in RESTRICTIONS:
     if _found:
         _DESCENDANT_PATHS[_rule_id] = (tuple(_clark(s) for s in _found.group(1).split("/")), _found.group(2))
 _DESCENDANT_TAGS = sorted({steps[-1] for steps, _attribute in _DESCENDANT_PATHS.values()})
-_WITH_ATTRIBUTES = xpath("//*[@*]")
 
 
 def _elements_by_tag(doc: Document) -> dict[tuple[str | None, str], list[etree._Element]]:
@@ -150,14 +149,15 @@ def _elements_by_tag(doc: Document) -> dict[tuple[str | None, str], list[etree._
     return found
 
 
-def _attribute_owners(doc: Document) -> dict[str, set[str]]:
-    """Attribute name (no namespace, as ``//@name`` means) -> tags of the elements that carry it."""
-    owners: dict[str, set[str]] = {}
-    for element in _WITH_ATTRIBUTES(doc.root):
-        for name in element.attrib:
-            if not name.startswith("{"):
-                owners.setdefault(name, set()).add(element.tag)
-    return owners
+# Every attribute of the document, as strings that know their attribute's name (lxml "smart strings"):
+# one pass in libxml2, cheaper than visiting the elements that carry attributes from Python.
+_ALL_ATTRIBUTES = etree.XPath("/descendant-or-self::*/@*")
+
+
+def _attribute_names(doc: Document) -> frozenset[str]:
+    """Names of the attributes in the document (Clark names for namespaced ones, so a plain name
+    is exactly what ``//@name`` looks for)."""
+    return frozenset(value.attrname for value in _ALL_ATTRIBUTES(doc.root))  # type: ignore[union-attr]
 
 
 def _descendant_present(doc: Document, steps: tuple[str, ...], attribute: str | None) -> bool:
@@ -193,7 +193,7 @@ def _attribute_test(attribute: str, test: str):
     def check(node: etree._Element, doc: Document) -> bool:
         if node.getparent() is not None:
             return bool(xpath(test)(node))
-        return attribute not in doc.let("cen.attributes", _attribute_owners)
+        return attribute not in doc.let("cen.attribute-names", _attribute_names)
 
     return check
 
@@ -251,14 +251,13 @@ _AMOUNTS = (
 )
 
 
-_PAYMENT_MEANS_CODE = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}PaymentMeansCode"
 
 
 def _name_only_on_payment_means(node: etree._Element, doc: Document) -> bool:
     """UBL-DT-18: ``count(//@name) - count(//cbc:PaymentMeansCode/@name) <= 0``."""
-    if node.getparent() is not None:
-        return bool(xpath("count(//@name) - count(//cbc:PaymentMeansCode/@name) <= 0")(node))
-    return doc.let("cen.attributes", _attribute_owners).get("name", set()) <= {_PAYMENT_MEANS_CODE}
+    if node.getparent() is None and "name" not in doc.let("cen.attribute-names", _attribute_names):
+        return True  # no @name at all: 0 - 0 <= 0
+    return bool(xpath("count(//@name) - count(//cbc:PaymentMeansCode/@name) <= 0")(node))
 
 
 def _root_rules() -> list[Rule]:

@@ -10,10 +10,15 @@ external files must never be opened (a named pipe proves it) and no TCP connecti
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
 import traceback
+from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from nofaktura.exceptions import DocumentError, NofakturaError, UnsafeDocument
 from nofaktura.xml import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH
@@ -184,8 +189,6 @@ def test_xinclude_of_a_local_file_is_not_processed(reader: Reader, secret: Secre
     assert outcome.finished
     seen = repr(outcome.result) + ("" if outcome.error is None else messages(outcome.error))
     if hasattr(outcome.result, "getroot"):
-        from lxml import etree
-
         seen += etree.tostring(outcome.result).decode()
     assert secret.text not in seen
 
@@ -281,3 +284,62 @@ def test_smp_answer_is_not_read_past_the_size_limit():
     with pytest.raises(NofakturaError) as caught:
         smp_service_group(endless)
     assert isinstance(unwrap(caught.value), UnsafeDocument)
+
+
+# -- the harness itself, and the interpreter Odoo runs ----------------------------------------------------------
+
+_UNSAFE = Reader(
+    "unsafe lxml parser (harness check)",
+    "ubl",
+    lambda d, s: etree.fromstring(d, etree.XMLParser(resolve_entities=True, no_network=False, load_dtd=True)),
+    "<r>{body}</r>",
+)
+
+
+def test_the_harness_sees_a_parser_that_opens_files(fifo: Fifo, secret: Secret):
+    """The pipe and the secret file do catch a parser that resolves external entities (else: vacuous tests)."""
+    data = document(_UNSAFE, "<x>&xxe;</x>", f'<!DOCTYPE r [<!ENTITY xxe SYSTEM "{fifo.uri}">]>')
+    run_guarded(lambda: _UNSAFE.call(data, SOURCE), timeout=1)
+    assert fifo.someone_is_reading()
+    data = document(_UNSAFE, "<x>&xxe;</x>", f'<!DOCTYPE r [<!ENTITY xxe SYSTEM "{secret.uri}">]>')
+    assert secret.text in etree.tostring(_UNSAFE.call(data, SOURCE)).decode()
+
+
+def test_the_harness_sees_a_parser_that_fetches_over_http(listener: Listener):
+    data = document(_UNSAFE, "<x/>", f'<!DOCTYPE r SYSTEM "{listener.url}/evil.dtd">')
+    run_guarded(lambda: _UNSAFE.call(data, SOURCE), timeout=2)
+    if listener.connections() == 0:
+        pytest.skip(
+            f"libxml2 {etree.LIBXML_VERSION} has no HTTP client: here the network tests cannot fail; "
+            "test_attacks_under_odoo_python covers them with Odoo's libxml2"
+        )
+
+
+ODOO_PYTHON = Path(os.environ.get("NOFAKTURA_ODOO_PYTHON", "/opt/odoo-venv/bin/python"))
+PROBE = Path(__file__).with_name("odoo_python_probe.py")
+
+
+@pytest.mark.skipif(not ODOO_PYTHON.exists(), reason=f"no Odoo Python at {ODOO_PYTHON} (set NOFAKTURA_ODOO_PYTHON)")
+def test_attacks_under_odoo_python():
+    """File and network attacks (also in UTF-16) under Odoo's lxml/libxml2, which still has an HTTP client."""
+    src = Path(__file__).resolve().parents[2] / "src"
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    done = subprocess.run(
+        [str(ODOO_PYTHON), str(PROBE)], capture_output=True, text=True, timeout=180, env=env, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    harness, rows = lines[0]["harness"], lines[1:]
+    if not harness["unsafe_parser_connects"]:
+        pytest.skip(f"libxml2 {harness['libxml2']} of {ODOO_PYTHON} has no HTTP client either")
+    assert len(rows) >= 7 * 14, f"the probe stopped early: {len(rows)} results"
+    bad = [
+        row
+        for row in rows
+        if row["connections"]
+        or row["fifo_opened"]
+        or not row["finished"]
+        or (row["must_refuse"] and not row["unsafe"])
+        or (not row["must_refuse"] and row["error"] not in (None, "DocumentError", "UnsafeDocument"))
+    ]
+    assert not bad, "\n".join(json.dumps(row) for row in bad)

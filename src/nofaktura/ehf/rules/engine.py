@@ -432,7 +432,7 @@ class _Step:
 class _Branch:
     """One ``/``- or ``//``-rooted path of named child steps with predicates."""
 
-    __slots__ = ("anchored", "has_predicates", "reversed_steps", "steps", "trivial")
+    __slots__ = ("anchored", "has_predicates", "reversed_steps", "signature", "steps", "trivial", "trivial_path")
 
     def __init__(self, steps: tuple[_Step, ...], anchored: bool) -> None:
         self.steps = steps
@@ -441,15 +441,18 @@ class _Branch:
         self.has_predicates = any(step.predicates for step in steps)
         #: ``//a`` or ``//a/b`` with named steps and no predicates: the walk's lookup by tag and
         #: parent tag already decides it, :meth:`matches` need not run
-        self.trivial = (
-            not anchored
-            and not self.has_predicates
-            and len(steps) <= 2
-            and all(step.tag is not None and step.name_test is None for step in steps)
+        self.trivial_path = (
+            not anchored and len(steps) <= 2 and all(step.tag is not None and step.name_test is None for step in steps)
         )
+        self.trivial = self.trivial_path and not self.has_predicates
+        #: branches with the same signature select by the same tags: the walk checks the path once
+        self.signature = (anchored, tuple((step.tag, step.name_test) for step in steps))
 
     def matches(self, node: etree._Element, memo: _Memo) -> bool:
-        # First the tags up the ancestor chain (cheap), then the predicates.
+        return self.matches_path(node) and self.matches_predicates(node, memo)
+
+    def matches_path(self, node: etree._Element) -> bool:
+        """The tags (and name tests) up the ancestor chain, without the predicates."""
         current: etree._Element | None = node
         for step in self.reversed_steps:
             if current is None or (step.tag is not None and current.tag != step.tag):
@@ -457,8 +460,10 @@ class _Branch:
             if step.name_test is not None and not (isinstance(current.tag, str) and step.name_test(current.tag)):
                 return False
             current = current.getparent()
-        if self.anchored and current is not None:
-            return False
+        return not (self.anchored and current is not None)
+
+    def matches_predicates(self, node: etree._Element, memo: _Memo) -> bool:
+        """The predicates of the steps, for a node whose path :meth:`matches_path`."""
         if not self.has_predicates:
             return True
         current = node
@@ -686,7 +691,7 @@ class _Plan:
                         parent = None if branch.anchored else _ANY_PARENT
                     self.index.setdefault(tag, {}).setdefault(parent, []).append((key, branch))
         #: (tag, parent tag) -> candidate branches, filled as tags are met (shared by all documents)
-        self.candidate_cache: dict[tuple[Any, Any], list[tuple[tuple[int, int], _Branch, bool]]] = {}
+        self.candidate_cache: dict[tuple[Any, Any], Any] = {}
         #: tag -> candidates when the parent does not matter, True when it does, None when none
         self.tag_cache: dict[Any, Any] = {}
         self.blocks = {
@@ -723,7 +728,7 @@ class _Plan:
             (key, branch) for key, branch in self.any_tag
             if branch.steps[-1].name_test is None or branch.steps[-1].name_test(tag)
         ]
-        return [(key, branch, branch.trivial) for key, branch in candidates] or None
+        return _by_signature(candidates) or None
 
     def match(self, root: etree._Element) -> dict[tuple[int, int], list[etree._Element]]:
         if not self.keys:
@@ -747,15 +752,34 @@ class _Plan:
                 pair = (tag, parent.tag if parent is not None else None)
                 candidates = cache.get(pair)
                 if candidates is None:
-                    candidates = cache[pair] = [
-                        (key, branch, branch.trivial) for key, branch in self._candidates(*pair)
-                    ]
-            for key, branch, trivial in candidates:
-                nodes = matched[key]
-                # a node joins a group once, even when several branches of its context match it
-                if (not nodes or nodes[-1] is not node) and (trivial or branch.matches(node, memo)):
-                    nodes.append(node)
+                    candidates = cache[pair] = _by_signature(self._candidates(*pair))
+            for path, members in candidates:
+                if path is not None and not path.matches_path(node):
+                    continue
+                for key, branch in members:
+                    nodes = matched[key]
+                    # a node joins a group once, even when several branches of its context match it
+                    if (not nodes or nodes[-1] is not node) and (
+                        branch is None or branch.matches_predicates(node, memo)
+                    ):
+                        nodes.append(node)
         return matched
+
+
+def _by_signature(
+    candidates: list[tuple[tuple[int, int], _Branch]],
+) -> list[tuple[_Branch | None, list[tuple[tuple[int, int], _Branch | None]]]]:
+    """Candidates grouped by the tags their branches select (e.g. the nine VAT category contexts on
+    ``cac:Item/cac:ClassifiedTaxCategory``), so that the walk checks each ancestor chain once.
+
+    Each entry is ``(branch whose path to check, or None when the lookup by tag and parent tag
+    already decides it, [(group key, branch whose predicates to check, or None when it has none)])``.
+    """
+    grouped: dict[Any, tuple[_Branch, list[tuple[tuple[int, int], _Branch | None]]]] = {}
+    for key, branch in candidates:
+        entry = grouped.setdefault(branch.signature, (branch, []))
+        entry[1].append((key, branch if branch.has_predicates else None))
+    return [(None if first.trivial_path else first, members) for first, members in grouped.values()]
 
 
 _PLANS: dict[int, tuple[tuple[Pattern, ...], _Plan]] = {}

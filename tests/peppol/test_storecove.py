@@ -12,6 +12,7 @@ from nofaktura.exceptions import (
     DuplicateSubmission,
     RecipientRejected,
     ServiceUnavailable,
+    TransportError,
     TransportTimeout,
 )
 from nofaktura.peppol import ids
@@ -125,3 +126,41 @@ def test_api_key_never_in_repr_or_logs(fake, document, caplog):
     assert fake.api_key not in repr(ap)
     assert fake.api_key not in caplog.text
     assert fake.api_key not in str(info.value)
+
+
+GARBAGE = {
+    "html": b"<html><body>502 Bad Gateway</body></html>",
+    "empty": b"",
+    "truncated": b'{"guid": "abc',
+    "list": b"[1, 2]",
+    "string": b'"ok"',
+    "wrong-types": b'{"guid": 7, "body": 8, "ubl": 9, "evidence": "x"}',
+}
+
+
+@pytest.mark.parametrize("body", sorted(GARBAGE))
+@pytest.mark.parametrize("operation", ["send", "status", "fetch_incoming"])
+def test_a_200_that_is_not_the_documented_json_is_a_transport_error(operation, body, document):
+    """A proxy or maintenance page answering 200 must not escape as JSONDecodeError/AttributeError."""
+
+    def handler(request):
+        return httpx.Response(204 if request.method == "DELETE" else 200, content=GARBAGE[body])
+
+    ap = StorecoveAccessPoint(api_key="k", legal_entity_id=1, transport=httpx.MockTransport(handler))
+    call = {
+        "send": lambda: ap.send(document),
+        "status": lambda: ap.status("sub-1"),
+        "fetch_incoming": ap.fetch_incoming,
+    }[operation]
+    with pytest.raises(TransportError):
+        call()
+
+
+def test_ids_from_answers_never_reach_a_url_path_unchecked(fake, ap):
+    fake.queue.append({"guid": "wh-1", "body": '{"event_type": "received_document", "document_guid": "../../x"}'})
+    assert ap.fetch_incoming() == []  # not a GUID: treated as an unknown event and taken off the queue
+    assert not [r for r in fake.requests if "purchase_invoices" in r.url.path]
+    with pytest.raises(TransportError):
+        ap.acknowledge("../legal_entities/1")
+    with pytest.raises(TransportError):
+        ap.status("a/b")

@@ -41,13 +41,14 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import uuid
 from datetime import datetime
 from typing import Any
 
 import httpx
 
-from nofaktura.exceptions import DuplicateSubmission, RecipientRejected, TransportError
+from nofaktura.exceptions import DuplicateSubmission, RecipientRejected, ServiceUnavailable, TransportError
 from nofaktura.peppol.ids import CREDIT_NOTE, INVOICE, INVOICE_RESPONSE, ParticipantId
 from nofaktura.peppol.transports.base import (
     AccessPointTransport,
@@ -75,6 +76,8 @@ DEFAULT_SCHEME_MAP = {
     "0037": "FI:OVT",
 }
 _DOCUMENT_TYPE = {INVOICE: "invoice", CREDIT_NOTE: "invoice", INVOICE_RESPONSE: "invoice_response"}
+#: What an id from Storecove may look like before it goes into a URL path (GUIDs, numeric ids).
+_GUID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
 _GUID_NAMESPACE = uuid.UUID("6f7c1a38-2b9e-5d0c-9a43-6e6f66616b74")
 
 
@@ -121,12 +124,34 @@ class StorecoveAccessPoint(AccessPointTransport):
             return self._client.request(method, path, **kwargs)
 
     @staticmethod
+    def _object(response: httpx.Response, what: str) -> dict[str, Any]:
+        """The JSON object of a successful answer. A proxy or maintenance page can answer 200 with
+        HTML or nothing (may pass later: ServiceUnavailable); a JSON value that is not an object means
+        the API changed under us (TransportError). Never a JSONDecodeError for the caller."""
+        try:
+            body = response.json()
+        except ValueError as exc:
+            raise ServiceUnavailable(f"Storecove answered {what} with something that is not JSON") from exc
+        if not isinstance(body, dict):
+            raise TransportError(f"Storecove answered {what} with JSON that is not an object")
+        return body
+
+    @staticmethod
+    def _text_field(body: dict[str, Any], key: str, what: str) -> str:
+        value = body.get(key)
+        if not isinstance(value, str) or not _GUID.fullmatch(value):
+            raise TransportError(f"Storecove answered {what} without a usable {key!r}")
+        return value
+
+    @staticmethod
     def _errors(response: httpx.Response) -> str:
         try:
             body = response.json()
         except ValueError:
             return response.text[:500]
-        items = body if isinstance(body, list) else body.get("errors", [body]) if isinstance(body, dict) else []
+        items = body if isinstance(body, list) else body.get("errors", [body]) if isinstance(body, dict) else [body]
+        if not isinstance(items, list):
+            items = [items]
         parts = []
         for item in items:
             if isinstance(item, dict):
@@ -170,12 +195,12 @@ class StorecoveAccessPoint(AccessPointTransport):
             raise RecipientRejected(f"Storecove refused the document: {detail}")
         if response.status_code != 200:
             raise error_for_http_status(response.status_code, self._errors(response))
-        guid = (response.json() or {}).get("guid")
-        if not guid:
-            raise TransportError("Storecove accepted the document but returned no guid")
+        guid = self._text_field(self._object(response, "the submission"), "guid", "the submission")
         return Receipt(guid, document.idempotency_key, None)
 
     def status(self, message_id: str) -> DeliveryStatus:
+        if not _GUID.fullmatch(message_id or ""):
+            raise TransportError(f"{message_id!r} is not a Storecove submission guid")
         if message_id in self._events:
             return self._events[message_id]
         response = self._request("GET", f"/document_submissions/{message_id}/evidence/sending")
@@ -183,13 +208,18 @@ class StorecoveAccessPoint(AccessPointTransport):
             return DeliveryStatus(message_id, DeliveryState.PENDING, "no sending evidence yet")
         if response.status_code != 200:
             raise error_for_http_status(response.status_code, self._errors(response))
-        body = response.json() or {}
+        body = self._object(response, "the evidence request")
         evidence = body.get("evidence") or {}
+        if not isinstance(evidence, dict):
+            raise TransportError("Storecove answered the evidence request with an evidence that is not an object")
         detail = ", ".join(
             f"{k}={evidence[k]}" for k in ("transmission_id", "receiving_accesspoint") if evidence.get(k)
         )
         when = _parse_time(evidence.get("timestamp"))
-        return DeliveryStatus(message_id, DeliveryState.DELIVERED, detail or body.get("network", ""), when)
+        network = body.get("network")
+        return DeliveryStatus(
+            message_id, DeliveryState.DELIVERED, detail or (network if isinstance(network, str) else ""), when
+        )
 
     def fetch_incoming(self) -> list[IncomingDocument]:
         # GET answers the head of the queue until it is deleted: take non-document events off the
@@ -200,10 +230,8 @@ class StorecoveAccessPoint(AccessPointTransport):
                 return []
             if response.status_code != 200:
                 raise error_for_http_status(response.status_code, self._errors(response))
-            instance = response.json() or {}
-            instance_guid = instance.get("guid")
-            if not instance_guid:
-                raise TransportError("Storecove returned a webhook instance without a guid")
+            instance = self._object(response, "the webhook queue")
+            instance_guid = self._text_field(instance, "guid", "the webhook queue")
             body = _load_body(instance.get("body"))
             document_guid = _received_document_guid(body)
             if document_guid:
@@ -216,9 +244,12 @@ class StorecoveAccessPoint(AccessPointTransport):
         response = self._request("GET", f"/purchase_invoices/{document_guid}/ubl")
         if response.status_code != 200:
             raise error_for_http_status(response.status_code, self._errors(response))
-        data = response.json() or {}
+        data = self._object(response, f"purchase invoice {document_guid}")
+        ubl = data.get("ubl")
+        if not isinstance(ubl, str):
+            raise TransportError(f"Storecove sent invoice {document_guid} without UBL")
         try:
-            content = base64.b64decode(data.get("ubl") or "", validate=True)
+            content = base64.b64decode(ubl, validate=True)
         except ValueError as exc:
             raise TransportError(f"Storecove sent invoice {document_guid} with invalid base64") from exc
         if not content:
@@ -242,6 +273,8 @@ class StorecoveAccessPoint(AccessPointTransport):
             self._events[guid] = DeliveryStatus(guid, DeliveryState.DELIVERED, event)
 
     def acknowledge(self, incoming_id: str) -> None:
+        if not _GUID.fullmatch(incoming_id or ""):
+            raise TransportError(f"{incoming_id!r} is not a Storecove webhook instance guid")
         response = self._request("DELETE", f"/webhook_instances/{incoming_id}")
         if response.status_code not in (200, 204, 404):  # 404: already deleted, the goal is reached
             raise error_for_http_status(response.status_code, self._errors(response))
@@ -263,11 +296,16 @@ def _load_body(body: Any) -> dict[str, Any]:
 
 
 def _received_document_guid(body: dict[str, Any]) -> str | None:
+    """The GUID of a received document named by a webhook body, or None. Only GUID-shaped values are
+    taken: the value goes into a URL path."""
     event = " ".join(str(body.get(k) or "") for k in ("event_type", "event", "event_group")).lower()
+    candidate = None
     if body.get("document_guid") and ("received" in event or not event):
-        return str(body["document_guid"])
-    if body.get("guid") and ("received" in event or "purchase_invoice" in event or "incoming" in event):
-        return str(body["guid"])
+        candidate = body["document_guid"]
+    elif body.get("guid") and ("received" in event or "purchase_invoice" in event or "incoming" in event):
+        candidate = body["guid"]
+    if isinstance(candidate, str) and _GUID.fullmatch(candidate):
+        return candidate
     return None
 
 

@@ -26,7 +26,7 @@ import httpx
 from nofaktura.bank import open_reader, read_camt, read_ocr
 from nofaktura.bank.camt import CamtReader
 from nofaktura.bank.generate import CamtEntry, CamtTx, write_camt054
-from nofaktura.bank.pain002 import read_pain002
+from nofaktura.bank.pain002 import read_pain002, read_pain002_file
 from nofaktura.cli.show import load_document
 from nofaktura.ehf.jsonform import to_json
 from nofaktura.ehf.reader import read as read_ehf
@@ -34,7 +34,7 @@ from nofaktura.ehf.validation import validate
 from nofaktura.exceptions import DocumentError, LookupFailed, NofakturaError
 from nofaktura.peppol.ids import ParticipantId
 from nofaktura.peppol.lookup import SmpClient
-from nofaktura.xml import load_ubl, parse_untrusted
+from nofaktura.xml import load_ubl, parse_untrusted, parse_untrusted_file
 
 from ..conftest import CORPORA
 
@@ -104,6 +104,18 @@ def smp_service_metadata(data: bytes | Callable[[], Any], source: str = "") -> A
         return client.service_metadata(href, PARTICIPANT, "busdox-docid-qns::x")
 
 
+def _via_file(read_path: Callable[[str], Any]) -> Callable[[bytes, str], Any]:
+    """A reader of paths as a reader of bytes: the bytes go to a file named like ``source``."""
+
+    def call(data: bytes, source: str) -> Any:
+        with tempfile.TemporaryDirectory(prefix="nofaktura-robustness-") as folder:
+            path = Path(folder) / Path(source).name
+            path.write_bytes(data)
+            return read_path(str(path))
+
+    return call
+
+
 def _load_document_bytes(data: bytes, source: str) -> Any:
     """``nofaktura.cli.show.load_document`` (what show/convert read files with) on a file named ``source``."""
     with tempfile.TemporaryDirectory(prefix="nofaktura-robustness-") as folder:
@@ -117,6 +129,7 @@ _CAMT_SHELL = f'<Document xmlns="{CAMT_NS}"><BkToCstmrDbtCdtNtfctn>{{body}}</BkT
 
 XML_READERS = [
     Reader("xml.parse_untrusted", "ubl", lambda d, s: parse_untrusted(d, source=s), _UBL_SHELL),
+    Reader("xml.parse_untrusted_file", "ubl", _via_file(parse_untrusted_file), _UBL_SHELL),
     Reader("xml.load_ubl", "ubl", load_ubl, _UBL_SHELL),
     Reader("ehf.reader.read", "ubl", lambda d, s: read_ehf(d, source=s), _UBL_SHELL),
     Reader("ehf.validation.validate", "ubl", lambda d, s: validate(d, source=s), _UBL_SHELL),
@@ -124,6 +137,8 @@ XML_READERS = [
     Reader("bank.CamtReader", "camt", lambda d, s: _consume(CamtReader(io.BytesIO(d), s)), _CAMT_SHELL),
     Reader("bank.open_reader(camt)", "camt", lambda d, s: _consume(open_reader(io.BytesIO(d), s)), _CAMT_SHELL),
     Reader("bank.pain002.read_pain002", "pain002", read_pain002,
+           f'<Document xmlns="{PAIN002_NS}"><CstmrPmtStsRpt>{{body}}</CstmrPmtStsRpt></Document>'),
+    Reader("bank.pain002.read_pain002_file", "pain002", _via_file(read_pain002_file),
            f'<Document xmlns="{PAIN002_NS}"><CstmrPmtStsRpt>{{body}}</CstmrPmtStsRpt></Document>'),
     Reader("peppol.SmpClient.service_group", "smp", smp_service_group,
            f'<ServiceGroup xmlns="{SMP_NS}">{{body}}</ServiceGroup>'),

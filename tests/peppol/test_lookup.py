@@ -277,3 +277,29 @@ def test_hostile_smp_answer_is_refused_safely():
 def test_naive_now_refused():
     with pytest.raises(ValueError):
         check_reachability(BUYER, now=datetime(2026, 1, 1), resolver=FakeResolver())
+
+
+def test_smp_answer_is_read_only_up_to_the_limit():
+    from nofaktura.exceptions import UnsafeDocument
+    from nofaktura.peppol.lookup import SmpClient
+
+    read = []
+
+    def endless():
+        yield b'<ServiceGroup xmlns="http://busdox.org/serviceMetadata/publishing/1.0/">'
+        while True:
+            read.append(1)
+            if len(read) > 100:
+                pytest.fail("the client kept reading past its limit")
+            yield b" " * 65536
+
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, content=endless()))
+    with SmpClient(transport=transport, max_bytes=1 << 20) as smp, pytest.raises(LookupFailed) as info:
+        smp.service_group(SMP, BUYER)
+    assert isinstance(info.value.__cause__, UnsafeDocument)
+    assert len(read) <= 17
+    declared = httpx.MockTransport(
+        lambda request: httpx.Response(200, headers={"Content-Length": str(10 << 20)}, content=b"<x/>")
+    )
+    with SmpClient(transport=declared, max_bytes=1 << 20) as smp, pytest.raises(LookupFailed):
+        smp.service_group(SMP, BUYER)

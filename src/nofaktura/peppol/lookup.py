@@ -39,7 +39,7 @@ import dns.exception
 import dns.resolver
 import httpx
 
-from nofaktura.exceptions import DocumentError, LookupFailed, ParticipantNotFound
+from nofaktura.exceptions import DocumentError, LookupFailed, ParticipantNotFound, UnsafeDocument
 from nofaktura.peppol.ids import (
     BILLING_PROCESS,
     CREDIT_NOTE,
@@ -78,6 +78,8 @@ _NS = {"smp": SMP_NS, "id": SMP_ID_NS, "wsa": WSA_NS}
 DEFAULT_TTL = timedelta(days=1)
 FAILED_TTL = timedelta(hours=1)
 DEFAULT_TIMEOUT = 10.0
+#: SMP answers are small (a signed service metadata with its certificate is a few kB); refuse big ones.
+SMP_MAX_BYTES = 4 * 1024 * 1024
 
 
 class Resolver(Protocol):
@@ -219,8 +221,15 @@ def _doctype_matches(registered: str, wanted: str) -> bool:
 class SmpClient:
     """Reads an SMP with httpx; ``transport`` lets tests answer with ``httpx.MockTransport``."""
 
-    def __init__(self, *, transport: httpx.BaseTransport | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_bytes: int = SMP_MAX_BYTES,
+    ) -> None:
         self._client = httpx.Client(transport=transport, timeout=timeout, follow_redirects=False)
+        self.max_bytes = max_bytes
 
     def close(self) -> None:
         self._client.close()
@@ -233,19 +242,40 @@ class SmpClient:
 
     def _get_xml(self, url: str, participant: ParticipantId) -> Any:
         try:
-            response = self._client.get(url, headers={"Accept": "application/xml, text/xml"})
+            with self._client.stream("GET", url, headers={"Accept": "application/xml, text/xml"}) as response:
+                if response.status_code == 404:
+                    raise ParticipantNotFound(f"the SMP does not know {participant} ({url})")
+                if response.status_code != 200:
+                    raise LookupFailed(f"the SMP answered HTTP {response.status_code} for {url}")
+                content = self._read_limited(response, url)
         except httpx.TimeoutException as exc:
             raise LookupFailed(f"the SMP did not answer in time: {url}") from exc
         except httpx.HTTPError as exc:
             raise LookupFailed(f"the SMP could not be reached: {url}: {exc}") from exc
-        if response.status_code == 404:
-            raise ParticipantNotFound(f"the SMP does not know {participant} ({url})")
-        if response.status_code != 200:
-            raise LookupFailed(f"the SMP answered HTTP {response.status_code} for {url}")
         try:
-            return parse_untrusted(response.content, source=url).getroot()
+            return parse_untrusted(content, source=url, max_bytes=self.max_bytes).getroot()
         except DocumentError as exc:
             raise LookupFailed(f"the SMP answer is not usable XML: {exc}") from exc
+
+    def _read_limited(self, response: httpx.Response, url: str) -> bytes:
+        """The body, read in chunks and never past ``max_bytes``: a hostile or broken SMP cannot make
+        us hold gigabytes before the XML parser's own size check."""
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            raise self._too_large(url)
+        chunks, size = [], 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise self._too_large(url)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _too_large(self, url: str) -> LookupFailed:
+        cause = UnsafeDocument(f"the answer is larger than the limit of {self.max_bytes} bytes", source=url)
+        error = LookupFailed(f"the SMP answer is not usable XML: {cause}")
+        error.__cause__ = cause
+        return error
 
     def service_group(self, smp_url: str, participant: ParticipantId) -> list[tuple[str, str]]:
         """``(document type id "scheme::value", href)`` for every service the participant registered."""

@@ -239,42 +239,17 @@ def evaluate(root: etree._Element, patterns: Iterable[Pattern]) -> list[Finding]
 
 
 def evaluate_sets(root: etree._Element, sets: Sequence[tuple[Pattern, ...]]) -> list[Finding]:
-    """Run several rule sets (tuples of patterns) over one document: the same findings, in the same
-    order, as :func:`evaluate` on each in turn, but with **one** walk over the tree for the
-    contexts of all of them. Each rule set keeps its own :class:`Document` (its own ``let`` cache).
+    """Run several rule sets (tuples of patterns) over one document: the findings of
+    :func:`evaluate` on each in turn. Each rule set has its own :class:`Document` (``let`` cache)
+    and its own walk: one walk for all of them saves little CPU time (the tags they look at barely
+    overlap) but keeps the context nodes of every rule set alive at once.
     """
-    sets = tuple(sets)
-    combined, offsets = _combined(sets)
-    plan = _plan_of(combined)
-    matched = plan.match(root)
     findings: list[Finding] = []
-    for (start, stop) in offsets:
-        _run(combined, start, stop, root=root, plan=plan, matched=matched, doc=Document(root), findings=findings)
-    return findings
-
-
-_Spans = tuple[tuple[int, int], ...]
-_COMBINED: dict[tuple[int, ...], tuple[tuple[tuple[Pattern, ...], ...], tuple[Pattern, ...], _Spans]] = {}
-
-
-def _combined(sets: tuple[tuple[Pattern, ...], ...]) -> tuple[tuple[Pattern, ...], _Spans]:
-    """The patterns of ``sets`` in one tuple (the same object for the same sets, so its plan is cached)
-    and the (start, stop) slice of each set in it."""
-    if len(sets) == 1:
-        return sets[0], ((0, len(sets[0])),)
-    key = tuple(id(patterns) for patterns in sets)
-    cached = _COMBINED.get(key)
-    if cached is not None and all(a is b for a, b in zip(cached[0], sets, strict=True)):
-        return cached[1], cached[2]
-    combined: tuple[Pattern, ...] = ()
-    offsets = []
     for patterns in sets:
-        offsets.append((len(combined), len(combined) + len(patterns)))
-        combined += patterns
-    if len(_COMBINED) > 64:
-        _COMBINED.clear()
-    _COMBINED[key] = (sets, combined, tuple(offsets))
-    return combined, tuple(offsets)
+        plan = _plan_of(patterns)
+        matched = plan.match(root)
+        _run(patterns, 0, len(patterns), root=root, plan=plan, matched=matched, doc=Document(root), findings=findings)
+    return findings
 
 
 def _run(
@@ -293,7 +268,7 @@ def _run(
         claimed: set[etree._Element] = set()
         for group_index, group in enumerate(pattern.groups):
             key = (pattern_index, group_index)
-            nodes = matched.get(key)
+            nodes = matched.pop(key, None)  # dropped once used: the walk's lists do not all live to the end
             if nodes is None:
                 nodes = group.nodes(doc) if group.nodes is not None else xpath(group.context)(root)
             blocks = plan.blocks[key]
@@ -741,6 +716,8 @@ class _Plan:
             by_tag.clear()
         # Without wildcard branches only the tags some context ends with are visited (filtered in C).
         for node in root.iter(*self.index) if not self.any_tag else root.iter():
+            if len(memo) > 4096:  # predicate results are per node and its ancestors: a bounded cache will do
+                memo.clear()
             tag = node.tag
             candidates = by_tag.get(tag, False)
             if candidates is False:

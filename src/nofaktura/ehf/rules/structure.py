@@ -97,6 +97,11 @@ class _Spec:
     mandatory: tuple[str, ...]
     maxima: tuple[tuple[str, int], ...]
 
+    def __post_init__(self) -> None:
+        # for the walk: a set to compare with the children found, the maxima by tag
+        self.mandatory_set = frozenset(self.mandatory)
+        self.limits = dict(self.maxima)
+
 
 def _compile(kind: str, table: dict[str, tuple[str, str, tuple[tuple[Any, ...], ...]]]) -> _Spec:
     specs: dict[str, _Spec] = {}
@@ -143,8 +148,11 @@ def _scan(root: etree._Element) -> _Scan:
     offending, unknown = result.offending, result.unknown
 
     def visit(node: etree._Element, spec: _Spec) -> None:
+        # This runs for every element of the document: the limits are checked as children are
+        # counted, and the mandatory ones with one set comparison (no generator per element).
         counts: dict[str, int] = {}
-        allowed = spec.children
+        allowed, limits = spec.children, spec.limits
+        too_many = False
         for child in node:
             tag = child.tag
             if tag.__class__ is not str:  # comments and processing instructions
@@ -153,12 +161,12 @@ def _scan(root: etree._Element) -> _Scan:
             if child_spec is None:
                 unknown.append(child)  # not part of BIS 3 here; its children are not examined
                 continue
-            counts[tag] = counts.get(tag, 0) + 1
+            count = counts[tag] = counts.get(tag, 0) + 1
+            if count > limits.get(tag, count):
+                too_many = True
             if child_spec.children or len(child):
                 visit(child, child_spec)
-        if any(tag not in counts for tag in spec.mandatory) or any(
-            counts.get(tag, 0) > high for tag, high in spec.maxima
-        ):
+        if too_many or not counts.keys() >= spec.mandatory_set:
             offending.setdefault(spec.path, []).append(node)
 
     visit(root, _SPECS[kind])

@@ -145,7 +145,7 @@ def xpath(expression: str) -> etree.XPath:
     return etree.XPath(descendant_steps(expression), namespaces=NSMAP, smart_strings=False)
 
 
-_DOUBLE_SLASH_STEP = re.compile(r"//([A-Za-z_][\w.-]*:[A-Za-z_][\w.-]*)\[")
+_DOUBLE_SLASH_STEP = re.compile(r"//([A-Za-z_][\w.-]*:[A-Za-z_][\w.-]*|\*)\[")
 _BOOLEAN_PREDICATE = re.compile(r"^\s*(?:not|boolean|contains|starts-with)\(|[=<>]|\band\b|\bor\b")
 _PATH_PREDICATE = re.compile(
     r"^\s*(?:@?[A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?|\*)(?:/@?(?:[A-Za-z_][\w.-]*:)?[\w.-]+)*\s*$"
@@ -716,8 +716,6 @@ class _Plan:
             by_tag.clear()
         # Without wildcard branches only the tags some context ends with are visited (filtered in C).
         for node in root.iter(*self.index) if not self.any_tag else root.iter():
-            if len(memo) > 4096:  # predicate results are per node and its ancestors: a bounded cache will do
-                memo.clear()
             tag = node.tag
             candidates = by_tag.get(tag, False)
             if candidates is False:
@@ -730,6 +728,8 @@ class _Plan:
                 candidates = cache.get(pair)
                 if candidates is None:
                     candidates = cache[pair] = _by_signature(self._candidates(*pair))
+            if len(memo) > 4096:  # predicate results are per node and its ancestors: a bounded cache will do
+                memo.clear()
             for path, members in candidates:
                 if path is not None and not path.matches_path(node):
                     continue

@@ -109,15 +109,20 @@ def _present(doc: Document) -> frozenset[str]:
     """Ids of the walked UBL-CR rules whose element or attribute is in the document."""
     found: set[str] = set()
     stack = [(doc.root, _TRIE)]
+    # This visits every element under the lines (most paths go through cac:InvoiceLine), so the
+    # loop does no work that is not needed: empty attribute tables and rule lists are skipped.
     while stack:
         element, trie = stack.pop()
-        for name, rule_ids in trie.attributes.items():
-            if element.get(name) is not None:
-                found.update(rule_ids)
+        if trie.attributes:
+            for name, rule_ids in trie.attributes.items():
+                if element.get(name) is not None:
+                    found.update(rule_ids)
+        children = trie.children
         for child in element:
-            sub = trie.children.get(child.tag)  # type: ignore[arg-type]
+            sub = children.get(child.tag)  # type: ignore[arg-type]
             if sub is not None:
-                found.update(sub.rules)
+                if sub.rules:
+                    found.update(sub.rules)
                 if sub.children or sub.attributes:
                     stack.append((child, sub))
     return frozenset(found)
@@ -140,13 +145,27 @@ for _rule_id, _flag, _test, _subject in RESTRICTIONS:
 _DESCENDANT_TAGS = sorted({steps[-1] for steps, _attribute in _DESCENDANT_PATHS.values()})
 
 
-def _elements_by_tag(doc: Document) -> dict[tuple[str | None, str], list[etree._Element]]:
-    """The elements a ``//a/b`` restriction ends with, by (parent tag, tag), found in one pass."""
-    found: dict[tuple[str | None, str], list[etree._Element]] = {}
+_DESCENDANT_BY_TAG: dict[str, list[tuple[str, tuple[str, ...], str | None]]] = {}
+for _rule_id, (_steps, _attribute) in _DESCENDANT_PATHS.items():
+    _DESCENDANT_BY_TAG.setdefault(_steps[-1], []).append((_rule_id, _steps[:-1], _attribute))
+
+
+def _descendants_present(doc: Document) -> frozenset[str]:
+    """Ids of the ``not(//a/b[/@c])`` restrictions whose path occurs, from one pass over the
+    elements their paths end with (nothing of the document is kept)."""
+    found: set[str] = set()
     for element in doc.root.iter(*_DESCENDANT_TAGS):
-        parent = element.getparent()
-        found.setdefault((parent.tag if parent is not None else None, element.tag), []).append(element)  # type: ignore[arg-type]
-    return found
+        for rule_id, above, attribute in _DESCENDANT_BY_TAG[element.tag]:  # type: ignore[index]
+            if rule_id in found or (attribute is not None and element.get(attribute) is None):
+                continue
+            current = element.getparent()
+            for step in reversed(above):
+                if current is None or current.tag != step:
+                    break
+                current = current.getparent()
+            else:
+                found.add(rule_id)
+    return frozenset(found)
 
 
 def _attribute_names(doc: Document) -> frozenset[str]:
@@ -157,31 +176,11 @@ def _attribute_names(doc: Document) -> frozenset[str]:
     return frozenset(name for element in doc.root.iter(etree.Element) for name in element.keys())  # noqa: SIM118
 
 
-def _descendant_present(doc: Document, steps: tuple[str, ...], attribute: str | None) -> bool:
-    index = doc.let("cen.by-tag", _elements_by_tag)
-    if len(steps) == 1:
-        candidates = [e for (_parent, tag), elements in index.items() if tag == steps[0] for e in elements]
-    else:
-        candidates = index.get((steps[-2], steps[-1]), [])
-    for element in candidates:
-        current = element.getparent()
-        for step in reversed(steps[:-1]):
-            if current is None or current.tag != step:
-                break
-            current = current.getparent()
-        else:
-            if attribute is None or element.get(attribute) is not None:
-                return True
-    return False
-
-
 def _descendant_test(rule_id: str, test: str):
-    steps, attribute = _DESCENDANT_PATHS[rule_id]
-
     def check(node: etree._Element, doc: Document) -> bool:
         if node.getparent() is not None:  # the official context is the document root
             return bool(xpath(test)(node))
-        return not _descendant_present(doc, steps, attribute)
+        return rule_id not in doc.let("cen.descendants-present", _descendants_present)
 
     return check
 

@@ -26,5 +26,4 @@
         "wizards/l10n_no_ehf_response_views.xml",
         "views/menus.xml",
     ],
-    "installable": True,
 }

@@ -59,6 +59,8 @@ def rule(rule_id: str, flag: str, test: Any, en: str, nb: str, *terms: str) -> R
 
 def normalize_space(text: str) -> str:
     """XPath ``normalize-space``: only space, tab, CR and LF count as white space."""
+    if text.isalnum():  # codes and numbers without any space: the common case, no regex needed
+        return text
     return _XML_SPACE.sub(" ", text).strip(" ")
 
 

@@ -14,7 +14,18 @@ from lxml import etree
 
 from nofaktura.ehf.namespaces import NSMAP
 from nofaktura.ehf.rules import RULESET_MODULES, patterns
-from nofaktura.ehf.rules.engine import Document, _compile_context, _Plan, descendant_steps, xpath
+from nofaktura.ehf.rules.engine import (
+    Document,
+    Flag,
+    Rule,
+    _compile_context,
+    _Plan,
+    descendant_steps,
+    evaluate,
+    xpath,
+)
+from nofaktura.ehf.rules.engine import group as make_group
+from nofaktura.ehf.rules.engine import pattern as make_pattern
 from nofaktura.xml import load_ubl
 from tests.conftest import CORPORA
 from tests.ehf.test_rules_cen import full_examples
@@ -104,3 +115,27 @@ def test_group_nodes_select_what_the_context_selects(ruleset: str) -> None:
                 found += len(expected)
     if with_nodes:
         assert found > 0, "the documents should exercise the structure groups"
+
+
+def test_a_node_is_handled_by_the_first_group_of_its_pattern_that_selects_it() -> None:
+    """Schematron semantics the engine keeps while remembering only the nodes a later group of the
+    pattern could select: a later group (walked, or evaluated by lxml) never sees them again."""
+    root = etree.fromstring(
+        f'<Invoice xmlns="{NSMAP["ubl"]}" xmlns:cac="{NSMAP["cac"]}" xmlns:cbc="{NSMAP["cbc"]}">'
+        "<cac:A><cbc:ID>1</cbc:ID></cac:A><cbc:ID>2</cbc:ID><cbc:Note>x</cbc:Note></Invoice>".encode()
+    )
+
+    def failing(rule_id: str) -> Rule:
+        return Rule(rule_id, Flag.FATAL, "false()", rule_id, rule_id)
+
+    rules = (
+        make_pattern("p", [
+            make_group("//cac:A/cbc:ID", failing("FIRST")),
+            make_group("//cbc:Note", failing("NOTE")),
+            make_group("//cbc:ID", failing("SECOND")),
+            make_group("//*[self::cbc:Note or self::cbc:ID]", failing("ANY")),  # left to lxml: could be anything
+        ]),
+    )
+    found = [(finding.rule, finding.location.rsplit("/", 2)[-2:]) for finding in evaluate(root, rules)]
+    assert [rule for rule, _location in found] == ["FIRST", "NOTE", "SECOND"]
+    assert found[0][1][0] == "cac:A" and found[2][1][0] != "cac:A"

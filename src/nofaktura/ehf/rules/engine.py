@@ -272,10 +272,12 @@ def _run(
             if nodes is None:
                 nodes = group.nodes(doc) if group.nodes is not None else xpath(group.context)(root)
             blocks = plan.blocks[key]
+            claims = plan.claims[key]
             for node in nodes:
                 if not isinstance(node, etree._Element) or node in claimed:
                     continue
-                claimed.add(node)
+                if claims:
+                    claimed.add(node)
                 for precheck, entries in blocks:
                     if precheck is not None and not precheck(node, doc):
                         continue  # the precheck says every test of this block holds here
@@ -674,6 +676,14 @@ class _Plan:
             for pattern_index, pattern in enumerate(patterns)
             for group_index, group in enumerate(pattern.groups)
         }
+        #: whether a group's nodes must be remembered as claimed: only when a later group of its
+        #: pattern could select an element with the same tag (otherwise the set would only hold
+        #: every context node of the pattern alive until its end)
+        self.claims = {
+            (pattern_index, group_index): _may_overlap_later(pattern.groups, group_index)
+            for pattern_index, pattern in enumerate(patterns)
+            for group_index in range(len(pattern.groups))
+        }
 
     def _candidates(self, tag: Any, parent_tag: Any) -> list[tuple[tuple[int, int], _Branch]]:
         """The branches that can match an element with this tag under a parent with that tag."""
@@ -757,6 +767,44 @@ def _by_signature(
         entry = grouped.setdefault(branch.signature, (branch, []))
         entry[1].append((key, branch if branch.has_predicates else None))
     return [(None if first.trivial_path else first, members) for first, members in grouped.values()]
+
+
+def _selects(group: Group) -> tuple[frozenset[str], tuple[Callable[[str], bool], ...]] | None:
+    """The tags a group's context can select (and name tests for ``*`` steps), or None: any."""
+    if group.nodes is not None:
+        return None
+    branches = _compile_context(group.context)
+    if branches is None:
+        return None
+    tags: set[str] = set()
+    tests: list[Callable[[str], bool]] = []
+    for branch in branches:
+        last = branch.steps[-1]
+        if last.tag is not None:
+            tags.add(last.tag)
+        elif last.name_test is not None:
+            tests.append(last.name_test)
+        else:
+            return None
+    return frozenset(tags), tuple(tests)
+
+
+def _may_overlap_later(groups: tuple[Group, ...], index: int) -> bool:
+    """True when a group after ``groups[index]`` might select a node that group selects."""
+    later = groups[index + 1:]
+    if not later:
+        return False
+    mine = _selects(groups[index])
+    if mine is None:
+        return True
+    for other in map(_selects, later):
+        if other is None or mine[0] & other[0]:
+            return True
+        if any(test(tag) for test in other[1] for tag in mine[0]):
+            return True
+        if mine[1] and (other[1] or any(test(tag) for test in mine[1] for tag in other[0])):
+            return True
+    return False
 
 
 _PLANS: dict[int, tuple[tuple[Pattern, ...], _Plan]] = {}

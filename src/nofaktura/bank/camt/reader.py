@@ -55,6 +55,12 @@ _MESSAGES = {"BkToCstmrStmt": ("camt.053", "Stmt"), "BkToCstmrDbtCdtNtfctn": ("c
              "BkToCstmrAcctRpt": ("camt.052", "Rpt")}  # fmt: skip
 _RETURN_SUBFAMILIES = frozenset({"RRTN", "ARET", "RPCR"})
 _SNIFF_BYTES = 65536
+#: Largest message read, as ``nofaktura.bank.channel.MAX_FILE_BYTES`` (a 100,000-payment camt.054 is ~60 MB).
+MAX_BYTES = 200 * 1024 * 1024
+# libxml2's own hardening limits (depth > 256, a text node > 10 MB), as nofaktura.xml reports them.
+_LIMIT_MESSAGES = ("XML_PARSE_HUGE", "amplification", "Detected an entity reference loop")
+# An amount as xs:decimal writes it: no exponent, NaN or Infinity (Decimal() would accept those).
+_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 _RECENT = 1000
 
 
@@ -80,16 +86,21 @@ def _date(text: str | None) -> datetime.date | None:
 
 
 class _Sniffer:
-    """Wrap a binary stream; refuse a DOCTYPE before lxml sees it."""
+    """Wrap a binary stream; refuse a DOCTYPE before lxml sees it, and a stream longer than ``max_bytes``."""
 
-    def __init__(self, stream: IO[bytes], source: str | None) -> None:
+    def __init__(self, stream: IO[bytes], source: str | None, max_bytes: int = MAX_BYTES) -> None:
         self._stream = stream
         self._source = source
         self._head = b""
         self._checked = False
+        self._max_bytes = max_bytes
+        self._total = 0
 
     def read(self, size: int = -1) -> bytes:
         data = self._stream.read(size)
+        self._total += len(data)
+        if self._total > self._max_bytes:
+            raise UnsafeDocument(f"the file is more than the limit of {self._max_bytes} bytes", source=self._source)
         if not self._checked:
             self._head += data
             if b"<!DOCTYPE" in self._head or b"<!ENTITY" in self._head:
@@ -103,10 +114,11 @@ class _Sniffer:
 class CamtReader:
     """Iterate the payments of a camt.052/053/054 file; ``summary`` is complete once exhausted."""
 
-    def __init__(self, stream: IO[bytes], source: str | None = None) -> None:
+    def __init__(self, stream: IO[bytes], source: str | None = None, *, max_bytes: int = MAX_BYTES) -> None:
         if isinstance(stream, (str, bytes)):
             raise TypeError("CamtReader takes a binary stream (open(path, 'rb') or io.BytesIO)")
         self._stream = stream
+        self._max_bytes = max_bytes
         self.source = source or getattr(stream, "name", None)
         self.summary = FileSummary(format="camt", source=self.source)
         self._ns = ""
@@ -123,7 +135,7 @@ class CamtReader:
         tags = ("{*}Document", "{*}GrpHdr", "{*}Stmt", "{*}Ntfctn", "{*}Rpt", "{*}Ntry",
                 "{*}BkToCstmrStmt", "{*}BkToCstmrDbtCdtNtfctn", "{*}BkToCstmrAcctRpt")  # fmt: skip
         context = etree.iterparse(
-            _Sniffer(self._stream, self.source),  # type: ignore[arg-type]
+            _Sniffer(self._stream, self.source, self._max_bytes),  # type: ignore[arg-type]
             events=("start", "end"),
             tag=tags,
             resolve_entities=False,
@@ -191,9 +203,14 @@ class CamtReader:
                     header = None
                     elem.clear()
         except etree.XMLSyntaxError as exc:
+            line = getattr(exc, "lineno", None) or None  # lxml says line 0 when there is no line at all
+            if line is None:
+                raise DocumentError("the file is empty", source=self.source) from exc
+            if any(limit in str(exc.msg) for limit in _LIMIT_MESSAGES):
+                raise UnsafeDocument(f"the document exceeds the parser's safety limits ({exc.msg})",
+                                     source=self.source, line=line) from exc  # fmt: skip
             raise DocumentError(
-                f"not well-formed XML (truncated or broken file?): {exc.msg}", source=self.source,
-                line=getattr(exc, "lineno", None),
+                f"not well-formed XML (truncated or broken file?): {exc.msg}", source=self.source, line=line,
             ) from exc  # fmt: skip
         if not message_seen:
             raise DocumentError(
@@ -242,7 +259,10 @@ class CamtReader:
         if elem is None:
             return None
         try:
-            value = Decimal((elem.text or "").strip())
+            text = (elem.text or "").strip()
+            if not _DECIMAL.fullmatch(text):
+                raise InvalidOperation(text)
+            value = Decimal(text)
         except InvalidOperation:
             raise DocumentError(f"not an amount: {elem.text!r}", source=self.source, line=elem.sourceline,
                                 path=where) from None  # fmt: skip
@@ -504,6 +524,8 @@ class CamtReader:
             sum_text = totals.findtext(p("Sum"))
             try:
                 header.declared_count = int(count_text) if count_text is not None else None
+                if sum_text is not None and not _DECIMAL.fullmatch(sum_text.strip()):
+                    raise InvalidOperation(sum_text)
                 header.declared_sum = Decimal(sum_text) if sum_text is not None else None
             except (ValueError, InvalidOperation):
                 raise DocumentError("TxsSummry/TtlNtries holds a value that is not a number", source=self.source,

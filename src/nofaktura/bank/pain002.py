@@ -424,7 +424,7 @@ class _Parser:
         value = self.text(element, name)
         if value is None:
             return None
-        if not value.isdigit():
+        if not value.isascii() or not value.isdigit():  # "²" is a digit to isdigit() but not to int()
             raise self.error(f"{value!r} is not a number of transactions", element, name)
         return int(value)
 

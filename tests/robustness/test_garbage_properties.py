@@ -64,8 +64,7 @@ def check_error(reader: Reader, exc: BaseException) -> None:
     text = str(error)
     source = SMP_URL if reader.family == "smp" else SOURCE
     assert source in text, f"{reader}: the message does not name the source: {text}"
-    if not (reader.family == "camt" and error.line == 0):  # known, see test_camt_error_never_says_line_0
-        assert error.line is None or error.line >= 1, f"{reader}: line {error.line} in {text}"
+    assert error.line is None or error.line >= 1, f"{reader}: line {error.line} in {text}"
     # A JSON decoding error names a byte position instead of a line: that locates it too.
     located = error.line is not None or error.path is not None or re.search(r"\b(line|position) \d+", text)
     assert located or isinstance(error, UnsafeDocument) or any(w in text for w in _WHOLE_FILE), (
@@ -223,13 +222,9 @@ def test_damaged_input_raises_only_typed_errors(reader: Reader, damage: str):
     run()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="camt reader (nofaktura.bank.camt.reader) copies lxml's lineno 0 for input without an element "
-    "('f.xml, line 0: not well-formed XML'); nofaktura.xml leaves the line out then; owner notified",
-)
 @pytest.mark.parametrize("data", [b""])
 def test_camt_error_never_says_line_0(data: bytes):
+    """lxml reports line 0 for input without any element; that is no line (it was shown as "line 0")."""
     reader = next(r for r in READERS if r.name == "bank.read_camt")
     with pytest.raises(DocumentError) as caught:
         reader.call(data, SOURCE)

@@ -75,3 +75,9 @@ def test_compensation_unknown_half_year():
         compensation(date(2025, 8, 1), CustomerKind.BUSINESS)
     supplied = LawOverrides(standardkompensasjon={date(2025, 7, 1): Decimal("465")})
     assert compensation(date(2025, 8, 1), CustomerKind.BUSINESS, overrides=supplied) == Decimal("465")
+
+
+@pytest.mark.parametrize("amount", ["NaN", "sNaN", "Infinity", "-Infinity"])
+def test_interest_refuses_amounts_that_are_not_finite(amount: str) -> None:
+    with pytest.raises(ValueError, match="finite"):
+        interest(Decimal(amount), date(2025, 1, 1), date(2025, 2, 1))

@@ -114,6 +114,8 @@ def interest(
     """
     if not isinstance(principal, Decimal):
         raise TypeError("principal must be a Decimal")
+    if not principal.is_finite():
+        raise ValueError(f"principal must be a finite amount, not {principal}")
     parts: list[InterestPart] = []
     day = start
     while day < end:

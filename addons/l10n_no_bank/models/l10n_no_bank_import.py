@@ -254,6 +254,9 @@ class L10nNoBankImport(models.Model):
             if payment.status not in (None, "BOOK"):
                 context.skipped += 1
                 continue
+            if payment.date is None:
+                raise DocumentError("the transaction has neither a booking date nor a value date",
+                                    source=self.name, line=payment.line)
             fresh.append((payment, journal))
         if not fresh:
             return

@@ -1,4 +1,5 @@
 import base64
+import re
 
 import psycopg2
 
@@ -110,6 +111,10 @@ class TestBankFileImport(L10nNoBankCommon):
 
     def test_camt_in_another_currency_is_refused(self):
         self._assert_refused(self.camt_file([(None, "10.00")], currency="EUR"), "in EUR but journal")
+
+    def test_camt_entry_without_dates_is_refused(self):
+        data = re.sub(rb"<BookgDt>.*?</ValDt>", b"", self.camt_file([(None, "10.00")]))
+        self._assert_refused(data, "neither a booking date nor a value date", name="nodate.xml")
 
     def test_pending_camt_entries_are_left_out(self):
         data = self.camt_file([(None, "10.00", "P1"), (None, "20.00", "P2")])

@@ -483,6 +483,9 @@ def _predicate(text: str) -> Callable[[etree._Element, _Memo], bool]:
             return value == wanted
 
         return equals
+    fast = _fast_predicate(text)
+    if fast is not None:
+        return fast
     compiled = xpath(f"boolean({text})")
 
     def evaluate(node: etree._Element, memo: _Memo) -> bool:
@@ -493,6 +496,76 @@ def _predicate(text: str) -> Callable[[etree._Element, _Memo], bool]:
         return result
 
     return evaluate
+
+
+_QNAME = r"([A-Za-z_][\w.-]*):([A-Za-z_][\w.-]*)"
+_NORMALIZED_DOT = r"normalize-space\(\s*\.\s*\)\s*=\s*'([^']*)'"
+#: ``p:X[normalize-space(.)='a' or normalize-space(.)='b']`` (a child X whose text is one of the values)
+_CHILD_TEXT_IN = re.compile(rf"^\s*{_QNAME}\[\s*({_NORMALIZED_DOT}(?:\s+or\s+{_NORMALIZED_DOT})*)\s*\]\s*$")
+#: ``p:X[normalize-space(translate(q:Y,'from','to'))='v']`` (a child X whose first Y child translates to v)
+_CHILD_TRANSLATED = re.compile(
+    rf"^\s*{_QNAME}\[\s*normalize-space\(\s*translate\(\s*{_QNAME}\s*,\s*'([^']*)'\s*,\s*'([^']*)'\s*\)\s*\)"
+    r"\s*=\s*'([^']*)'\s*\]\s*$"
+)
+#: ``not(ancestor::p:X/q:Y)`` (no ancestor X has a child Y)
+_NO_ANCESTOR_CHILD = re.compile(rf"^\s*not\(\s*ancestor::{_QNAME}\s*/\s*{_QNAME}\s*\)\s*$")
+
+
+def _string_value(node: etree._Element | None) -> str:
+    """XPath ``string()`` of an element (its descendant text, comments and PIs left out); '' for None."""
+    if node is None:
+        return ""
+    return "".join(node.itertext()) if len(node) else node.text or ""
+
+
+def _normalized(text: str) -> str:
+    """XPath ``normalize-space()``: only XML whitespace (space, tab, CR, LF) is collapsed and trimmed."""
+    return _XML_SPACE.sub(" ", text).strip(" ")
+
+
+def _clark_of(prefix: str, local: str) -> str | None:
+    return f"{{{NSMAP[prefix]}}}{local}" if prefix in NSMAP else None
+
+
+def _fast_predicate(text: str) -> Callable[[etree._Element, _Memo], bool] | None:
+    """Python versions of the step predicates met on every line of an invoice (exactly the XPath
+    meaning), which otherwise cost a call into libxml2 per node; None for any other predicate."""
+    found = _CHILD_TEXT_IN.match(text)
+    if found:
+        tag = _clark_of(found.group(1), found.group(2))
+        if tag is None:
+            return None
+        values = frozenset(re.findall(_NORMALIZED_DOT, found.group(3)))
+        return lambda node, memo: any(_normalized(_string_value(child)) in values for child in node.iterchildren(tag))
+    found = _CHILD_TRANSLATED.match(text)
+    if found:
+        tag, inner = _clark_of(found.group(1), found.group(2)), _clark_of(found.group(3), found.group(4))
+        if tag is None or inner is None:
+            return None
+        source, target, wanted = found.group(5), found.group(6), found.group(7)
+        table: dict[int, int | None] = {}
+        for index, char in enumerate(source):  # XPath translate(): the first occurrence wins; no target deletes
+            table.setdefault(ord(char), ord(target[index]) if index < len(target) else None)
+        return lambda node, memo: any(
+            _normalized(_string_value(child.find(inner)).translate(table)) == wanted
+            for child in node.iterchildren(tag)
+        )
+    found = _NO_ANCESTOR_CHILD.match(text)
+    if found:
+        ancestor, child = _clark_of(found.group(1), found.group(2)), _clark_of(found.group(3), found.group(4))
+        if ancestor is None or child is None:
+            return None
+
+        def no_ancestor_child(node: etree._Element, memo: _Memo) -> bool:
+            current = node.getparent()
+            while current is not None:
+                if current.tag == ancestor and current.find(child) is not None:
+                    return False
+                current = current.getparent()
+            return True
+
+        return no_ancestor_child
+    return None
 
 
 def _split_top(text: str, separator: str) -> list[str] | None:

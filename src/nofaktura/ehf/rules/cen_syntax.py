@@ -148,6 +148,12 @@ _DESCENDANT_TAGS = sorted({steps[-1] for steps, _attribute in _DESCENDANT_PATHS.
 _DESCENDANT_BY_TAG: dict[str, list[tuple[str, tuple[str, ...], str | None]]] = {}
 for _rule_id, (_steps, _attribute) in _DESCENDANT_PATHS.items():
     _DESCENDANT_BY_TAG.setdefault(_steps[-1], []).append((_rule_id, _steps[:-1], _attribute))
+#: tag -> attribute every rule of that tag needs (e.g. ``schemeID`` for the six ``cbc:ID`` ones), or
+#: None: an element without it (most ``cbc:ID``) is passed over with one look-up
+_DESCENDANT_NEEDS: dict[str, str | None] = {
+    _tag: (_rules[0][2] if len({_attribute for _rid, _above, _attribute in _rules}) == 1 else None)
+    for _tag, _rules in _DESCENDANT_BY_TAG.items()
+}
 
 
 def _descendants_present(doc: Document) -> frozenset[str]:
@@ -155,6 +161,9 @@ def _descendants_present(doc: Document) -> frozenset[str]:
     elements their paths end with (nothing of the document is kept)."""
     found: set[str] = set()
     for element in doc.root.iter(*_DESCENDANT_TAGS):
+        needed = _DESCENDANT_NEEDS[element.tag]  # type: ignore[index]
+        if needed is not None and element.get(needed) is None:
+            continue
         for rule_id, above, attribute in _DESCENDANT_BY_TAG[element.tag]:  # type: ignore[index]
             if rule_id in found or (attribute is not None and element.get(attribute) is None):
                 continue

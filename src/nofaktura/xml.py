@@ -12,7 +12,7 @@ does all three and says whether it got an Invoice or a CreditNote.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,6 +25,7 @@ __all__ = [
     "DEFAULT_MAX_DEPTH",
     "SBDH_NAMESPACE",
     "UBL_ROOTS",
+    "element_path",
     "expect_root",
     "load_ubl",
     "parse_untrusted",
@@ -216,3 +217,26 @@ def load_ubl(
     tree = parse_untrusted(data, source=source, max_bytes=max_bytes, max_depth=max_depth)
     root = expect_root(unwrap_sbdh(tree, source), UBL_ROOTS, source)
     return root, UBL_ROOTS[root.tag]
+
+
+def element_path(node: etree._Element, prefixes: Mapping[str, str] | None = None) -> str:
+    """A readable XPath to ``node`` for error messages: ``/Invoice/cac:InvoiceLine[2]/cbc:ID``.
+
+    ``prefixes`` maps namespace URIs to the prefixes a reader of the message knows (an empty prefix
+    or an unknown namespace gives the bare local name). A position is only added where a parent
+    has several children of the same name, so the common case stays short.
+    """
+    steps: list[str] = []
+    current: etree._Element | None = node
+    while current is not None:
+        qname = etree.QName(current)
+        prefix = prefixes.get(qname.namespace or "") if prefixes else None
+        name = f"{prefix}:{qname.localname}" if prefix else qname.localname
+        parent = current.getparent()
+        if parent is not None:
+            same = [sibling for sibling in parent if sibling.tag == current.tag]
+            if len(same) > 1:
+                name += f"[{same.index(current) + 1}]"
+        steps.append(name)
+        current = parent
+    return "/" + "/".join(reversed(steps))

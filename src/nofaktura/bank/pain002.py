@@ -39,7 +39,7 @@ from lxml import etree
 
 from nofaktura.bank.payment_order import PaymentOrder
 from nofaktura.exceptions import DocumentError
-from nofaktura.xml import parse_untrusted, parse_untrusted_file
+from nofaktura.xml import element_path, parse_untrusted, parse_untrusted_file
 
 __all__ = [
     "REASON_CODES",
@@ -370,18 +370,7 @@ def _local(tag: object) -> str:
 
 def _where(element: etree._Element) -> str:
     """``/Document/CstmrPmtStsRpt/OrgnlPmtInfAndSts[2]/TxSts``: local names, positions among namesakes."""
-    parts = []
-    node: etree._Element | None = element
-    while node is not None:
-        name = _local(node.tag)
-        parent = node.getparent()
-        if parent is not None:
-            same = [c for c in parent if c.tag == node.tag]
-            if len(same) > 1:
-                name += f"[{same.index(node) + 1}]"
-        parts.append(name)
-        node = parent
-    return "/" + "/".join(reversed(parts))
+    return element_path(element)
 
 
 class _Parser:

@@ -45,7 +45,7 @@ from nofaktura.ehf.model import (
 )
 from nofaktura.ehf.namespaces import CAC, CBC, PREFIX_OF
 from nofaktura.exceptions import DocumentError
-from nofaktura.xml import DEFAULT_MAX_BYTES, load_ubl
+from nofaktura.xml import DEFAULT_MAX_BYTES, element_path, load_ubl
 
 __all__ = ["location_of", "read", "read_root"]
 
@@ -72,20 +72,7 @@ _BOOLEAN = {"true": True, "1": True, "false": False, "0": False}
 
 def location_of(node: etree._Element) -> str:
     """A readable XPath of ``node``: ``/Invoice/cac:InvoiceLine[2]/cbc:ID`` (index only when repeated)."""
-    steps = []
-    current: etree._Element | None = node
-    while current is not None:
-        qname = etree.QName(current)
-        prefix = PREFIX_OF.get(qname.namespace or "")
-        name = f"{prefix}:{qname.localname}" if prefix else qname.localname
-        parent = current.getparent()
-        if parent is not None:
-            same = [sibling for sibling in parent if sibling.tag == current.tag]
-            if len(same) > 1:
-                name += f"[{same.index(current) + 1}]"
-        steps.append(name)
-        current = parent
-    return "/" + "/".join(reversed(steps))
+    return element_path(node, PREFIX_OF)
 
 
 class _Reader:

@@ -35,7 +35,7 @@ from nofaktura.ehf.rules.cen_support import (
     string_value,
     to_decimal,
 )
-from nofaktura.ehf.rules.engine import Document, Group, Rule, group, xpath
+from nofaktura.ehf.rules.engine import Document, Group, Rule, _top_level, group, xpath
 
 VERSION = "1.3.16"
 
@@ -232,13 +232,70 @@ def _precheck(code: str, where: str = "all"):
     return used
 
 
+# ``(boolean(A) and (B)) or not(boolean(A))``: the shape of most BR-x-02/03/04 tests, where B asks for a
+# seller (or representative, buyer) VAT identifier anywhere in the document.
+_IMPLICATION = re.compile(r"\(boolean\((?P<a>.*)\) and \((?P<b>.*)\)\) or not\(boolean\((?P<again>.*)\)\)")
+
+
+_CALLS_ONLY = re.compile(r"\s*(?:boolean|not)\(\s*\)(?:\s*(?:and|or)\s*(?:boolean|not)\(\s*\))*\s*")
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in re.sub(r"'[^']*'", "''", text):
+        depth += {"(": 1, ")": -1, "[": 1, "]": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _document_condition(test: str) -> str | None:
+    """B of a test ``(boolean(A) and (B)) or not(boolean(A))`` whose B looks only at absolute paths (so
+    it has one value per document), else None. Where B holds, the test holds (A or not A): the rule can
+    be skipped, and B is evaluated once per document instead of once per rule."""
+    found = _IMPLICATION.fullmatch(test)
+    if not found or any("=" in literal for literal in re.findall(r"'[^']*'", test)):
+        return None
+    first, condition, again = found.group("a"), found.group("b"), found.group("again")
+    if re.sub(r"\s*=\s*", "=", first) != re.sub(r"\s*=\s*", "=", again):  # spaces around '=' mean nothing
+        return None
+    if not all(_balanced(part) for part in (first, condition, again)):
+        return None
+    calls = re.findall(r"\b(?:boolean|not)\(", condition)
+    absolute = re.findall(r"\b(?:boolean|not)\(//", condition)
+    if not calls or len(calls) != len(absolute) or not re.fullmatch(r"[\w\s:/\[\]()'=,.-]*", condition):
+        return None
+    if not _CALLS_ONLY.fullmatch(_top_level(condition)):  # nothing relative to the context at the top
+        return None
+    return condition
+
+
+@functools.cache
+def _precheck_unless(code: str, where: str, condition: str):
+    """:func:`_precheck`, and False as well where the document condition of the test holds."""
+    used = _precheck(code, where)
+    compiled = xpath(condition)
+
+    def holds(doc: Document) -> bool:
+        return bool(compiled(doc.root))
+
+    def precheck(node: etree._Element, doc: Document) -> bool:
+        return used(node, doc) and not doc.let(f"cen.vat.condition:{condition}", holds)
+
+    return precheck
+
+
 def _xpath_test(test: str, code: str, where: str = "all"):
     compiled = xpath(test)
 
     def check(node: etree._Element, doc: Document) -> bool:
         return bool(compiled(node))
 
-    check.precheck = _precheck(code, where)  # type: ignore[attr-defined]
+    condition = _document_condition(test)
+    if condition is not None:
+        check.precheck = _precheck_unless(code, where, condition)  # type: ignore[attr-defined]
+    else:
+        check.precheck = _precheck(code, where)  # type: ignore[attr-defined]
     return check
 
 

@@ -62,6 +62,10 @@ _LIMIT_MESSAGES = ("XML_PARSE_HUGE", "amplification", "Detected an entity refere
 # An amount as xs:decimal writes it: no exponent, NaN or Infinity (Decimal() would accept those).
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 _RECENT = 1000
+# Bounds of the per-reader cache of element paths (``_flatten``): a real camt file uses a few
+# hundred paths; a hostile one with endless distinct names must not make memory grow with it.
+_NAME_CACHE_PREFIXES = 512
+_NAME_CACHE_NAMES = 64
 
 
 def _local(tag: str) -> str:
@@ -122,6 +126,8 @@ class CamtReader:
         self.source = source or getattr(stream, "name", None)
         self.summary = FileSummary(format="camt", source=self.source)
         self._ns = ""
+        #: ``_flatten``'s paths: prefix → Clark tag → path (bounded by the _NAME_CACHE_* limits).
+        self._names: dict[str, dict[object, str]] = {}
         self._recent: OrderedDict[str, int] = OrderedDict()
         #: opening + booked entries − closing, per statement, when a statement gives both balances.
         self.balance_differences: list[tuple[str, Decimal]] = []
@@ -229,6 +235,7 @@ class CamtReader:
             raise UnsafeDocument("a DOCTYPE/DTD is not allowed in received documents", source=self.source)
         ns = elem.tag[1:].partition("}")[0] if elem.tag.startswith("{") else ""
         self._ns = ns
+        self._names.clear()  # paths cut with the namespace of a previous read
         match = _NS_RE.match(ns)
         if match:
             self.summary.format = match.group(1)
@@ -275,22 +282,32 @@ class CamtReader:
         (lxml evaluates slashed paths in Python): this is what keeps 100,000 transactions fast.
         """
         cut = len(self._ns) + 2 if self._ns else 0
+        cache = self._names
         out: dict[str, list[etree._Element]] = {}
-        # Breadth first, so elements sharing a path are listed in document order.
+        # Breadth first, so elements sharing a path are listed in document order (the loop also
+        # walks the entries appended to ``queue`` while it runs).
         queue: list[tuple[etree._Element, str]] = [(elem, "")]
-        index = 0
-        while index < len(queue):
-            node, prefix = queue[index]
-            index += 1
+        for node, prefix in queue:
+            # Path of a child = prefix + its local name, remembered per (prefix, Clark tag) so the
+            # same few dozen paths are not sliced and concatenated again for every transaction.
+            names = cache.get(prefix)
+            if names is None:
+                names = {}
+                if len(cache) < _NAME_CACHE_PREFIXES:
+                    cache[prefix] = names
             for child in node:
                 tag = child.tag
-                if not isinstance(tag, str):
-                    continue  # comments, processing instructions
-                name = prefix + (tag[cut:] if cut else _local(tag))
-                if name == skip:
-                    continue
+                name = names.get(tag)
+                if name is None:
+                    if not isinstance(tag, str):
+                        continue  # comments, processing instructions
+                    name = prefix + (tag[cut:] if cut else _local(tag))
+                    if len(names) < _NAME_CACHE_NAMES:
+                        names[tag] = name
                 found = out.get(name)
                 if found is None:
+                    if name == skip:
+                        continue
                     out[name] = [child]
                 else:
                     found.append(child)

@@ -458,6 +458,17 @@ _CHILD_TEXT_EQUALS = re.compile(
 _XML_SPACE = re.compile(r"[ \t\r\n]+")
 
 
+def _child_text(node: etree._Element, tag: str, memo: _Memo) -> str:
+    """``normalize-space(p:X)`` of ``node`` for the Clark name ``tag``, memoized per walk."""
+    key = (tag, node)
+    value = memo.get(key)
+    if value is None:
+        child = node.find(tag)  # the first one, as XPath's string() of a node set
+        raw = "" if child is None else ("".join(child.itertext()) if len(child) else child.text or "")
+        value = memo[key] = _XML_SPACE.sub(" ", raw).strip(" ")
+    return value
+
+
 @cache
 def _predicate(text: str) -> Callable[[etree._Element, _Memo], bool]:
     """A step predicate as a function of the node, memoized per walk.
@@ -474,18 +485,21 @@ def _predicate(text: str) -> Callable[[etree._Element, _Memo], bool]:
         tag, wanted = f"{{{NSMAP[simple.group(1)]}}}{simple.group(2)}", simple.group(3)
 
         def equals(node: etree._Element, memo: _Memo) -> bool:
-            key = (tag, node)
-            value = memo.get(key)
-            if value is None:
-                child = node.find(tag)  # the first one, as XPath's string() of a node set
-                raw = "" if child is None else ("".join(child.itertext()) if len(child) else child.text or "")
-                value = memo[key] = _XML_SPACE.sub(" ", raw).strip(" ")
-            return value == wanted
+            return _child_text(node, tag, memo) == wanted
 
+        equals.child_text = (tag, wanted)  # type: ignore[attr-defined]  # for the walk's dispatch by value
         return equals
     fast = _fast_predicate(text)
     if fast is not None:
-        return fast
+
+        def remembered(node: etree._Element, memo: _Memo) -> bool:
+            key = (fast, node)  # a node is met once per context ending below it: remember the answer
+            result = memo.get(key)
+            if result is None:
+                result = memo[key] = fast(node, memo)
+            return result
+
+        return remembered
     compiled = xpath(f"boolean({text})")
 
     def evaluate(node: etree._Element, memo: _Memo) -> bool:
@@ -813,9 +827,18 @@ class _Plan:
                     candidates = cache[pair] = _by_signature(self._candidates(*pair))
             if len(memo) > 4096:  # predicate results are per node and its ancestors: a bounded cache will do
                 memo.clear()
-            for path, members in candidates:
+            for path, always, dispatch in candidates:
                 if path is not None and not path.matches_path(node):
                     continue
+                members = always
+                if dispatch is not None:
+                    # only the groups whose ``normalize-space(p:X) = 'v'`` predicate can hold here
+                    child_tag, by_value = dispatch
+                    chosen = by_value.get(_child_text(node, child_tag, memo))
+                    if chosen is not None:
+                        members = always + chosen if always else chosen
+                    elif not always:
+                        continue
                 for key, branch in members:
                     nodes = matched[key]
                     # a node joins a group once, even when several branches of its context match it
@@ -828,18 +851,40 @@ class _Plan:
 
 def _by_signature(
     candidates: list[tuple[tuple[int, int], _Branch]],
-) -> list[tuple[_Branch | None, list[tuple[tuple[int, int], _Branch | None]]]]:
+) -> list[tuple[_Branch | None, list[tuple[tuple[int, int], _Branch | None]], Any]]:
     """Candidates grouped by the tags their branches select (e.g. the nine VAT category contexts on
     ``cac:Item/cac:ClassifiedTaxCategory``), so that the walk checks each ancestor chain once.
 
     Each entry is ``(branch whose path to check, or None when the lookup by tag and parent tag
-    already decides it, [(group key, branch whose predicates to check, or None when it has none)])``.
+    already decides it, [(group key, branch whose predicates to check, or None when it has none)],
+    dispatch)``. ``dispatch`` is None or ``(child tag, {value: [members]})``: members whose last step
+    starts with ``[normalize-space(p:X) = 'value']`` on the same child (one per VAT category) are
+    set apart by that value, so the walk computes the child's text once and tries only the members
+    whose value it is; their predicates are then all checked as usual (verdicts are unchanged).
     """
     grouped: dict[Any, tuple[_Branch, list[tuple[tuple[int, int], _Branch | None]]]] = {}
     for key, branch in candidates:
         entry = grouped.setdefault(branch.signature, (branch, []))
         entry[1].append((key, branch if branch.has_predicates else None))
-    return [(None if first.trivial_path else first, members) for first, members in grouped.values()]
+    result: list[tuple[_Branch | None, list[tuple[tuple[int, int], _Branch | None]], Any]] = []
+    for first, grouped_members in grouped.values():
+        members = grouped_members
+        by_child: dict[str, dict[str, list[tuple[tuple[int, int], _Branch | None]]]] = {}
+        for member in members:
+            branch = member[1]
+            predicates = branch.steps[-1].predicates if branch is not None else ()
+            child_text = getattr(predicates[0], "child_text", None) if predicates else None
+            if child_text is not None:
+                by_child.setdefault(child_text[0], {}).setdefault(child_text[1], []).append(member)
+        dispatch = None
+        if by_child:
+            child_tag, by_value = max(by_child.items(), key=lambda item: sum(map(len, item[1].values())))
+            if sum(map(len, by_value.values())) > 1:
+                set_apart = {id(member) for chosen in by_value.values() for member in chosen}
+                members = [member for member in grouped_members if id(member) not in set_apart]
+                dispatch = (child_tag, by_value)
+        result.append((None if first.trivial_path else first, members, dispatch))
+    return result
 
 
 def _selects(group: Group) -> tuple[frozenset[str], tuple[Callable[[str], bool], ...]] | None:

@@ -285,8 +285,94 @@ def _precheck_unless(code: str, where: str, condition: str):
     return precheck
 
 
+# BR-x-01 in its two official shapes ({v}: the VAT tax scheme predicate, {c}: the category code).
+_ONE_BREAKDOWN = (
+    "((boolean(//cac:TaxCategory{v}/cbc:ID[normalize-space(.) = '{c}']) or boolean(//cac:ClassifiedTaxCategory{v}"
+    "/cbc:ID[normalize-space(.) = '{c}'])) and (count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory{v}/cbc:ID"
+    "[normalize-space(.) = '{c}']) = 1)) or (not(//cac:TaxCategory{v}/cbc:ID[normalize-space(.) = '{c}']) and "
+    "not(//cac:ClassifiedTaxCategory{v}/cbc:ID[normalize-space(.) = '{c}']))"
+)
+_SOME_BREAKDOWN = (
+    "((count(//cac:AllowanceCharge/cac:TaxCategory[normalize-space(cbc:ID) = '{c}']) + count(//cac:"
+    "ClassifiedTaxCategory[normalize-space(cbc:ID) = '{c}'])) > 0 and count(cac:TaxTotal/cac:TaxSubtotal/"
+    "cac:TaxCategory[normalize-space(cbc:ID) = '{c}']) > 0) or ((count(//cac:AllowanceCharge/cac:TaxCategory"
+    "[normalize-space(cbc:ID) = '{c}']) + count(//cac:ClassifiedTaxCategory[normalize-space(cbc:ID) = '{c}'])) = 0"
+    " and count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = '{c}']) = 0)"
+)
+_SCHEME_PREDICATE = "[cac:TaxScheme[normalize-space(translate(cbc:ID,'vat','VAT'))='VAT']]"
+_TAX_SCHEME = "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}TaxScheme"
+
+
+def _tokens(test: str) -> str:
+    """The test without the white space next to punctuation (which XPath ignores), for comparing texts."""
+    return re.sub(r"\s*([=()\[\],+<>/])\s*", r"\1", test.strip())
+
+
+def _vat_scheme_codes(doc: Document) -> frozenset[str]:
+    """``normalize-space`` of every cbc:ID of a TaxCategory or ClassifiedTaxCategory (anywhere) that has a
+    TaxScheme child whose first cbc:ID is 'VAT' (letters v, a, t in any case, spaces normalized)."""
+    found: set[str] = set()
+    for category in doc.root.iter(_TAX_CATEGORY, _CLASSIFIED):
+        if any(
+            normalize_space(_first(scheme, _ID).translate(_VAT_UPPER)) == "VAT"
+            for scheme in category.iterchildren(_TAX_SCHEME)
+        ):
+            found.update(normalize_space(string_value(code)) for code in category.iterchildren(_ID))
+    return frozenset(found)
+
+
+def _first_id_codes(doc: Document) -> frozenset[str]:
+    """``normalize-space(cbc:ID)`` (the first cbc:ID) of every TaxCategory of an AllowanceCharge and of
+    every ClassifiedTaxCategory, anywhere."""
+    found: set[str] = set()
+    for category in doc.root.iter(_TAX_CATEGORY, _CLASSIFIED):
+        if category.tag == _CLASSIFIED or (category.getparent() is not None and category.getparent().tag == _ALLOWANCE):
+            found.add(normalize_space(_first(category, _ID)))
+    return frozenset(found)
+
+
+_VAT_UPPER = str.maketrans("vat", "VAT")
+
+
+def _first(node: etree._Element, tag: str) -> str:
+    """XPath ``string(p:X)``: the string value of the first ``tag`` child, '' when there is none."""
+    found = next(node.iterchildren(tag), None)
+    return "" if found is None else string_value(found)
+
+
+def _breakdown_test(test: str, code: str):
+    """BR-x-01 in Python where its text is one of the two official shapes: whether the category is used
+    anywhere comes from one pass per document; only the count in the document's own VAT breakdown is
+    left to XPath. None for any other text."""
+    if "'" in code or not code:
+        return None
+    if _tokens(test) == _tokens(_ONE_BREAKDOWN.format(v=_SCHEME_PREDICATE, c=code)):
+        local = xpath(
+            f"count(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory{_SCHEME_PREDICATE}/cbc:ID[normalize-space(.) = '{code}'])"
+            " = 1"
+        )
+
+        def exactly_one(node: etree._Element, doc: Document) -> bool:
+            return code not in doc.let("cen.vat.scheme-codes", _vat_scheme_codes) or bool(local(node))
+
+        return exactly_one
+    if _tokens(test) == _tokens(_SOME_BREAKDOWN.format(c=code)):
+        present = xpath(f"boolean(cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory[normalize-space(cbc:ID) = '{code}'])")
+
+        def some(node: etree._Element, doc: Document) -> bool:
+            used = code in doc.let("cen.vat.first-codes", _first_id_codes)
+            return bool(present(node)) == used
+
+        return some
+    return None
+
+
 def _xpath_test(test: str, code: str, where: str = "all"):
     compiled = xpath(test)
+    breakdown = _breakdown_test(test, code)
+    if breakdown is not None:
+        breakdown.precheck = _precheck(code, where)  # type: ignore[attr-defined]
+        return breakdown
 
     def check(node: etree._Element, doc: Document) -> bool:
         return bool(compiled(node))

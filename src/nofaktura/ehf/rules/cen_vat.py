@@ -441,10 +441,14 @@ def _use(value: object) -> Decimal | None:
 
 def charge_indicator(node: etree._Element) -> bool | None:
     """``cbc:ChargeIndicator`` cast to xs:boolean: True, False, or None when absent or not a boolean."""
-    found = node.find("cbc:ChargeIndicator", {"cbc": _CBC})
+    found = node.find(_CHARGE_INDICATOR)  # the first one (a Clark name needs no namespace map)
     if found is None:
         return None
-    return {"true": True, "1": True, "false": False, "0": False}.get(normalize_space(string_value(found)))
+    return _BOOLEANS.get(normalize_space(string_value(found)))
+
+
+_CHARGE_INDICATOR = f"{{{_CBC}}}ChargeIndicator"
+_BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
 
 
 _ITEM = f"{{{_CAC}}}Item"

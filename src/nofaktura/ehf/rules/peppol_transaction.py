@@ -138,6 +138,8 @@ def _round_half_up_cents(total: Decimal) -> Decimal:
 
 def _sum_cents(amounts: list[etree._Element]) -> Decimal | None:
     """``round(sum(amounts/xs:decimal(.)) * 10 * 10) div 100``; None where a cast fails."""
+    if not amounts:  # the sum of nothing is 0, and so is its rounding (most lines have no allowances)
+        return ZERO
     total = ZERO
     for amount in amounts:
         value = to_decimal(amount)
@@ -217,7 +219,8 @@ def _r101(node, doc) -> bool:
 
 
 def _r121(node, doc) -> bool:
-    base = node.find(f"{_CAC}Price/{_CBC}BaseQuantity")
+    # the first cac:Price/cbc:BaseQuantity in document order, as find() would give, without ElementPath
+    base = next((b for price in node.iterchildren(_PRICE) for b in price.iterchildren(_BASE_QUANTITY)), None)
     if base is None:
         return True
     value = to_decimal(base)

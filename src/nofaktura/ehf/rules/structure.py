@@ -101,6 +101,9 @@ class _Spec:
         # for the walk: a set to compare with the children found, the maxima by tag
         self.mandatory_set = frozenset(self.mandatory)
         self.limits = dict(self.maxima)
+        if any(maximum < 1 for _tag, maximum in self.maxima):
+            # the walk counts a first occurrence without looking at the maximum
+            raise ValueError(f"{self.path}: a maximum below 1 means the element is not allowed; leave it out")
 
 
 def _compile(kind: str, table: dict[str, tuple[str, str, tuple[tuple[Any, ...], ...]]]) -> _Spec:
@@ -155,15 +158,17 @@ def _scan(root: etree._Element) -> _Scan:
         too_many = False
         for child in node:
             tag = child.tag
-            if tag.__class__ is not str:  # comments and processing instructions
-                continue
-            child_spec = allowed.get(tag)
+            child_spec = allowed.get(tag)  # None too for comments and PIs (their tag is a function)
             if child_spec is None:
-                unknown.append(child)  # not part of BIS 3 here; its children are not examined
+                if tag.__class__ is str:
+                    unknown.append(child)  # not part of BIS 3 here; its children are not examined
                 continue
-            count = counts[tag] = counts.get(tag, 0) + 1
-            if count > limits.get(tag, count):
-                too_many = True
+            if tag in counts:
+                count = counts[tag] = counts[tag] + 1
+                if count > limits.get(tag, count):
+                    too_many = True
+            else:
+                counts[tag] = 1  # one never breaks a maximum (every maximum is at least 1)
             if child_spec.children or len(child):
                 visit(child, child_spec)
         if too_many or not counts.keys() >= spec.mandatory_set:

@@ -69,9 +69,11 @@ _PARTY_PATHS = {
     for credit, party in ((True, "Dbtr"), (False, "Cdtr"))
 }  # fmt: skip
 # Bounds of the per-reader cache of element paths (``_flatten``): a real camt file uses a few
-# hundred paths; a hostile one with endless distinct names must not make memory grow with it.
-_NAME_CACHE_PREFIXES = 512
+# hundred paths, none near 128 characters; a hostile one with endless distinct or very long names
+# must not make the memory kept between entries grow with it (at most ~256 * 65 short strings).
+_NAME_CACHE_PREFIXES = 256
 _NAME_CACHE_NAMES = 64
+_NAME_CACHE_LENGTH = 128
 
 
 def _local(tag: str) -> str:
@@ -314,7 +316,7 @@ class CamtReader:
             names = cache.get(prefix)
             if names is None:
                 names = {}
-                if len(cache) < _NAME_CACHE_PREFIXES:
+                if len(cache) < _NAME_CACHE_PREFIXES and len(prefix) <= _NAME_CACHE_LENGTH:
                     cache[prefix] = names
             for child in node:
                 tag = child.tag
@@ -323,7 +325,7 @@ class CamtReader:
                     if not isinstance(tag, str):
                         continue  # comments, processing instructions
                     name = prefix + (tag[cut:] if cut else _local(tag))
-                    if len(names) < _NAME_CACHE_NAMES:
+                    if len(names) < _NAME_CACHE_NAMES and len(name) <= _NAME_CACHE_LENGTH:
                         names[tag] = name
                 found = out.get(name)
                 if found is None:

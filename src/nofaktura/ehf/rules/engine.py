@@ -40,6 +40,7 @@ from typing import Any
 from lxml import etree
 
 from nofaktura.ehf.namespaces import NSMAP, PREFIX_OF, ROOTS
+from nofaktura.xml import element_path
 
 
 class Flag(str, enum.Enum):
@@ -72,7 +73,9 @@ class Rule:
 
     def message(self, lang: str = "en") -> str:
         text = self.nb if lang == "nb" else self.en
-        return f"[{', '.join(self.terms)}] {text}" if self.terms else text
+        # Name the business terms up front unless the text already does, so a person sees what to fix.
+        missing = [term for term in self.terms if not re.search(rf"\b{re.escape(term)}\b", text)]
+        return f"[{', '.join(missing)}] {text}" if missing else text
 
 
 @dataclass(frozen=True)
@@ -211,20 +214,7 @@ def _top_level(text: str) -> str:
 
 def location_of(node: etree._Element) -> str:
     """A readable XPath to ``node``: ``/Invoice/cac:InvoiceLine[2]/cbc:LineExtensionAmount``."""
-    steps: list[str] = []
-    current: etree._Element | None = node
-    while current is not None:
-        qname = etree.QName(current)
-        prefix = PREFIX_OF.get(qname.namespace or "", None)
-        name = f"{prefix}:{qname.localname}" if prefix else qname.localname
-        parent = current.getparent()
-        if parent is not None:
-            same = [sibling for sibling in parent if sibling.tag == current.tag]
-            if len(same) > 1:
-                name += f"[{same.index(current) + 1}]"
-        steps.append(name)
-        current = parent
-    return "/" + "/".join(reversed(steps))
+    return element_path(node, PREFIX_OF)
 
 
 def _passes(rule: Rule, node: etree._Element, doc: Document) -> bool:

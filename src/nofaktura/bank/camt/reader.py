@@ -97,14 +97,18 @@ def _date(text: str | None) -> datetime.date | None:
         return None
 
 
-def _text(flat: dict[str, list[etree._Element]], path: str, fallback: str | None = None) -> str | None:
+#: ``_flatten``'s result: path → first element at that path, and ``path*`` → all of them when several.
+_Flat = dict[str, "etree._Element | list[etree._Element]"]
+
+
+def _text(flat: _Flat, path: str, fallback: str | None = None) -> str | None:
     """The stripped text of the first element at ``path`` (else at ``fallback``), ``None`` when empty.
 
     A plain function with at most two paths: it runs about 17 times per transaction.
     """
     found = flat.get(path)
-    if found:
-        text = found[0].text
+    if found is not None:
+        text = found.text  # type: ignore[union-attr]
         if text:
             text = text.strip()
             if text:
@@ -298,15 +302,19 @@ class CamtReader:
                                 path=where) from None  # fmt: skip
         return value, elem.get("Ccy") or ""
 
-    def _flatten(self, elem: etree._Element, skip: str = "") -> dict[str, list[etree._Element]]:
+    def _flatten(self, elem: etree._Element, skip: str = "") -> _Flat:
         """Every descendant by its path of local names (``Refs/AcctSvcrRef``), in document order.
+
+        ``flat[path]`` is the first element at ``path``; only a path used more than once also has
+        ``flat[path + "*"]``, the list of all its elements (``*`` is not allowed in an XML name), so
+        the common single element costs no list.
 
         One pass in C-speed child iteration instead of dozens of ``findtext`` calls per transaction
         (lxml evaluates slashed paths in Python): this is what keeps 100,000 transactions fast.
         """
         cut = len(self._ns) + 2 if self._ns else 0
         cache = self._names
-        out: dict[str, list[etree._Element]] = {}
+        out: _Flat = {}
         # Breadth first, so elements sharing a path are listed in document order (the loop also
         # walks the entries appended to ``queue`` while it runs).
         queue: list[tuple[etree._Element, str]] = [(elem, "")]
@@ -331,14 +339,18 @@ class CamtReader:
                 if found is None:
                     if name == skip:
                         continue
-                    out[name] = [child]
+                    out[name] = child
                 else:
-                    found.append(child)
+                    many = out.get(name + "*")
+                    if many is None:
+                        out[name + "*"] = [found, child]  # type: ignore[list-item]
+                    else:
+                        many.append(child)  # type: ignore[union-attr]
                 if len(child):
                     queue.append((child, name + "/"))
         return out
 
-    def _account_of(self, flat: dict[str, list[etree._Element]], prefix: str) -> str | None:
+    def _account_of(self, flat: _Flat, prefix: str) -> str | None:
         return _text(flat, prefix + "Id/IBAN", prefix + "Id/Othr/Id")
 
     def _account_id(self, acct: etree._Element | None) -> str | None:
@@ -353,7 +365,7 @@ class CamtReader:
             )  # fmt: skip
         return account
 
-    def _bank_code(self, flat: dict[str, list[etree._Element]]) -> str | None:
+    def _bank_code(self, flat: _Flat) -> str | None:
         domain = _text(flat, "BkTxCd/Domn/Cd")
         if domain:
             family = _text(flat, "BkTxCd/Domn/Fmly/Cd") or ""
@@ -367,8 +379,7 @@ class CamtReader:
         """The payments of one entry, and the entry's amount, signed amount and whether it is booked."""
         flat = self._flatten(entry, skip="NtryDtls")
         line = entry.sourceline
-        found = flat.get("Amt")
-        amt = self._amount(found[0] if found else None, where + "/Amt")
+        amt = self._amount(flat.get("Amt"), where + "/Amt")  # type: ignore[arg-type]
         if amt is None:
             raise DocumentError("the entry has no amount", source=self.source, line=line, path=where)
         entry_amount, entry_ccy = amt
@@ -404,8 +415,10 @@ class CamtReader:
         flats = [self._flatten(tx) for tx in details]
         amounts: list[tuple[Decimal, str] | None] = []
         for tx_flat in flats:
-            found = tx_flat.get("AmtDtls/TxAmt/Amt") or tx_flat.get("Amt")
-            amounts.append(self._amount(found[0] if found else None, where + "/NtryDtls/TxDtls"))
+            found = tx_flat.get("AmtDtls/TxAmt/Amt")
+            if found is None:
+                found = tx_flat.get("Amt")
+            amounts.append(self._amount(found, where + "/NtryDtls/TxDtls"))  # type: ignore[arg-type]
         if None in amounts and len(details) > 1:
             raise DocumentError(
                 "a batch entry has transaction details without an amount", source=self.source, line=line, path=where
@@ -462,7 +475,7 @@ class CamtReader:
             )  # fmt: skip
 
     def _make(
-        self, tx: dict[str, list[etree._Element]] | None, *, account: str, amount: Decimal, currency: str,
+        self, tx: _Flat | None, *, account: str, amount: Decimal, currency: str,
         entry_ref: str | None, position: int, booking: datetime.date | None, value: datetime.date | None,
         reversal: bool, code: str | None, status: str | None, text: str | None, credit: bool, line: int | None,
     ) -> Payment:  # fmt: skip
@@ -475,8 +488,8 @@ class CamtReader:
             e2e = txt(tx, "Refs/EndToEndId")
             if e2e and e2e.upper() == "NOTPROVIDED":
                 e2e = None
-            refs = tx.get("RmtInf/Strd/CdtrRefInf")
-            if refs and len(refs) == 1:
+            refs = tx.get("RmtInf/Strd/CdtrRefInf*")
+            if refs is None and "RmtInf/Strd/CdtrRefInf" in tx:
                 # The common case, one structured reference: read it from the map we have.
                 ref = txt(tx, "RmtInf/Strd/CdtrRefInf/Ref")
                 if ref:
@@ -487,7 +500,7 @@ class CamtReader:
                 # Several Strd blocks (one payment for several invoices): the first KID wins; the
                 # others stay in the file and are listed in ``extra['references']``.
                 all_refs = []
-                for ref_elem in refs:
+                for ref_elem in refs:  # type: ignore[union-attr]
                     ref_flat = self._flatten(ref_elem)
                     ref = txt(ref_flat, "Ref")
                     if not ref:
@@ -499,7 +512,9 @@ class CamtReader:
                         kid = ref
                 if len(all_refs) > 1:
                     extra["references"] = " ".join(all_refs)
-            ustrd = tx.get("RmtInf/Ustrd")
+            ustrd = tx.get("RmtInf/Ustrd*")
+            if ustrd is None and "RmtInf/Ustrd" in tx:
+                ustrd = [tx["RmtInf/Ustrd"]]  # type: ignore[list-item]
             if ustrd:
                 texts = [u.text.strip() for u in ustrd if u.text and u.text.strip()]
                 if texts:

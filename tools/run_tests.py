@@ -360,6 +360,7 @@ def run_odoo_tests(selected: list[str]) -> Outcome:
                 f"--test-tags={','.join('/' + a for a in addons)}",
                 "--stop-after-init",
                 "--log-level=test",
+                "--http-interface=127.0.0.1",
                 f"--http-port={_free_port()}",
                 "--max-cron-threads=0",
             ]

@@ -1,9 +1,10 @@
 """Import and reconcile N KID payments against N open invoices in a real Odoo 19 database.
 
-Run with Odoo's Python (the database must have ``l10n_no_bank`` installed; ``--create`` makes one
-from the ``nof_base`` template and installs it)::
+Run with Odoo's Python, ``ODOO_PATH`` naming the Odoo source tree and the standard ``PG*`` variables
+naming the database server (the database must have ``l10n_no_bank`` installed; ``--create`` makes
+one, from ``--template`` when given, and installs it)::
 
-    /opt/odoo-venv/bin/python benchmarks/bank_odoo.py --db nof_bank_bench --create -n 2000
+    ODOO_PATH=... PGHOST=... PGUSER=... $ODOO_PYTHON benchmarks/bank_odoo.py --db bank_bench --create -n 2000
 
 It creates a bank journal with a KID agreement, N customers' invoices (posted, so each gets a KID),
 writes a Nets OCR giro file paying every invoice (exact, partial and overpaid mixed in), then times
@@ -23,14 +24,16 @@ import sys
 import time
 from decimal import Decimal
 
-ODOO = "/opt/odoo19"
-ADDONS = f"{ODOO}/addons,{os.path.dirname(os.path.dirname(os.path.abspath(__file__)))}/addons"
-DB_ARGS = ["--db_host=localhost", "--db_user=odoo", "--db_password=odoo"]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _odoo_env import addons_path, db_args, odoo_path
+
+ODOO = str(odoo_path())
+ADDONS = addons_path()
+DB_ARGS = db_args()
 
 
-def create_db(db: str) -> None:
-    env = {**os.environ, "PGPASSWORD": "odoo"}
-    subprocess.run(["createdb", "-h", "localhost", "-U", "odoo", "-T", "nof_base", db], check=True, env=env)
+def create_db(db: str, template: str | None) -> None:
+    subprocess.run(["createdb", *(["-T", template] if template else []), db], check=True)
     subprocess.run([sys.executable, f"{ODOO}/odoo-bin", f"--addons-path={ADDONS}", "-d", db, *DB_ARGS,
                     "-i", "l10n_no_bank", "--stop-after-init", "--http-port=0", "--log-level=warn"],
                    check=True)  # fmt: skip
@@ -39,12 +42,13 @@ def create_db(db: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True)
-    parser.add_argument("--create", action="store_true", help="create the database from nof_base first")
+    parser.add_argument("--create", action="store_true", help="create the database and install l10n_no_bank")
+    parser.add_argument("--template", help="with --create: a database to copy (e.g. one with l10n_no installed)")
     parser.add_argument("-n", type=int, default=2000, help="number of invoices and payments (default 2000)")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the import")
     args = parser.parse_args()
     if args.create:
-        create_db(args.db)
+        create_db(args.db, args.template)
     print(f"database {args.db}, N = {args.n}", flush=True)
 
     sys.path.insert(0, ODOO)

@@ -1,7 +1,9 @@
 """Benchmark: a dunning run over many overdue invoices in a real Odoo 19 (l10n_no_dunning).
 
-Run with the dev venv: ``.venv/bin/python benchmarks/dunning_odoo.py [--invoices 50000] [--customers 10000]``.
-It creates a throw-away database from the ``nof_base`` template, installs ``l10n_no_dunning``, then
+Run with the dev venv, ``ODOO_PATH``/``ODOO_PYTHON`` naming Odoo and the standard ``PG*`` variables
+naming the database server: ``.venv/bin/python benchmarks/dunning_odoo.py [--invoices 50000]
+[--customers 10000] [--template DB]``. It creates a throw-away database (a copy of ``--template`` when
+given, e.g. one with ``l10n_no`` installed, which saves minutes), installs ``l10n_no_dunning``, then
 re-runs itself inside Odoo's Python (``--inside``) to:
 
 1. create one customer and one posted invoice through the ORM, and clone them with SQL into
@@ -32,10 +34,13 @@ from pathlib import Path
 from nofaktura.dunning import plan
 
 REPO = Path(__file__).resolve().parents[1]
-ODOO = Path(os.environ.get("ODOO_DIR", "/opt/odoo19"))
-ODOO_PY = os.environ.get("ODOO_PYTHON", "/opt/odoo-venv/bin/python")
-DB_ARGS = ["--db_host=localhost", "--db_user=odoo", "--db_password=odoo"]
-PG_ENV = {**os.environ, "PGPASSWORD": "odoo"}
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _odoo_env import db_args, odoo_path, odoo_python  # noqa: E402
+
+ODOO = odoo_path()
+ODOO_PY = odoo_python()
+DB_ARGS = db_args()
+PG_ENV = dict(os.environ)
 DUE = date(2026, 1, 10)
 RUN_DAY = date(2026, 1, 24)
 
@@ -43,7 +48,7 @@ RUN_DAY = date(2026, 1, 24)
 def outer(args: argparse.Namespace) -> int:
     db = args.db or f"nof_dunning_bench_{os.getpid()}"
     addons = f"--addons-path={ODOO / 'addons'},{REPO / 'addons'}"
-    subprocess.run(["createdb", "-h", "localhost", "-U", "odoo", "-T", "nof_base", db], check=True, env=PG_ENV)
+    subprocess.run(["createdb", *(["-T", args.template] if args.template else []), db], check=True, env=PG_ENV)
     try:
         t0 = time.perf_counter()
         subprocess.run(
@@ -60,7 +65,7 @@ def outer(args: argparse.Namespace) -> int:
         ).returncode
     finally:
         if not args.keep_db:
-            subprocess.run(["dropdb", "-h", "localhost", "-U", "odoo", db], check=False, env=PG_ENV)
+            subprocess.run(["dropdb", db], check=False, env=PG_ENV)
 
 
 def _clone_sql(cr, table: str, *, replace: dict[str, str], source: str, where: str, params) -> None:
@@ -200,6 +205,7 @@ def main() -> int:
     parser.add_argument("--customers", type=int, default=10_000)
     parser.add_argument("--send-sample", type=int, default=100)
     parser.add_argument("--db")
+    parser.add_argument("--template", help="a database to copy first (e.g. one with l10n_no installed)")
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--profile", action="store_true", help="profile the mapping step")
     parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)

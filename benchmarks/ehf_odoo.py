@@ -3,8 +3,9 @@
 Run with Odoo's Python against a database where ``l10n_no_ehf`` is installed (everything happens in
 one transaction that is rolled back, so the database is left as it was)::
 
-    PYTHONPATH=/opt/odoo19 /opt/odoo-venv/bin/python benchmarks/ehf_odoo.py -d <db> \\
-        --addons-path=/opt/odoo19/addons,addons --db_host=localhost --db_user=odoo --db_password=odoo
+    PYTHONPATH=$ODOO_PATH $ODOO_PYTHON benchmarks/ehf_odoo.py -d <db> --addons-path=$ODOO_PATH/addons,addons
+
+(the database server comes from the standard ``PGHOST``/``PGUSER``/``PGPASSWORD``, or the options)
 
 It creates a Norwegian company (chart ``no``), a customer and N posted invoices of three lines, then
 times, in the same run and on the same invoices:
@@ -19,6 +20,7 @@ is an overhead of at most 30 %. Tests never assert on time; this script only pri
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -37,16 +39,20 @@ def main() -> int:
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--addons-path", default="/opt/odoo19/addons,addons")
-    parser.add_argument("--db_host", default="localhost")
-    parser.add_argument("--db_user", default="odoo")
-    parser.add_argument("--db_password", default="odoo")
+    parser.add_argument("--addons-path", required=True, help="Odoo's addons folder and this repository's addons/")
+    parser.add_argument("--db_host", default=os.environ.get("PGHOST"))
+    parser.add_argument("--db_port", default=os.environ.get("PGPORT"))
+    parser.add_argument("--db_user", default=os.environ.get("PGUSER"))
+    parser.add_argument("--db_password", default=os.environ.get("PGPASSWORD"))
     args = parser.parse_args()
 
-    config.parse_config([
-        f"--addons-path={args.addons_path}", f"--db_host={args.db_host}", f"--db_user={args.db_user}",
-        f"--db_password={args.db_password}", "--log-level=warn",
-    ])
+    db_options = [
+        f"--{name}={value}"
+        for name, value in (("db_host", args.db_host), ("db_port", args.db_port), ("db_user", args.db_user),
+                            ("db_password", args.db_password))
+        if value
+    ]
+    config.parse_config([f"--addons-path={args.addons_path}", *db_options, "--log-level=warn"])
     registry = Registry(args.database)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})

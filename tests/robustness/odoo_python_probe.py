@@ -5,7 +5,7 @@ Why: the dev venv's libxml2 (2.14) no longer has an HTTP client, so there a DTD 
 4.9 / libxml2 2.10), where the library runs in production, still fetches over HTTP when a parser is
 told to. ``test_hostile_xml.test_attacks_under_odoo_python`` runs this file with that interpreter::
 
-    /opt/odoo-venv/bin/python tests/robustness/odoo_python_probe.py
+    $ODOO_PYTHON tests/robustness/odoo_python_probe.py
 
 and checks what it prints: one JSON object per (reader, attack) plus ``{"harness": ...}``, which
 says whether an *unsafe* lxml parser reaches the socket there (so a zero count means something).

@@ -7,6 +7,7 @@ runs it (default: this one); the database server comes from the standard ``PGHOS
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -22,7 +23,12 @@ def odoo_path() -> Path:
 
 
 def odoo_python() -> str:
-    return os.environ.get("ODOO_PYTHON") or sys.executable
+    """The Python that runs Odoo: ``ODOO_PYTHON``, or this one when it can run Odoo itself."""
+    if os.environ.get("ODOO_PYTHON"):
+        return os.environ["ODOO_PYTHON"]
+    if importlib.util.find_spec("psycopg2") is None:
+        sys.exit("set ODOO_PYTHON to the Python Odoo runs with (this one lacks Odoo's requirements)")
+    return sys.executable
 
 
 def addons_path() -> str:

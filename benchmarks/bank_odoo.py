@@ -35,7 +35,8 @@ DB_ARGS = db_args()
 def create_db(db: str, template: str | None) -> None:
     subprocess.run(["createdb", *(["-T", template] if template else []), db], check=True)
     subprocess.run([sys.executable, f"{ODOO}/odoo-bin", f"--addons-path={ADDONS}", "-d", db, *DB_ARGS,
-                    "-i", "l10n_no_bank", "--stop-after-init", "--http-port=0", "--log-level=warn"],
+                    "-i", "l10n_no_bank", "--stop-after-init", "--http-interface=127.0.0.1", "--http-port=0",
+                    "--log-level=warn"],
                    check=True)  # fmt: skip
 
 

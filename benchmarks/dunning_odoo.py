@@ -53,7 +53,7 @@ def outer(args: argparse.Namespace) -> int:
         t0 = time.perf_counter()
         subprocess.run(
             [ODOO_PY, str(ODOO / "odoo-bin"), addons, "-d", db, *DB_ARGS, "-i", "l10n_no_dunning",
-             "--stop-after-init", "--log-level=warn", "--http-port=0"],
+             "--stop-after-init", "--log-level=warn", "--http-interface=127.0.0.1", "--http-port=0"],
             check=True, env=PG_ENV,
         )
         print(f"install l10n_no_dunning: {time.perf_counter() - t0:.1f} s")

@@ -177,7 +177,7 @@ def descendant_steps(expression: str) -> str:
             continue
         found = _DOUBLE_SLASH_STEP.match(expression, index)
         if found and (index == 0 or expression[index - 1] not in "/:"):
-            end = _closing_bracket(expression[found.end() - 1:])
+            end = _closing(expression[found.end() - 1:], "]")
             predicate = expression[found.end():found.end() - 1 + end] if end > 0 else ""
             if end > 0 and not _POSITIONAL.search(predicate) and (
                 _BOOLEAN_PREDICATE.search(_top_level(predicate)) or _PATH_PREDICATE.match(predicate)
@@ -300,18 +300,19 @@ def _surely_boolean(test: str) -> bool:
     """True when the XPath test's value is a boolean or a node set, so that ``boolean(test)`` in XPath
     and ``bool(result)`` in Python agree (a number could be NaN, which they treat differently)."""
     text = test.strip()
-    while text.startswith("(") and _closing_paren(text) == len(text) - 1:
+    while text.startswith("(") and _closing(text, ")") == len(text) - 1:
         text = text[1:-1].strip()
     top = _top_level(text)
     if _BOOLEAN_TOP.search(top):
         return True
-    if _BOOLEAN_CALL.match(text) and _closing_paren(text[text.index("("):]) == len(text) - text.index("(") - 1:
+    if _BOOLEAN_CALL.match(text) and _closing(text[text.index("("):], ")") == len(text) - text.index("(") - 1:
         return True
     return bool(_PATH_PREDICATE.match(text))
 
 
-def _closing_paren(text: str) -> int:
-    """Index of the ``)`` closing the ``(`` at ``text[0]`` (quotes respected), or -1."""
+def _closing(text: str, close: str) -> int:
+    """Index of the ``close`` (``)`` or ``]``) that closes the bracket at ``text[0]`` (quotes and
+    nested ``()``/``[]`` respected), or -1 when it is closed by the other kind or not at all."""
     depth, quote = 0, ""
     for index, char in enumerate(text):
         if quote:
@@ -324,7 +325,7 @@ def _closing_paren(text: str) -> int:
         elif char in ")]":
             depth -= 1
             if depth == 0:
-                return index if char == ")" else -1
+                return index if char == close else -1
     return -1
 
 
@@ -598,24 +599,6 @@ _NAME = r"(?:\*|[A-Za-z_][\w.-]*:[A-Za-z_][\w.-]*)"
 _POSITIONAL = re.compile(r"^\s*\d+\s*$|position\(|last\(")
 
 
-def _closing_bracket(text: str) -> int:
-    """Index of the ``]`` that closes the ``[`` at ``text[0]`` (quotes respected), or -1."""
-    depth, quote = 0, ""
-    for index, char in enumerate(text):
-        if quote:
-            if char == quote:
-                quote = ""
-        elif char in "'\"":
-            quote = char
-        elif char in "[(":
-            depth += 1
-        elif char in "])":
-            depth -= 1
-            if depth == 0:
-                return index if char == "]" else -1
-    return -1
-
-
 def _compile_step(text: str) -> _Step | None:
     if text.startswith("child::"):
         text = text[len("child::"):]
@@ -624,7 +607,7 @@ def _compile_step(text: str) -> _Step | None:
         return None
     rest, predicates, name_tests = text[name.end():], [], []
     while rest:
-        end = _closing_bracket(rest) if rest.startswith("[") else -1
+        end = _closing(rest, "]") if rest.startswith("[") else -1
         if end < 0:
             return None
         predicate = rest[1:end]

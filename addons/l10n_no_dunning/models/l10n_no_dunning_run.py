@@ -1,6 +1,6 @@
 import json
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
 from decimal import Decimal
 
 from nofaktura.dunning import DunningPolicyError, Reason, StepKind, letters, plan
@@ -260,7 +260,22 @@ class L10nNoDunningRun(models.Model):
         """Give the claims of ``handover_letters`` to the agency and keep the file on the run."""
         self.ensure_one()
         items = handover_letters.item_ids.filtered(lambda i: i.state == "sent")
-        claims = [self._l10n_no_dunning_handover_claim(item) for item in items]
+        # the sent history of all handed-over invoices in one query (it serves the claims and the fee invoices)
+        sent_items = self.env["l10n_no.dunning.item"].search(
+            [("move_id", "in", items.move_id.ids), ("state", "=", "sent")], order="date, id"
+        )
+        history_ids = defaultdict(list)
+        for sent_item in sent_items:
+            history_ids[sent_item.move_id.id].append(sent_item.id)
+        claims = [
+            self._l10n_no_dunning_handover_claim(
+                item,
+                sent_items.browse(
+                    [i for i in history_ids[item.move_id.id] if i != item.id]
+                ).with_prefetch(sent_items._prefetch_ids),
+            )
+            for item in items
+        ]
         reference = f"{self.name}-{handover_letters[:1].id}".replace("/", "-")
         try:
             with self._l10n_no_dunning_handover_provider() as provider:
@@ -275,18 +290,14 @@ class L10nNoDunningRun(models.Model):
                 "res_id": self.id,
             }).id)]
         # the fee invoices of handed-over claims go with them
-        fee_moves = self.env["l10n_no.dunning.item"].search(
-            [("move_id", "in", items.move_id.ids), ("state", "=", "sent")]
-        ).letter_id.fee_move_id.filtered(lambda m: m.payment_state in ("not_paid", "partial"))
+        fee_moves = sent_items.letter_id.fee_move_id.filtered(lambda m: m.payment_state in ("not_paid", "partial"))
         fee_moves.write({"l10n_no_dunning_state": "handed_over"})
 
-    def _l10n_no_dunning_handover_claim(self, item):
+    def _l10n_no_dunning_handover_claim(self, item, history):
+        """The library claim for ``item``; ``history`` is the invoice's other sent items, oldest first."""
         move = item.move_id
         partner = move.commercial_partner_id
         currency = self.company_id.currency_id
-        history = self.env["l10n_no.dunning.item"].search(
-            [("move_id", "=", move.id), ("state", "=", "sent"), ("id", "!=", item.id)], order="date, id"
-        )
         open_fee_letters = history.letter_id.filtered(
             lambda l: l.fee_move_id and l.fee_move_id.payment_state in ("not_paid", "partial")
         )

@@ -1,6 +1,7 @@
 import csv
 import io
 from datetime import date
+from decimal import Decimal
 
 from odoo.tests import tagged
 
@@ -271,3 +272,21 @@ class TestDunningFlow(DunningCommon):
         self.assertEqual(self.env[action["res_model"]].search(action["domain"]), invoice.l10n_no_dunning_item_ids)
         self.assertTrue(invoice.message_ids.filtered(lambda m: "Payment reminder" in (m.body or "")))
         self.assertTrue(self.business.message_ids.filtered(lambda m: "Payment reminder" in (m.body or "")))
+
+    def test_13_handover_of_several_invoices_keeps_each_history(self):
+        """Two invoices handed over in one letter: each row carries its own notices, and the letters'
+        fees are handed over once (with the first claim of each letter), not once per invoice."""
+        first = self._invoice(self.consumer, 1000.0, DUE)
+        second = self._invoice(self.consumer, 500.0, DUE)
+        for day in (date(2026, 1, 13), date(2026, 1, 24), date(2026, 2, 8)):
+            self._run(day, confirm=True)
+        run = self._run(date(2026, 2, 23), confirm=True)
+        letter = self._letter(run, self.consumer)
+        self.assertEqual((letter.kind, letter.state), ("handover", "sent"))
+        self.assertEqual(len(run.handover_attachment_ids), 1)
+        rows = list(csv.DictReader(io.StringIO(run.handover_attachment_ids.raw.decode()), delimiter=";"))
+        self.assertEqual(sorted(row["claim_number"] for row in rows), sorted([first.name, second.name]))
+        for row in rows:
+            self.assertEqual(row["notices"].count(" deadline "), 3)
+        self.assertEqual(sum(Decimal(row["fees"]) for row in rows), Decimal("75.00"))
+        self.assertEqual({first.l10n_no_dunning_state, second.l10n_no_dunning_state}, {"handed_over"})

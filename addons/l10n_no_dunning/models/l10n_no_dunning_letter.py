@@ -133,15 +133,24 @@ class L10nNoDunningLetter(models.Model):
     # SENDING
     # ------------------------------------------------------------------------------------------------
 
-    def _l10n_no_dunning_replan(self, levels, policy):
-        """Re-run the planner on the letter's invoices as they are now (payments may have arrived
-        since the proposal). Items no longer allowed are dropped; the others take the new amounts.
+    def _l10n_no_dunning_replan_decisions(self, policy):
+        """Library decisions, by invoice id, for the proposed items of ``self`` as the invoices are now
+        (payments may have arrived since the proposal). The claims of all the letters are read in one
+        go per run, so a customer's credit is set against its invoices once, not again per letter."""
+        decisions = {}
+        for run, run_letters in self.grouped("run_id").items():
+            moves = run_letters.item_ids.filtered(lambda i: i.state == "proposed").move_id
+            claims = moves._l10n_no_dunning_claims(run.company_id)
+            decisions.update((d.claim.id, d) for d in plan(claims, policy, run.date))
+        return decisions
+
+    def _l10n_no_dunning_replan(self, levels, decisions):
+        """Apply the re-planned ``decisions`` (see ``_l10n_no_dunning_replan_decisions``) to the letter:
+        items no longer allowed are dropped; the others take the new amounts.
         Returns the library letter, or None when nothing is left to send."""
         self.ensure_one()
         currency = self.company_id.currency_id
         items = self.item_ids.filtered(lambda i: i.state == "proposed")
-        claims = items.move_id._l10n_no_dunning_claims(self.company_id)
-        decisions = {d.claim.id: d for d in plan(claims, policy, self.run_id.date)}
         ready = []
         for item in items:
             decision = decisions.get(item.move_id.id)
@@ -162,8 +171,9 @@ class L10nNoDunningLetter(models.Model):
         """Confirm proposed letters: re-plan each, post their fee invoices (in one batch), record the
         history on the invoices, deliver, and log. Returns the letters actually sent."""
         plans = {}
+        decisions = self._l10n_no_dunning_replan_decisions(policy)
         for letter in self:
-            plan_letter = letter._l10n_no_dunning_replan(levels, policy)
+            plan_letter = letter._l10n_no_dunning_replan(levels, decisions)
             if plan_letter is not None:
                 letter._l10n_no_dunning_apply_plan(plan_letter, levels)
                 plans[letter.id] = plan_letter

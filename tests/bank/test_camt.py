@@ -222,6 +222,18 @@ def test_doctype_after_a_long_comment_is_still_refused():
         read_camt(io.BytesIO(data))
 
 
+def test_utf16_doctype_is_refused_as_unsafe():
+    data = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE d [<!ENTITY e "f">]><Document>&e;</Document>'
+    with pytest.raises(UnsafeDocument):
+        read_camt(io.BytesIO(data.encode("utf-16")))
+
+
+def test_doctype_named_in_a_comment_is_not_a_doctype():
+    data = camt_bytes(NORWEGIAN).replace(b"?>", b"?><!-- not a <!DOCTYPE here, nor <!ENTITY -->", 1)
+    assert b"<!DOCTYPE" in data
+    assert read_camt(io.BytesIO(data)) == read_camt(io.BytesIO(camt_bytes(NORWEGIAN)))
+
+
 def test_other_xml_is_refused():
     with pytest.raises(DocumentError, match="namespace"):
         read_camt(io.BytesIO(b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"/>'))

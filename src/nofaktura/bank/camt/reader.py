@@ -47,6 +47,7 @@ from lxml import etree
 
 from nofaktura.bank.model import FileSummary, Payment, is_kid_like, make_key
 from nofaktura.exceptions import DocumentError, FileTotalsError, UnsafeDocument
+from nofaktura.xml import _LIMIT_MESSAGES, _declares_doctype  # parse_untrusted's own guards, not copies
 
 __all__ = ["CamtReader", "read_camt"]
 
@@ -57,8 +58,6 @@ _RETURN_SUBFAMILIES = frozenset({"RRTN", "ARET", "RPCR"})
 _SNIFF_BYTES = 65536
 #: Largest message read, as ``nofaktura.bank.channel.MAX_FILE_BYTES`` (a 100,000-payment camt.054 is ~60 MB).
 MAX_BYTES = 200 * 1024 * 1024
-# libxml2's own hardening limits (depth > 256, a text node > 10 MB), as nofaktura.xml reports them.
-_LIMIT_MESSAGES = ("XML_PARSE_HUGE", "amplification", "Detected an entity reference loop")
 # An amount as xs:decimal writes it: no exponent, NaN or Infinity (Decimal() would accept those).
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 _RECENT = 1000
@@ -134,7 +133,7 @@ class _Sniffer:
             raise UnsafeDocument(f"the file is more than the limit of {self._max_bytes} bytes", source=self._source)
         if not self._checked:
             self._head += data
-            if b"<!DOCTYPE" in self._head or b"<!ENTITY" in self._head:
+            if _declares_doctype(self._head):
                 raise UnsafeDocument("a DOCTYPE/DTD is not allowed in received documents", source=self._source)
             if len(self._head) >= _SNIFF_BYTES or not data:
                 self._checked = True

@@ -9,9 +9,13 @@ accepts 2–25 characters (rejecting a valid vendor KID is worse than accepting 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from stdnum.util import clean
 
-__all__ = ["MAX_LENGTH", "MIN_CHECK_LENGTH", "MIN_LAYOUT_LENGTH", "compact"]
+from nofaktura.exceptions import ValidationError
+
+__all__ = ["MAX_LENGTH", "MIN_CHECK_LENGTH", "MIN_LAYOUT_LENGTH", "compact", "passes"]
 
 #: Longest KID, check digit included (OCR giro field 13, AvtaleGiro field 9).
 MAX_LENGTH = 25
@@ -24,3 +28,11 @@ MIN_LAYOUT_LENGTH = 4
 def compact(number: str) -> str:
     """Remove the spaces payers type and OCR fields pad with; keep everything else for validation."""
     return clean(str(number), " ").strip()
+
+
+def passes(validate: Callable[[str], object], number: str) -> bool:
+    """Whether ``validate(number)`` accepts ``number``: the never-raising ``is_valid`` of each module."""
+    try:
+        return bool(validate(number))
+    except ValidationError:
+        return False

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from stdnum import luhn
 
-from nofaktura.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
-from nofaktura.kid._common import MAX_LENGTH, MIN_CHECK_LENGTH, compact
+from nofaktura.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
+from nofaktura.kid._common import MAX_LENGTH, MIN_CHECK_LENGTH, compact, passes
 
 __all__ = ["calc_check_digit", "compact", "format", "is_valid", "make", "validate"]
 
@@ -55,10 +55,7 @@ def validate(number: str) -> str:
 
 def is_valid(number: str) -> bool:
     """Whether ``number`` is a valid MOD10 KID; never raises."""
-    try:
-        return bool(validate(number))
-    except ValidationError:
-        return False
+    return passes(validate, number)
 
 
 def format(number: str) -> str:

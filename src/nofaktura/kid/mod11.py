@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from itertools import cycle
 
-from nofaktura.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
-from nofaktura.kid._common import MAX_LENGTH, MIN_CHECK_LENGTH, compact
+from nofaktura.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
+from nofaktura.kid._common import MAX_LENGTH, MIN_CHECK_LENGTH, compact, passes
 
 __all__ = ["calc_check_digit", "checksum_remainder", "compact", "format", "is_valid", "make", "validate"]
 
@@ -71,10 +71,7 @@ def validate(number: str) -> str:
 
 def is_valid(number: str) -> bool:
     """Whether ``number`` is a valid MOD11 KID; never raises."""
-    try:
-        return bool(validate(number))
-    except ValidationError:
-        return False
+    return passes(validate, number)
 
 
 def format(number: str) -> str:

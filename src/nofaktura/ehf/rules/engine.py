@@ -217,12 +217,6 @@ def location_of(node: etree._Element) -> str:
     return element_path(node, PREFIX_OF)
 
 
-def _passes(rule: Rule, node: etree._Element, doc: Document) -> bool:
-    if isinstance(rule.test, str):
-        return bool(xpath(rule.test)(node))
-    return bool(rule.test(node, doc))
-
-
 def evaluate(root: etree._Element, patterns: Iterable[Pattern]) -> list[Finding]:
     """Run every pattern over the document rooted at ``root`` and return the findings."""
     return evaluate_sets(root, (patterns if isinstance(patterns, tuple) else tuple(patterns),))
@@ -238,14 +232,12 @@ def evaluate_sets(root: etree._Element, sets: Sequence[tuple[Pattern, ...]]) -> 
     for patterns in sets:
         plan = _plan_of(patterns)
         matched = plan.match(root)
-        _run(patterns, 0, len(patterns), root=root, plan=plan, matched=matched, doc=Document(root), findings=findings)
+        _run(patterns, root=root, plan=plan, matched=matched, doc=Document(root), findings=findings)
     return findings
 
 
 def _run(
     patterns: tuple[Pattern, ...],
-    start: int,
-    stop: int,
     *,
     root: etree._Element,
     plan: _Plan,
@@ -253,8 +245,7 @@ def _run(
     doc: Document,
     findings: list[Finding],
 ) -> None:
-    for pattern_index in range(start, stop):
-        pattern = patterns[pattern_index]
+    for pattern_index, pattern in enumerate(patterns):
         claimed: set[etree._Element] = set()
         for group_index, group in enumerate(pattern.groups):
             key = (pattern_index, group_index)

@@ -24,8 +24,8 @@ from typing import Any
 
 from lxml import etree
 
-from nofaktura.ehf.rules import DEFAULT_RULESETS, patterns
-from nofaktura.ehf.rules.engine import Finding, Flag, evaluate_sets
+from nofaktura.ehf.rules import DEFAULT_RULESETS, validate_root
+from nofaktura.ehf.rules.engine import Finding, Flag
 from nofaktura.xml import UBL_ROOTS, load_ubl
 
 __all__ = ["ValidationResult", "validate", "validate_element"]
@@ -74,10 +74,7 @@ def validate_element(
     """
     if root.getparent() is not None:
         root = copy.deepcopy(root)
-    # One walk over the tree for the contexts of all rule sets (the findings are those of
-    # ``validate_root``, in the same order).
-    findings = evaluate_sets(root, [patterns(name) for name in rulesets])
-    return ValidationResult(source, UBL_ROOTS.get(root.tag), tuple(findings))
+    return ValidationResult(source, UBL_ROOTS.get(root.tag), tuple(validate_root(root, rulesets)))
 
 
 def validate(

@@ -13,7 +13,7 @@ from functools import cache
 
 from lxml import etree
 
-from nofaktura.ehf.rules.engine import Finding, Flag, Pattern, evaluate
+from nofaktura.ehf.rules.engine import Finding, Flag, Pattern, evaluate_sets
 
 #: rule-set name -> module holding its PATTERNS
 RULESET_MODULES: dict[str, str] = {
@@ -42,10 +42,7 @@ def patterns(ruleset: str) -> tuple[Pattern, ...]:
 
 def validate_root(root: etree._Element, rulesets: Sequence[str] = DEFAULT_RULESETS) -> list[Finding]:
     """Findings of the named rule sets on a parsed UBL document; never raises on a bad invoice."""
-    findings: list[Finding] = []
-    for name in rulesets:
-        findings.extend(evaluate(root, patterns(name)))
-    return findings
+    return evaluate_sets(root, [patterns(name) for name in rulesets])
 
 
 __all__ = ["CONFIGURATIONS", "DEFAULT_RULESETS", "Finding", "Flag", "patterns", "validate_root"]

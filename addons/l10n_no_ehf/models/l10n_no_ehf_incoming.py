@@ -130,7 +130,7 @@ class L10nNoEhfIncoming(models.Model):
         existing = self._l10n_no_ehf_find_existing(company, dedupe_key=dedupe_key)
         if existing:
             return existing.with_context(l10n_no_ehf_duplicate=True)
-        valid, findings = validate_ehf(content)
+        valid, findings = validate_ehf(root)
         kid = document.kid
         values.update(
             name=document.number,
@@ -233,7 +233,7 @@ class L10nNoEhfIncoming(models.Model):
                 number=document.number, sender=sender_text, bill=existing.move_id.display_name or existing.display_name,
             ))
             return existing
-        valid, findings = validate_ehf(content)
+        valid, findings = validate_ehf(root)
         kid = document.kid
         record = self.create({
             "company_id": move.company_id.id,

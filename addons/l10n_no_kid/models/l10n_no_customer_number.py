@@ -90,15 +90,20 @@ class L10nNoCustomerNumber(models.Model):
         if not missing:
             return self.browse()
         sequence = self._l10n_no_sequence(company)
-        taken = set()
+        taken = None
         vals_list = []
         for partner in missing.sorted("id"):
-            while True:
+            number = int(sequence._next())
+            if taken is None:
+                # One query per call, not one per number: the sequence only goes up, so only numbers
+                # from the first one drawn onwards (typed by hand ahead of it) can collide.
+                taken = set(
+                    self.sudo()
+                    .search([("company_id", "=", company.id), ("number", ">=", number)])
+                    .mapped("number")
+                )
+            while number in taken:
                 number = int(sequence._next())
-                if number in taken:
-                    continue
-                if not self.sudo().search_count([("company_id", "=", company.id), ("number", "=", number)]):
-                    break
             taken.add(number)
             vals_list.append({"partner_id": partner.id, "company_id": company.id, "number": number})
         return self.sudo().create(vals_list)

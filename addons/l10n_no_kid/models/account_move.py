@@ -113,8 +113,14 @@ class AccountMove(models.Model):
         # EXTENDS account
         self._l10n_no_kid_check_vendor_kids()
         posted = super()._post(soft=soft)
+        journals = {move: move._l10n_no_kid_journal() for move in posted}
+        # Posting many invoices at once: one customer-number assignment per company for all of them,
+        # not a sequence draw, search and create per invoice inside _l10n_no_kid_build.
+        numbered = posted.filtered(lambda m: journals[m].l10n_no_kid_customer_digits)
+        for company, moves in numbered.grouped("company_id").items():
+            self.env["l10n_no.customer.number"]._l10n_no_assign(moves.partner_id, company)
         for move in posted:
-            journal = move._l10n_no_kid_journal()
+            journal = journals[move]
             if not journal:
                 continue
             kid = move._l10n_no_kid_build()

@@ -110,3 +110,20 @@ class TestCustomerNumber(L10nNoKidCommon):
         )
         partner = self.partner_no.with_user(user).with_company(self.company)
         self.assertEqual(partner.l10n_no_customer_number, str(number))
+
+    def test_08_batch_post_numbers_every_customer(self):
+        """Posting invoices of several new customers at once numbers each customer once, KIDs distinct."""
+        first, second = self._create_partner_no("Batch En AS"), self._create_partner_no("Batch To AS")
+        moves = (
+            self._invoice(partner=first, post=False)
+            | self._invoice(partner=second, post=False)
+            | self._invoice(partner=first, post=False)
+        )
+        moves.action_post()
+        Numbers = self.env["l10n_no.customer.number"]
+        for partner in (first, second):
+            self.assertEqual(
+                Numbers.search_count([("partner_id", "=", partner.id), ("company_id", "=", self.company.id)]), 1
+            )
+        self.assertEqual(len(set(moves.mapped("payment_reference"))), 3)
+        self.assertTrue(all(moves.mapped("payment_reference")))

@@ -125,9 +125,9 @@ class L10nNoDunningLetter(models.Model):
         )
 
     def action_drop(self):
-        for letter in self.filtered(lambda l: l.state == "proposed"):
-            letter.item_ids.write({"state": "dropped"})
-            letter.write({"state": "dropped", "drop_reason": self.env._("Dropped by %(user)s.", user=self.env.user.name)})
+        proposed = self.filtered(lambda l: l.state == "proposed")
+        proposed.item_ids.write({"state": "dropped"})
+        proposed.write({"state": "dropped", "drop_reason": self.env._("Dropped by %(user)s.", user=self.env.user.name)})
 
     # ------------------------------------------------------------------------------------------------
     # SENDING

@@ -100,8 +100,9 @@ class L10nNoDunningRun(models.Model):
         for run in self:
             if run.state == "done":
                 raise UserError(self.env._("A run that was sent cannot be cancelled."))
-            run.letter_ids.filtered(lambda l: l.state == "proposed").item_ids.write({"state": "dropped"})
-            run.letter_ids.filtered(lambda l: l.state == "proposed").state = "cancel"
+            proposed = run.letter_ids.filtered(lambda l: l.state == "proposed")
+            proposed.item_ids.write({"state": "dropped"})
+            proposed.state = "cancel"
             run.state = "cancel"
 
     def action_open_letters(self):

@@ -290,3 +290,22 @@ class TestDunningFlow(DunningCommon):
             self.assertEqual(row["notices"].count(" deadline "), 3)
         self.assertEqual(sum(Decimal(row["fees"]) for row in rows), Decimal("75.00"))
         self.assertEqual({first.l10n_no_dunning_state, second.l10n_no_dunning_state}, {"handed_over"})
+
+    def test_14_drop_and_cancel_leave_no_proposed_item(self):
+        """Dropping letters or cancelling a run drops their invoices too, and sending then sends nothing."""
+        self._invoice(self.consumer, 1000.0, DUE)
+        self._invoice(self.business, 1000.0, DUE)
+        run = self._run(date(2026, 1, 13))
+        self.assertEqual(len(run.letter_ids), 2)
+        run.letter_ids.action_drop()
+        self.assertEqual(set(run.letter_ids.mapped("state")), {"dropped"})
+        self.assertEqual(set(run.letter_ids.item_ids.mapped("state")), {"dropped"})
+        self.assertTrue(all(run.letter_ids.mapped("drop_reason")))
+        run.action_confirm()
+        self.assertFalse(run.letter_ids.item_ids.filtered(lambda i: i.state == "sent"))
+
+        other = self._run(date(2026, 1, 14))
+        self.assertEqual(len(other.letter_ids), 2)
+        other.action_cancel()
+        self.assertEqual(set(other.letter_ids.mapped("state")), {"cancel"})
+        self.assertEqual(set(other.letter_ids.item_ids.mapped("state")), {"dropped"})

@@ -137,6 +137,7 @@ class L10nNoBankImport(models.Model):
     @api.model
     def _l10n_no_bank_record_refused(self, data, filename, journal, origin, reason):
         """Keep a refused file fetched by a channel, so a person sees it and it is not fetched again."""
+        kind = detect_format(data[:8192])
         record = self.create(
             {
                 "name": filename,
@@ -146,7 +147,7 @@ class L10nNoBankImport(models.Model):
                 "state": "refused",
                 "message": reason,
                 "checksum": hashlib.sha256(data).hexdigest(),
-                "file_format": detect_format(data[:8192]) if detect_format(data[:8192]) in dict(FORMATS) else False,
+                "file_format": kind if kind in dict(FORMATS) else False,
             }
         )
         record._l10n_no_bank_attach(data)

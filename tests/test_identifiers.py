@@ -125,3 +125,19 @@ def test_peppol_id_errors(value, error):
     with pytest.raises(error):
         ids.parse_peppol_id(value)
     assert not ids.is_valid_peppol_id(value)
+
+
+def test_no_stdnum_module_that_reads_package_data_is_imported():
+    """Odoo 19 wraps stdnum's loader with an import hook, and then stdnum modules that read their
+    data tables through importlib.resources (stdnum.iban and friends) fail to import inside Odoo.
+    The identifiers used by the addons must therefore not pull them in."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, nofaktura.identifiers as i; i.validate_iban('NO9386011117947'); "
+        "i.account_number_to_iban('86011117947'); "
+        "print(sorted(m for m in sys.modules if m in ('stdnum.iban', 'stdnum.numdb')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

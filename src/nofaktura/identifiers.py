@@ -6,7 +6,9 @@
   EHF rule NO-R-001 requires (``stdnum.no.mva`` also accepts the number without it).
 - **Account number** (kontonummer, 11 digits, MOD11): ``stdnum.no.kontonr`` restricted to 11 digits
   (it also accepts 7-digit postgiro numbers, which no longer exist), and BBAN ↔ IBAN conversion.
-- **IBAN**: ``stdnum.iban``; the BIC lookup uses schwifty's bank registry.
+- **IBAN**: schwifty (structure, length and check digits per country; BIC from its bank registry).
+  Not ``stdnum.iban``: it loads its country table through ``importlib.resources``, which fails inside
+  Odoo 19, whose import hook wraps stdnum's loader (``Can't open orphan path``).
 - **Peppol participant id**: ``0192:<orgnr>`` (ICD 0192 = Brønnøysund), also written
   ``iso6523-actorid-upis::0192:<orgnr>``.
 
@@ -33,7 +35,7 @@ from typing import TypeVar
 
 from stdnum import ean
 from stdnum import exceptions as std_exc
-from stdnum import iban as std_iban
+from stdnum.iso7064 import mod_97_10
 from stdnum.no import kontonr as std_kontonr
 from stdnum.no import mva as std_mva
 from stdnum.no import orgnr as std_orgnr
@@ -194,13 +196,28 @@ def format_account_number(number: str) -> str:
 
 
 def compact_iban(number: str) -> str:
-    return std_iban.compact(number)
+    return clean(str(number), " -").upper().strip()
+
+
+def _schwifty_iban(number: str):  # -> schwifty.IBAN
+    from schwifty import IBAN  # noqa: PLC0415 - loaded only when an IBAN is met
+    from schwifty import exceptions as sw_exc  # noqa: PLC0415
+
+    try:
+        return IBAN(compact_iban(number))
+    except (sw_exc.InvalidChecksumDigits, sw_exc.InvalidBBANChecksum) as exc:
+        raise InvalidChecksum(f"IBAN {number!r}: {InvalidChecksum.message}") from exc
+    except sw_exc.InvalidLength as exc:
+        raise InvalidLength(f"IBAN {number!r}: {InvalidLength.message}") from exc
+    except sw_exc.InvalidCountryCode as exc:
+        raise InvalidComponent(f"IBAN {number!r}: unknown country code.") from exc
+    except sw_exc.SchwiftyException as exc:
+        raise InvalidFormat(f"IBAN {number!r}: {exc}") from exc
 
 
 def validate_iban(number: str) -> str:
     """Check an IBAN (any country); return it compact."""
-    with _translated("IBAN", number):
-        return std_iban.validate(number)
+    return str(_schwifty_iban(number).compact)
 
 
 def is_valid_iban(number: str) -> bool:
@@ -209,13 +226,14 @@ def is_valid_iban(number: str) -> bool:
 
 def format_iban(number: str) -> str:
     """Return the IBAN in groups of four: ``NO93 8601 1117 947``."""
-    return std_iban.format(validate_iban(number))
+    return str(_schwifty_iban(number).formatted)
 
 
 def account_number_to_iban(number: str) -> str:
-    """Convert a Norwegian account number (BBAN) to its IBAN."""
-    with _translated("Account number", number):
-        return std_kontonr.to_iban(validate_account_number(number)).replace(" ", "")
+    """Convert a Norwegian account number (BBAN) to its IBAN (ISO 13616 check digits, MOD 97-10)."""
+    bban = validate_account_number(number)
+    # Check digits over BBAN + country letters as numbers (N=23, O=24) + "00", as ISO 13616 says.
+    return f"NO{mod_97_10.calc_check_digits(bban + '2324')}{bban}"
 
 
 def iban_to_account_number(number: str) -> str:
@@ -228,9 +246,7 @@ def iban_to_account_number(number: str) -> str:
 
 def iban_bic(number: str) -> str | None:
     """Return the BIC of the IBAN's bank from schwifty's registry, or ``None`` when it is unknown."""
-    from schwifty import IBAN  # noqa: PLC0415 - the registry is large; load it only when asked
-
-    bic = IBAN(validate_iban(number)).bic
+    bic = _schwifty_iban(number).bic
     return str(bic) if bic else None
 
 

@@ -17,7 +17,6 @@ from typing import IO
 from xml.sax.saxutils import escape
 
 from nofaktura.bank.ocr import records as r
-from nofaktura.money import to_ore
 
 __all__ = ["CamtEntry", "CamtTx", "OcrTx", "write_camt054", "write_ocr"]
 
@@ -230,11 +229,3 @@ def write_camt054(
         out.write("".join(parts))
     out.write("</Ntfctn>\n</BkToCstmrDbtCdtNtfctn>\n</Document>\n")
 
-
-def kroner(ore: int) -> Decimal:
-    """Helper for callers mixing the two writers: øre → kroner."""
-    return (Decimal(ore) / 100).quantize(Decimal("0.01"))
-
-
-def ore(amount: Decimal) -> int:
-    return to_ore(amount)

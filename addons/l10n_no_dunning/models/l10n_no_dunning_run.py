@@ -12,6 +12,7 @@ from nofaktura.dunning.handover import (
     Notice,
 )
 from nofaktura.exceptions import NofakturaError
+from nofaktura.identifiers import is_valid_mva, is_valid_orgnr, validate_mva, validate_orgnr
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -19,6 +20,16 @@ from odoo.tools import SQL
 
 from .account_move import to_decimal
 from .l10n_no_dunning_letter import item_values
+
+
+def _valid_org_number(partner):
+    """The debtor's organisation number for the agency: from the company registry or the MVA
+    number, only when it passes its check digit (a wrong number in a claim is worse than none)."""
+    if partner.company_registry and is_valid_orgnr(partner.company_registry):
+        return validate_orgnr(partner.company_registry)
+    if partner.vat and is_valid_mva(partner.vat):
+        return validate_mva(partner.vat)[2:11]
+    return ""
 
 _logger = logging.getLogger(__name__)
 
@@ -314,7 +325,7 @@ class L10nNoDunningRun(models.Model):
                 name=partner.name or "",
                 kind=DebtorKind.PERSON
                 if partner.l10n_no_dunning_customer_kind == "consumer" else DebtorKind.ORGANISATION,
-                org_number=partner.company_registry or (partner.vat or "").upper().removeprefix("NO")[:9],
+                org_number=_valid_org_number(partner),
                 address_lines=tuple(x for x in (partner.street, partner.street2) if x),
                 postcode=partner.zip or "",
                 city=partner.city or "",

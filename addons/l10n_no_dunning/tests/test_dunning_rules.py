@@ -114,3 +114,14 @@ class TestDunningRules(DunningCommon):
             Run._cron_l10n_no_dunning()
             self.assertEqual(Run.search_count([("company_id", "=", self.company.id), ("trigger", "=", "cron")]), 1)
             self.assertEqual((run.state, run.letter_ids.state), ("done", "sent"))
+
+    def test_20_handover_org_number_only_when_valid(self):
+        """The agency gets a checked organisation number or none, never a cut-down VAT string."""
+        from ..models.l10n_no_dunning_run import _valid_org_number  # noqa: PLC0415
+
+        Partner = self.env["res.partner"]
+        self.assertEqual(_valid_org_number(Partner.new({"name": "A", "company_registry": "974760673"})), "974760673")
+        self.assertEqual(_valid_org_number(Partner.new({"name": "B", "vat": "NO 988 077 917 MVA"})), "988077917")
+        self.assertEqual(_valid_org_number(Partner.new({"name": "C", "vat": "NO988077918MVA"})), "")
+        self.assertEqual(_valid_org_number(Partner.new({"name": "D", "vat": "SE556677889901"})), "")
+        self.assertEqual(_valid_org_number(Partner.new({"name": "E"})), "")

@@ -23,8 +23,10 @@ from nofaktura.exceptions import DocumentError, UnsafeDocument
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_DEPTH",
+    "LIBXML2_LIMIT_MESSAGES",
     "SBDH_NAMESPACE",
     "UBL_ROOTS",
+    "declares_doctype",
     "element_path",
     "expect_root",
     "load_ubl",
@@ -40,10 +42,10 @@ DEFAULT_MAX_DEPTH = 256
 _WHITESPACE = b" \t\r\n"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # libxml2 messages of its own hardening limits (wording differs between libxml2 2.10 and 2.14).
-_LIMIT_MESSAGES = ("XML_PARSE_HUGE", "amplification", "Detected an entity reference loop")
+LIBXML2_LIMIT_MESSAGES = ("XML_PARSE_HUGE", "amplification", "Detected an entity reference loop")
 
 
-def _declares_doctype(data: bytes) -> bool:
+def declares_doctype(data: bytes) -> bool:
     """Look for a DOCTYPE before handing the bytes to libxml2, which would otherwise read it.
 
     A DOCTYPE can only stand in the prolog (after the XML declaration, comments and processing
@@ -103,13 +105,13 @@ def parse_untrusted(
         )
     if not data.strip():
         raise DocumentError("the file is empty", source=source)
-    if _declares_doctype(data):
+    if declares_doctype(data):
         raise UnsafeDocument("a DOCTYPE/DTD is not allowed in received documents", source=source)
     try:
         tree = etree.fromstring(data, _parser()).getroottree()
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if getattr(exc, "lineno", None) else None
-        if any(limit in str(exc.msg) for limit in _LIMIT_MESSAGES):
+        if any(limit in str(exc.msg) for limit in LIBXML2_LIMIT_MESSAGES):
             # libxml2's own guard (depth > 256, a text node > 10 MB): the document is built to hurt.
             raise UnsafeDocument(
                 f"the document exceeds the parser's safety limits ({exc.msg})", source=source, line=line

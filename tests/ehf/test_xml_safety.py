@@ -49,7 +49,7 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 """
 
 
-_PRESCAN = safe_xml._declares_doctype  # the real one, before the fixture below replaces it
+_PRESCAN = safe_xml.declares_doctype  # the real one, before the fixture below replaces it
 
 
 @pytest.fixture(autouse=True, params=["prescan", "parser-only"])
@@ -60,7 +60,7 @@ def layer(request, monkeypatch):
     parser settings and the post-parse checks must still refuse the document without side effects.
     """
     if request.param == "parser-only":
-        monkeypatch.setattr(safe_xml, "_declares_doctype", lambda data: False)
+        monkeypatch.setattr(safe_xml, "declares_doctype", lambda data: False)
     return request.param
 
 

@@ -47,7 +47,7 @@ from lxml import etree
 
 from nofaktura.bank.model import FileSummary, Payment, is_kid_like, make_key
 from nofaktura.exceptions import DocumentError, FileTotalsError, UnsafeDocument
-from nofaktura.xml import _LIMIT_MESSAGES, _declares_doctype  # parse_untrusted's own guards, not copies
+from nofaktura.xml import LIBXML2_LIMIT_MESSAGES, declares_doctype  # parse_untrusted's own guards
 
 __all__ = ["CamtReader", "read_camt"]
 
@@ -133,7 +133,7 @@ class _Sniffer:
             raise UnsafeDocument(f"the file is more than the limit of {self._max_bytes} bytes", source=self._source)
         if not self._checked:
             self._head += data
-            if _declares_doctype(self._head):
+            if declares_doctype(self._head):
                 raise UnsafeDocument("a DOCTYPE/DTD is not allowed in received documents", source=self._source)
             if len(self._head) >= _SNIFF_BYTES or not data:
                 self._checked = True
@@ -238,7 +238,7 @@ class CamtReader:
             line = getattr(exc, "lineno", None) or None  # lxml says line 0 when there is no line at all
             if line is None:
                 raise DocumentError("the file is empty", source=self.source) from exc
-            if any(limit in str(exc.msg) for limit in _LIMIT_MESSAGES):
+            if any(limit in str(exc.msg) for limit in LIBXML2_LIMIT_MESSAGES):
                 raise UnsafeDocument(f"the document exceeds the parser's safety limits ({exc.msg})",
                                      source=self.source, line=line) from exc  # fmt: skip
             raise DocumentError(

@@ -93,6 +93,35 @@ class L10nNoEhfIncoming(models.Model):
         return self.browse()
 
     @api.model
+    def _l10n_no_ehf_sender(self, document):
+        """The sender as shown and used in the duplicate key: its Peppol endpoint, else its
+        organisation number or name."""
+        seller = document.seller
+        sender = seller.endpoint
+        if sender and sender.scheme:
+            return f"{sender.scheme}:{sender.value}"
+        return seller.org_number or seller.name or ""
+
+    @api.model
+    def _l10n_no_ehf_document_values(self, root, kind, document, sender_text, dedupe_key):
+        """The fields read from a received document (the same for every way it arrives);
+        ``root`` is the UBL element already parsed for ``document``, validated without a second parse."""
+        valid, findings = validate_ehf(root)
+        kid = document.kid
+        return {
+            "name": document.number,
+            "dedupe_key": dedupe_key,
+            "document_kind": kind,
+            "sender_participant": sender_text,
+            "sender_name": document.seller.name,
+            "issue_date": document.issue_date,
+            "valid": valid,
+            "findings": findings,
+            "kid": kid,
+            "kid_valid": bool(kid) and nkid.is_valid(kid.replace(" ", "")),
+        }
+
+    @api.model
     def _l10n_no_ehf_import(self, content, *, company, filename=None, source="upload", access_point=None,
                             transport_id=None, move=None):
         """Import one received document; returns the incoming record (new, or the first one for a
@@ -123,28 +152,12 @@ class L10nNoEhfIncoming(models.Model):
             record = self.create({**values, "state": "refused", "error_message": str(exc)})
             record.attachment_id = self._l10n_no_ehf_attach(record, filename, content, "application/octet-stream")
             return record
-        seller = document.seller
-        sender = seller.endpoint
-        sender_text = f"{sender.scheme}:{sender.value}" if sender and sender.scheme else (seller.org_number or seller.name or "")
+        sender_text = self._l10n_no_ehf_sender(document)
         dedupe_key = f"{sender_text}|{kind}|{document.number}"
         existing = self._l10n_no_ehf_find_existing(company, dedupe_key=dedupe_key)
         if existing:
             return existing.with_context(l10n_no_ehf_duplicate=True)
-        valid, findings = validate_ehf(root)
-        kid = document.kid
-        values.update(
-            name=document.number,
-            dedupe_key=dedupe_key,
-            document_kind=kind,
-            sender_participant=sender_text,
-            sender_name=seller.name,
-            issue_date=document.issue_date,
-            valid=valid,
-            findings=findings,
-            kid=kid,
-            kid_valid=bool(kid) and nkid.is_valid(kid.replace(" ", "")),
-        )
-        record = self.create(values)
+        record = self.create({**values, **self._l10n_no_ehf_document_values(root, kind, document, sender_text, dedupe_key)})
         # Odoo's UBL import reads the inner UBL (an SBDH envelope is unwrapped by the safe loader).
         ubl = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
         try:
@@ -221,9 +234,7 @@ class L10nNoEhfIncoming(models.Model):
             document = read_root(root, kind, source=filename)
         except DocumentError:
             return self.browse()
-        seller = document.seller
-        sender = seller.endpoint
-        sender_text = f"{sender.scheme}:{sender.value}" if sender and sender.scheme else (seller.org_number or seller.name or "")
+        sender_text = self._l10n_no_ehf_sender(document)
         sha256 = hashlib.sha256(content).hexdigest()
         dedupe_key = f"{sender_text}|{kind}|{document.number}"
         existing = self._l10n_no_ehf_find_existing(move.company_id, sha256=sha256, dedupe_key=dedupe_key)
@@ -233,24 +244,13 @@ class L10nNoEhfIncoming(models.Model):
                 number=document.number, sender=sender_text, bill=existing.move_id.display_name or existing.display_name,
             ))
             return existing
-        valid, findings = validate_ehf(root)
-        kid = document.kid
         record = self.create({
             "company_id": move.company_id.id,
             "source": "mail",
             "filename": filename,
             "sha256": sha256,
-            "name": document.number,
-            "dedupe_key": dedupe_key,
-            "document_kind": kind,
-            "sender_participant": sender_text,
-            "sender_name": seller.name,
-            "issue_date": document.issue_date,
-            "valid": valid,
-            "findings": findings,
-            "kid": kid,
-            "kid_valid": bool(kid) and nkid.is_valid(kid.replace(" ", "")),
             "move_id": move.id,
+            **self._l10n_no_ehf_document_values(root, kind, document, sender_text, dedupe_key),
         })
         move._l10n_no_ehf_enrich_from_document(record, document)
         return record

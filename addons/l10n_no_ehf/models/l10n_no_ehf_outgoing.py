@@ -160,10 +160,10 @@ class L10nNoEhfOutgoing(models.Model):
 
     def _l10n_no_ehf_requeue(self):
         """A person retries a failed transmission: same key, so the access point can refuse a double."""
+        if any(record.state != "failed" for record in self):
+            raise UserError(self.env._("Only failed transmissions can be retried."))
+        self.write({"state": "queued", "attempts": 0, "next_try": fields.Datetime.now(), "error_code": False})
         for record in self:
-            if record.state != "failed":
-                raise UserError(self.env._("Only failed transmissions can be retried."))
-            record.write({"state": "queued", "attempts": 0, "next_try": fields.Datetime.now(), "error_code": False})
             record.move_id.message_post(body=self.env._("EHF retry requested by %(user)s.", user=self.env.user.name))
 
     @api.model

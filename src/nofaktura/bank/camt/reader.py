@@ -45,13 +45,19 @@ from typing import IO
 
 from lxml import etree
 
-from nofaktura.bank.model import FileSummary, Payment, is_kid_like, make_key
+from nofaktura import kid as _kid
+from nofaktura.bank.model import FileSummary, Payment, make_key
 from nofaktura.exceptions import DocumentError, FileTotalsError, UnsafeDocument
 from nofaktura.xml import LIBXML2_LIMIT_MESSAGES, declares_doctype  # parse_untrusted's own guards
 
 __all__ = ["CamtReader", "read_camt"]
 
 _NS_RE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:(camt\.05[234]\.001\.\d\d)\Z")
+#: Any ISO 20022 message namespace, to name a message we do not read (camt.055, pain.001 …).
+_ISO_NS_RE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:([a-z]{4}\.\d{3}\.\d{3}\.\d{2})\Z")
+#: Message versions whose layout differs from what this reader knows (001.01 predates BkToCstmr* as read here).
+_UNSUPPORTED_VERSIONS = frozenset({"01"})
+UNSUPPORTED_MESSAGE = "{message} is not supported (we read camt.052/053/054)"
 _MESSAGES = {"BkToCstmrStmt": ("camt.053", "Stmt"), "BkToCstmrDbtCdtNtfctn": ("camt.054", "Ntfctn"),
              "BkToCstmrAcctRpt": ("camt.052", "Rpt")}  # fmt: skip
 _RETURN_SUBFAMILIES = frozenset({"RRTN", "ARET", "RPCR"})
@@ -75,6 +81,10 @@ _NAME_CACHE_NAMES = 64
 _NAME_CACHE_LENGTH = 128
 
 
+def _message_name(container: str) -> str:
+    return next((name for name, (_kind, cont) in _MESSAGES.items() if cont == container), container)
+
+
 def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
@@ -85,6 +95,24 @@ def _path(ns: str, path: str) -> str:
     if not ns:
         return path
     return "/".join(f"{{{ns}}}{part}" if part not in (".", "..") else part for part in path.split("/"))
+
+
+def _is_kid(reference: str) -> bool:
+    """A creditor reference is a KID only when it carries a valid MOD10 or MOD11 check digit.
+
+    RF creditor references (ISO 11649), invoice numbers and other structured references stay in
+    ``Payment.reference``: reporting them as a KID would match them against KIDs we issued.
+    """
+    return _kid.is_valid(reference)
+
+
+#: Detail amounts kept in ``Payment.extra`` (path under ``TxDtls`` → name), never used as the payment amount.
+_DETAIL_AMOUNTS = (
+    ("Amt", "details"),
+    ("AmtDtls/InstdAmt/Amt", "instructed"),
+    ("AmtDtls/TxAmt/Amt", "transaction"),
+    ("AmtDtls/CntrValAmt/Amt", "counter_value"),
+)
 
 
 def _date(text: str | None) -> datetime.date | None:
@@ -249,6 +277,13 @@ class CamtReader:
                 "not a camt.052/053/054 bank-to-customer message (no BkToCstmrStmt/BkToCstmrDbtCdtNtfctn)",
                 source=self.source,
             )
+        if container_index == 0:
+            # Zero statements is not "0 transactions": the message is cut short or not what it says.
+            raise DocumentError(
+                f"the {summary.format} message holds no {container_name} (statement/notification/report): "
+                "a bank-to-customer message has at least one",
+                source=self.source, path=f"/Document/{_message_name(container_name)}",
+            )  # fmt: skip
 
     # -- pieces ---------------------------------------------------------------------------------
 
@@ -263,8 +298,13 @@ class CamtReader:
         self._ns = ns
         self._names.clear()  # paths cut with the namespace of a previous read
         match = _NS_RE.match(ns)
+        if match and match.group(1).rpartition(".")[2] in _UNSUPPORTED_VERSIONS:
+            raise DocumentError(UNSUPPORTED_MESSAGE.format(message=match.group(1)), source=self.source)
         if match:
             self.summary.format = match.group(1)
+        elif _ISO_NS_RE.match(ns):
+            raise DocumentError(UNSUPPORTED_MESSAGE.format(message=_ISO_NS_RE.match(ns).group(1)),  # type: ignore[union-attr]
+                                source=self.source)  # fmt: skip
         elif ns and "camt.05" not in ns:
             raise DocumentError(f"unexpected XML namespace {ns!r}: not a camt.052/053/054 message", source=self.source)
         if _local(elem.tag) != "Document":
@@ -406,23 +446,32 @@ class CamtReader:
         if not details:
             payment = self._make(
                 None, amount=signed, currency=entry_ccy, position=0, code=entry_code, text=entry_text,
-                credit=entry_credit, line=line, **common,
+                credit=entry_credit, line=line, detail={"_charges": self._charges(flat, where)}, **common,
             )  # fmt: skip
             return [payment], entry_amount, signed, booked
         if len(details) > 1:
             self._check_batches(entry, where, len(details))
         flats = [self._flatten(tx) for tx in details]
+        batch = len(details) > 1
         amounts: list[tuple[Decimal, str] | None] = []
-        for tx_flat in flats:
-            found = tx_flat.get("AmtDtls/TxAmt/Amt")
-            if found is None:
-                found = tx_flat.get("Amt")
-            amounts.append(self._amount(found, where + "/NtryDtls/TxDtls"))  # type: ignore[arg-type]
-        if None in amounts and len(details) > 1:
-            raise DocumentError(
-                "a batch entry has transaction details without an amount", source=self.source, line=line, path=where
-            )
-        if len(details) > 1 and all(a is not None and a[1] == entry_ccy for a in amounts):
+        if batch:
+            # Split a batch only by amounts in the account currency (TxDtls/Amt, 001.02: AmtDtls/TxAmt);
+            # InstdAmt or a foreign-currency amount is not what the account was booked with.
+            for number, tx_flat in enumerate(flats, start=1):
+                tx_where = f"{where}/NtryDtls/TxDtls[{number}]"
+                found = None
+                for path in ("Amt", "AmtDtls/TxAmt/Amt"):
+                    candidate = self._amount(tx_flat.get(path), f"{tx_where}/{path}")  # type: ignore[arg-type]
+                    if candidate is not None and candidate[1] in ("", entry_ccy):
+                        found = candidate
+                        break
+                if found is None:
+                    raise DocumentError(
+                        f"a batch entry in {entry_ccy} has transaction details without an amount in {entry_ccy} "
+                        "(TxDtls/Amt or AmtDtls/TxAmt/Amt): the entry cannot be split into payments",
+                        source=self.source, line=details[number - 1].sourceline or line, path=tx_where,
+                    )  # fmt: skip
+                amounts.append(found)
             total = Decimal(0)
             for tx_flat, tx_amt in zip(flats, amounts, strict=True):
                 tx_credit = (_text(tx_flat, "CdtDbtInd") or indicator) == "CRDT"
@@ -432,17 +481,54 @@ class CamtReader:
                     f"the entry amount is {entry_amount} but its transaction details add up to {total}",
                     source=self.source, line=line, path=where,
                 )  # fmt: skip
+        else:
+            # One transaction: the booked entry amount is the payment, whatever else the details say.
+            amounts.append((entry_amount, entry_ccy))
         payments = []
         for position, (tx, tx_flat, tx_amt) in enumerate(zip(details, flats, amounts, strict=True), start=1):
-            amount, currency = tx_amt if tx_amt is not None else (entry_amount, entry_ccy)
-            tx_indicator = _text(tx_flat, "CdtDbtInd")
+            amount = tx_amt[0]  # type: ignore[index]
+            tx_indicator = _text(tx_flat, "CdtDbtInd") if batch else None
             credit = entry_credit if tx_indicator is None else tx_indicator == "CRDT"
+            detail_extra = self._detail_amounts(tx_flat, where + f"/NtryDtls/TxDtls[{position}]")
+            if not batch:
+                # The entry's own charges count for its only transaction when the details give none.
+                detail_extra.setdefault("_charges", self._charges(flat, where))  # type: ignore[arg-type]
             payments.append(self._make(
-                tx_flat, amount=amount if credit else -amount, currency=currency or entry_ccy, position=position,
+                tx_flat, amount=amount if credit else -amount, currency=entry_ccy, position=position,
                 code=self._bank_code(tx_flat) or entry_code, text=entry_text, credit=credit,
-                line=tx.sourceline or line, **common,
+                line=tx.sourceline or line, detail=detail_extra, **common,
             ))  # fmt: skip
         return payments, entry_amount, signed, booked
+
+    def _detail_amounts(self, tx_flat: _Flat, where: str) -> dict[str, object]:
+        """Other amounts the transaction details name (instructed, counter value …) and its charges."""
+        found: dict[str, object] = {}
+        for path, name in _DETAIL_AMOUNTS:
+            amt = self._amount(tx_flat.get(path), f"{where}/{path}")  # type: ignore[arg-type]
+            if amt is not None:
+                found[f"{name}_amount"] = f"{amt[0]}"
+                if amt[1]:
+                    found[f"{name}_currency"] = amt[1]
+        rate = _text(tx_flat, "AmtDtls/InstdAmt/CcyXchg/XchgRate", "AmtDtls/TxAmt/CcyXchg/XchgRate")
+        if rate:
+            found["exchange_rate"] = rate
+        charges = self._charges(tx_flat, where)
+        if charges is not None:
+            found["_charges"] = charges
+        return found
+
+    def _charges(self, flat: _Flat, where: str) -> tuple[Decimal, str] | None:
+        """``Chrgs``: the total (001.04+ ``TtlChrgsAndTaxAmt``) or the sum of its records (001.02 ``Chrgs/Amt``)."""
+        total = self._amount(flat.get("Chrgs/TtlChrgsAndTaxAmt"), where + "/Chrgs/TtlChrgsAndTaxAmt")  # type: ignore[arg-type]
+        if total is not None:
+            return total
+        for path in ("Chrgs/Rcrd/Amt", "Chrgs/Amt"):
+            many = flat.get(path + "*")
+            elems = many if many is not None else ([flat[path]] if path in flat else [])
+            if elems:
+                amounts = [self._amount(e, f"{where}/{path}") for e in elems]  # type: ignore[arg-type]
+                return sum((a[0] for a in amounts if a), Decimal(0)), amounts[0][1] if amounts[0] else ""
+        return None
 
     def _unique(self, key: str) -> str:
         """Tell apart identical transactions near each other in one file (same refs, same amount).
@@ -477,10 +563,13 @@ class CamtReader:
         self, tx: _Flat | None, *, account: str, amount: Decimal, currency: str,
         entry_ref: str | None, position: int, booking: datetime.date | None, value: datetime.date | None,
         reversal: bool, code: str | None, status: str | None, text: str | None, credit: bool, line: int | None,
+        detail: dict[str, object] | None = None,
     ) -> Payment:  # fmt: skip
         kid = reference = e2e = tx_ref = payer_name = payer_account = None
         is_return = False
-        extra: dict[str, str] = {}
+        detail = dict(detail or {})
+        charges = detail.pop("_charges", None)
+        extra: dict[str, str] = {name: str(value) for name, value in detail.items()}
         if tx is not None:
             txt = _text
             tx_ref = txt(tx, "Refs/AcctSvcrRef")
@@ -493,7 +582,7 @@ class CamtReader:
                 ref = txt(tx, "RmtInf/Strd/CdtrRefInf/Ref")
                 if ref:
                     reference = ref
-                    if txt(tx, "RmtInf/Strd/CdtrRefInf/Tp/CdOrPrtry/Cd") in (None, "SCOR") and is_kid_like(ref):
+                    if txt(tx, "RmtInf/Strd/CdtrRefInf/Tp/CdOrPrtry/Cd") in (None, "SCOR") and _is_kid(ref):
                         kid = ref
             elif refs:
                 # Several Strd blocks (one payment for several invoices): the first KID wins; the
@@ -507,7 +596,7 @@ class CamtReader:
                     all_refs.append(ref)
                     if reference is None:
                         reference = ref
-                    if kid is None and txt(ref_flat, "Tp/CdOrPrtry/Cd") in (None, "SCOR") and is_kid_like(ref):
+                    if kid is None and txt(ref_flat, "Tp/CdOrPrtry/Cd") in (None, "SCOR") and _is_kid(ref):
                         kid = ref
                 if len(all_refs) > 1:
                     extra["references"] = " ".join(all_refs)
@@ -550,6 +639,7 @@ class CamtReader:
             booking_date=booking, value_date=value, payer_name=payer_name, payer_account=payer_account,
             bank_reference=tx_ref or entry_ref, end_to_end_id=e2e, transaction_type=code, is_reversal=reversal,
             is_return=is_return, account=account, status=status, line=line, extra=extra,
+            charges=charges[0] if charges else None, charges_currency=(charges[1] or currency) if charges else None,
         )  # fmt: skip
         self.summary.add(payment)
         return payment

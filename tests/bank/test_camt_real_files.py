@@ -47,9 +47,11 @@ def entry(version: str, amount: str, details: list[str], *, status: str = "BOOK"
 
 def statement(version: str, entries: list[str]) -> bytes:
     return (
-        f'<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.{version}">'
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.{version}">'
         "<BkToCstmrStmt><GrpHdr><MsgId>STMT-1</MsgId><CreDtTm>2026-12-02T06:00:00</CreDtTm></GrpHdr>"
-        f"<Stmt><Id>S1</Id><CreDtTm>2026-12-02T06:00:00</CreDtTm><Acct><Id><IBAN>{IBAN}</IBAN></Id><Ccy>NOK</Ccy></Acct>"
+        "<Stmt><Id>S1</Id><CreDtTm>2026-12-02T06:00:00</CreDtTm>"
+        f"<Acct><Id><IBAN>{IBAN}</IBAN></Id><Ccy>NOK</Ccy></Acct>"
         "<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy=\"NOK\">0.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
         "<Dt><Dt>2026-12-01</Dt></Dt></Bal>"
         f"{''.join(entries)}</Stmt></BkToCstmrStmt></Document>"
@@ -80,7 +82,8 @@ def valid(corpora):
 def _charges(version: str, amount: str) -> str:
     if version == "02":
         return f'<Chrgs><Amt Ccy="NOK">{amount}</Amt></Chrgs>'
-    return f'<Chrgs><TtlChrgsAndTaxAmt Ccy="NOK">{amount}</TtlChrgsAndTaxAmt><Rcrd><Amt Ccy="NOK">{amount}</Amt></Rcrd></Chrgs>'
+    return (f'<Chrgs><TtlChrgsAndTaxAmt Ccy="NOK">{amount}</TtlChrgsAndTaxAmt>'
+            f'<Rcrd><Amt Ccy="NOK">{amount}</Amt></Rcrd></Chrgs>')
 
 
 def test_foreign_currency_payment_is_the_booked_nok_amount(version, valid):
@@ -115,8 +118,8 @@ def test_entry_level_charges_on_an_entry_without_details(version, valid):
 
 
 def test_details_without_an_amount_use_the_entry_amount(version, valid):
-    data = valid(statement(version, [entry(version, "300.00", [f"<Refs><EndToEndId>E1</EndToEndId></Refs>{_ref('123456782')}"],
-                                           batch=1)]))  # fmt: skip
+    details = [f"<Refs><EndToEndId>E1</EndToEndId></Refs>{_ref('123456782')}"]
+    data = valid(statement(version, [entry(version, "300.00", details, batch=1)]))
     (payment,), _summary = read_camt(io.BytesIO(data))
     assert (payment.amount, payment.kid, payment.end_to_end_id) == (Decimal("300.00"), "123456782", "E1")
 
@@ -152,7 +155,8 @@ def test_pending_and_information_entries_are_not_booked(version, valid):
     ]))  # fmt: skip
     payments, summary = read_camt(io.BytesIO(data))
     assert [(p.amount, p.status, p.booked) for p in payments] == [
-        (Decimal("100.00"), "BOOK", True), (Decimal("250.00"), "PDNG", False), (Decimal("-75.00"), "INFO", False)]  # fmt: skip
+        (Decimal("100.00"), "BOOK", True), (Decimal("250.00"), "PDNG", False),
+        (Decimal("-75.00"), "INFO", False)]  # fmt: skip
     assert (summary.count, summary.credit_total, summary.debit_total) == (1, Decimal("100.00"), Decimal("0.00"))
     assert (summary.unbooked_count, summary.unbooked_total) == (2, Decimal("175.00"))
 
@@ -169,7 +173,8 @@ def test_only_mod10_or_mod11_references_are_kids(version, valid):
 
 def test_message_without_a_statement_is_refused(version):
     data = (f'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.{version}"><BkToCstmrStmt>'
-            "<GrpHdr><MsgId>M</MsgId><CreDtTm>2026-12-02T06:00:00</CreDtTm></GrpHdr></BkToCstmrStmt></Document>")  # fmt: skip
+            "<GrpHdr><MsgId>M</MsgId><CreDtTm>2026-12-02T06:00:00</CreDtTm></GrpHdr>"
+            "</BkToCstmrStmt></Document>")  # fmt: skip
     with pytest.raises(DocumentError, match=r"holds no Stmt") as info:
         read_camt(io.BytesIO(data.encode()), source="empty.xml")
     assert info.value.path == "/Document/BkToCstmrStmt"
@@ -180,7 +185,8 @@ def test_message_without_a_statement_is_refused(version):
     ("camt.056.001.08", "FIToFIPmtCxlReq"),
 ])  # fmt: skip
 def test_other_iso20022_messages_are_named(message, root, tmp_path, capsys):
-    data = f'<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:{message}"><{root}/></Document>'.encode()
+    ns = f"urn:iso:std:iso:20022:tech:xsd:{message}"
+    data = f'<?xml version="1.0"?><Document xmlns="{ns}"><{root}/></Document>'.encode()
     with pytest.raises(DocumentError, match=rf"{message} is not supported \(we read camt\.052/053/054"):
         read_camt(io.BytesIO(data))
     with pytest.raises(DocumentError, match=rf"{message} is not supported"):

@@ -17,7 +17,7 @@ from lxml import etree
 from nofaktura.bank import open_reader
 from nofaktura.bank.camt import read_camt
 from nofaktura.cli import main
-from nofaktura.exceptions import DocumentError
+from nofaktura.exceptions import DocumentError, FileTotalsError
 
 IBAN = "NO9386011117947"
 
@@ -45,7 +45,7 @@ def entry(version: str, amount: str, details: list[str], *, status: str = "BOOK"
     )
 
 
-def statement(version: str, entries: list[str]) -> bytes:
+def statement(version: str, entries: list[str], summary: tuple[int, str] | None = None) -> bytes:
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.{version}">'
@@ -54,7 +54,9 @@ def statement(version: str, entries: list[str]) -> bytes:
         f"<Acct><Id><IBAN>{IBAN}</IBAN></Id><Ccy>NOK</Ccy></Acct>"
         "<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy=\"NOK\">0.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>"
         "<Dt><Dt>2026-12-01</Dt></Dt></Bal>"
-        f"{''.join(entries)}</Stmt></BkToCstmrStmt></Document>"
+        + (f"<TxsSummry><TtlNtries><NbOfNtries>{summary[0]}</NbOfNtries><Sum>{summary[1]}</Sum></TtlNtries></TxsSummry>"
+           if summary else "")
+        + f"{''.join(entries)}</Stmt></BkToCstmrStmt></Document>"
     ).encode()
 
 
@@ -159,6 +161,23 @@ def test_pending_and_information_entries_are_not_booked(version, valid):
         (Decimal("-75.00"), "INFO", False)]  # fmt: skip
     assert (summary.count, summary.credit_total, summary.debit_total) == (1, Decimal("100.00"), Decimal("0.00"))
     assert (summary.unbooked_count, summary.unbooked_total) == (2, Decimal("175.00"))
+
+
+@pytest.mark.parametrize("declared", [(2, "350.00"), (1, "100.00")])
+def test_summary_may_count_all_entries_or_only_the_booked_ones(version, valid, declared):
+    entries = [entry(version, "100.00", [], ref="A1"), entry(version, "250.00", [], status="PDNG", ref="A2")]
+    payments, summary = read_camt(io.BytesIO(valid(statement(version, entries, declared))))
+    assert (len(payments), summary.count, summary.declared_count) == (2, 1, declared[0])
+    with pytest.raises(FileTotalsError, match=r"TxsSummry declares 1 entries but there are 2"):
+        read_camt(io.BytesIO(statement(version, entries, (1, "250.00"))))
+
+
+def test_entry_amount_details_without_transaction_details_are_kept(valid):
+    data = statement("02", [entry("02", "1175.40", []).replace(
+        "</BkTxCd>", '</BkTxCd><AmtDtls><InstdAmt><Amt Ccy="EUR">100.00</Amt></InstdAmt></AmtDtls>')])  # fmt: skip
+    (payment,), _summary = read_camt(io.BytesIO(valid(data)))
+    assert (payment.amount, payment.extra["instructed_amount"], payment.extra["instructed_currency"]) == (
+        Decimal("1175.40"), "100.00", "EUR")  # fmt: skip
 
 
 def test_only_mod10_or_mod11_references_are_kids(version, valid):

@@ -212,8 +212,8 @@ class CamtReader:
         entry_index = 0
         header: _Header | None = None
         # Per statement/notification: entries counted, gross sum, booked net.
-        n_entries = 0
-        gross = Decimal(0)
+        n_entries = n_booked = 0
+        gross = gross_booked = Decimal(0)
         booked_net = Decimal(0)
         try:
             for event, elem in context:
@@ -231,6 +231,7 @@ class CamtReader:
                         container_index += 1
                         entry_index = 0
                         n_entries, gross, booked_net = 0, Decimal(0), Decimal(0)
+                        n_booked, gross_booked = 0, Decimal(0)
                         header = None
                     continue
                 if local == "GrpHdr":
@@ -249,6 +250,8 @@ class CamtReader:
                     gross += amount
                     if booked:
                         booked_net += signed
+                        n_booked += 1
+                        gross_booked += amount
                     yield from payments
                     elem.clear()
                     parent = elem.getparent()
@@ -259,7 +262,7 @@ class CamtReader:
                 elif local == container_name and local:
                     if header is None:
                         header = self._header(elem, container_index)
-                    self._check_container(header, n_entries, gross, booked_net)
+                    self._check_container(header, (n_entries, n_booked), (gross, gross_booked), booked_net)
                     header = None
                     elem.clear()
         except etree.XMLSyntaxError as exc:
@@ -446,7 +449,7 @@ class CamtReader:
         if not details:
             payment = self._make(
                 None, amount=signed, currency=entry_ccy, position=0, code=entry_code, text=entry_text,
-                credit=entry_credit, line=line, detail={"_charges": self._charges(flat, where)}, **common,
+                credit=entry_credit, line=line, detail=self._detail_amounts(flat, where, entry=True), **common,
             )  # fmt: skip
             return [payment], entry_amount, signed, booked
         if len(details) > 1:
@@ -500,10 +503,10 @@ class CamtReader:
             ))  # fmt: skip
         return payments, entry_amount, signed, booked
 
-    def _detail_amounts(self, tx_flat: _Flat, where: str) -> dict[str, object]:
-        """Other amounts the transaction details name (instructed, counter value …) and its charges."""
+    def _detail_amounts(self, tx_flat: _Flat, where: str, *, entry: bool = False) -> dict[str, object]:
+        """Other amounts the transaction details (or an entry's ``AmtDtls``) name, and the charges."""
         found: dict[str, object] = {}
-        for path, name in _DETAIL_AMOUNTS:
+        for path, name in _DETAIL_AMOUNTS[1:] if entry else _DETAIL_AMOUNTS:
             amt = self._amount(tx_flat.get(path), f"{where}/{path}")  # type: ignore[arg-type]
             if amt is not None:
                 found[f"{name}_amount"] = f"{amt[0]}"
@@ -677,9 +680,21 @@ class CamtReader:
                 header.balance_line = bal.sourceline
         return header
 
-    def _check_container(self, header: _Header, n_entries: int, gross: Decimal, booked_net: Decimal) -> None:
+    def _check_container(
+        self, header: _Header, counts: tuple[int, int], sums: tuple[Decimal, Decimal], booked_net: Decimal
+    ) -> None:
+        """Check TxsSummry against all entries, or against the booked ones only (banks differ on pending ones)."""
         summary = self.summary
         where = header.where
+        n_entries, gross = counts[0], sums[0]
+        if header.declared_count is not None and header.declared_sum is not None and (
+            header.declared_count, header.declared_sum
+        ) == (counts[1], sums[1]):
+            n_entries, gross = counts[1], sums[1]
+        elif header.declared_count == counts[1] and header.declared_sum is None:
+            n_entries = counts[1]
+        elif header.declared_sum == sums[1] and header.declared_count is None:
+            gross = sums[1]
         if header.declared_count is not None:
             summary.declared_count = (summary.declared_count or 0) + header.declared_count
             if header.declared_count != n_entries:

@@ -16,18 +16,30 @@ Mapping (paths relative to ``Ntry`` / ``TxDtls``):
 
 * a batch entry (``NtryDtls`` with several ``TxDtls``) becomes one payment per ``TxDtls``; an entry
   without ``TxDtls`` becomes one payment;
-* amount: ``TxDtls/AmtDtls/TxAmt/Amt``, else ``TxDtls/Amt`` (001.04+), else the entry's ``Amt``
-  (single transaction); sign from ``CdtDbtInd`` (credit +, debit −);
+* amount: what was booked on the account. A single-transaction entry (one or no ``TxDtls``) is
+  the entry's ``Amt``, whatever its details say (instructed amount in another currency, gross
+  before charges); a batch is split by each ``TxDtls/Amt`` (001.02: ``AmtDtls/TxAmt/Amt``) in
+  the account currency, which must add up to the entry amount (else refused). Sign from
+  ``CdtDbtInd`` (credit +, debit −). The other amounts (``Amt``, ``InstdAmt``, ``TxAmt``,
+  ``CntrValAmt``, exchange rate) go to ``Payment.extra`` (``instructed_amount`` …), ``Chrgs`` to
+  ``Payment.charges``;
+* status: entries with ``Sts`` (001.02) or ``Sts/Cd`` (001.08) other than ``BOOK`` (``PDNG``,
+  ``INFO``) are yielded with that status but are not booked (``Payment.booked``): they are left out
+  of the summary's count and totals (``unbooked_count``/``unbooked_total`` instead);
 * KID: ``RmtInf/Strd/CdtrRefInf/Ref`` when ``Tp/CdOrPrtry/Cd`` is ``SCOR`` or absent and the
-  reference looks like a KID (digits, ≤ 25); other structured references stay in ``reference``;
+  reference passes MOD10 or MOD11 (:mod:`nofaktura.kid`); every structured reference (RF …,
+  invoice numbers, digits failing both checks) stays in ``reference``;
 * free text: ``RmtInf/Ustrd`` (several joined by a space);
 * payer: ``RltdPties/Dbtr/Nm`` (001.02–001.06) or ``RltdPties/Dbtr/Pty/Nm`` (001.08) and
   ``DbtrAcct/Id/IBAN`` or ``DbtrAcct/Id/Othr/Id``; for debits the creditor instead;
 * returns: ``TxDtls/RtrInf`` or bank transaction sub-family RRTN/ARET; reversals: ``Ntry/RvslInd``;
 * dates: ``BookgDt`` and ``ValDt``, each ``Dt`` or ``DtTm``.
 
+A message with no ``Stmt``/``Ntfctn``/``Rpt`` is refused (not read as "0 transactions"); an ISO
+20022 message we do not read (camt.055, camt.052.001.01, pain.001 …) is refused by its name.
+
 Checks that raise :class:`~nofaktura.exceptions.FileTotalsError`: ``TxsSummry/TtlNtries``
-(number and sum of entries) when present, a batch's ``NbOfTxs`` and the sum of its
+(number and sum of entries, all of them or the booked ones only) when present, a batch's ``NbOfTxs`` and the sum of its
 transaction amounts against the entry amount. For statements, opening balance plus booked
 entries against the closing balance is only reported (``balance_differences``), because real
 statements (and most samples in the corpora) include items that are not listed as entries.

@@ -214,3 +214,18 @@ def test_other_iso20022_messages_are_named(message, root, tmp_path, capsys):
     path.write_bytes(data)
     assert main(["camt", "show", str(path)]) == 2
     assert f"{message} is not supported" in capsys.readouterr().err
+
+
+def test_the_readers_kid_check_agrees_with_nofaktura_kid():
+    import random
+
+    from nofaktura import kid
+    from nofaktura.bank.camt.reader import _is_kid
+
+    rng = random.Random(11)
+    samples = ["", "0", "00", "0-", "-", "12 34", "1234567-", "RF18539007547034", "１２３", "12a4", "9" * 26]
+    for _ in range(5000):
+        length = rng.randint(1, 26)
+        samples.append("".join(rng.choice("0123456789") for _ in range(length)) + rng.choice(["", "", "-"]))
+    samples += [kid.make(str(rng.randint(1, 10**12)), alg) for alg in ("mod10", "mod11") for _ in range(500)]
+    assert [s for s in samples if _is_kid(s) != kid.is_valid(s)] == []

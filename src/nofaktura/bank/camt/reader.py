@@ -109,13 +109,35 @@ def _path(ns: str, path: str) -> str:
     return "/".join(f"{{{ns}}}{part}" if part not in (".", "..") else part for part in path.split("/"))
 
 
+_KID_SHAPE = re.compile(r"[0-9]{1,24}[0-9-]\Z")
+_MOD11_WEIGHTS = (2, 3, 4, 5, 6, 7) * 5
+
+
 def _is_kid(reference: str) -> bool:
     """A creditor reference is a KID only when it carries a valid MOD10 or MOD11 check digit.
 
     RF creditor references (ISO 11649), invoice numbers and other structured references stay in
     ``Payment.reference``: reporting them as a KID would match them against KIDs we issued.
+
+    The same answer as :func:`nofaktura.kid.is_valid` (a test holds them together), computed
+    directly: that function's input cleaning costs a third of the reading time of a large file.
     """
-    return _kid.is_valid(reference)
+    number = reference.replace(" ", "") if " " in reference else reference
+    if len(number) < _kid.MIN_CHECK_LENGTH or not _KID_SHAPE.match(number):
+        return False
+    base, check = number[:-1], number[-1]
+    remainder = sum(w * int(d) for w, d in zip(_MOD11_WEIGHTS, reversed(base), strict=False)) % 11
+    if check == ("0" if remainder == 0 else "-" if remainder == 1 else str(11 - remainder)):
+        return True
+    if check == "-":
+        return False
+    total = 0
+    for position, digit in enumerate(reversed(number)):
+        value = int(digit)
+        if position % 2:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
 
 
 #: Detail amounts kept in ``Payment.extra`` (path under ``TxDtls`` → name), never used as the payment amount.

@@ -9,6 +9,7 @@ statement, and ISO 20022 messages we do not read.
 from __future__ import annotations
 
 import io
+import json
 from decimal import Decimal
 
 import pytest
@@ -229,3 +230,16 @@ def test_the_readers_kid_check_agrees_with_nofaktura_kid():
         samples.append("".join(rng.choice("0123456789") for _ in range(length)) + rng.choice(["", "", "-"]))
     samples += [kid.make(str(rng.randint(1, 10**12)), alg) for alg in ("mod10", "mod11") for _ in range(500)]
     assert [s for s in samples if _is_kid(s) != kid.is_valid(s)] == []
+
+
+def test_cli_flags_entries_that_are_not_booked(tmp_path, capsys):
+    path = tmp_path / "pdng.xml"
+    path.write_bytes(statement("08", [entry("08", "100.00", [], ref="A1"),
+                                      entry("08", "250.00", [], status="PDNG", ref="A2")]))  # fmt: skip
+    assert main(["camt", "show", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Count:      1\n" in out and "Credits:    100.00 NOK" in out
+    assert "Not booked: 1 (pending/information, not in the totals)" in out and "NOT BOOKED (PDNG)" in out
+    assert main(["camt", "show", "--json", str(path)]) == 0
+    totals = json.loads(capsys.readouterr().out)["totals"]
+    assert (totals["count"], totals["unbooked_count"], totals["unbooked_total"]) == (1, 1, "250.00")

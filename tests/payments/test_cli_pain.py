@@ -136,6 +136,18 @@ def test_show_broken_and_hostile_exit_2(tmp_path, capsys):
     evil.write_bytes(b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY e SYSTEM "file:///etc/passwd">]><Document>&e;</Document>')
     assert main(["pain002", "show", str(evil)]) == 2
     assert "DOCTYPE" in capsys.readouterr().err
-    broken = corpus("iso20022js/test/assets/cross_river/pain_002_batch_rejected.xml")
+    broken = tmp_path / "broken.xml"
+    broken.write_bytes(b"<Document xmlns='urn:iso:std:iso:20022:tech:xsd:pain.002.001.03'><CstmrPmtStsRpt>"
+                       b"<GrpHdr><MsgId>M</MsgId></GrpHdr><OrgnlGrpInfAndSts><GrpSts>ACCP</GrpSts>"
+                       b"</OrgnlGrpInfAndSts></CstmrPmtStsRpt></Document>")  # fmt: skip
     assert main(["pain002", "show", str(broken)]) == 2
     assert "OrgnlMsgId" in capsys.readouterr().err
+
+
+def test_show_rejection_of_a_file_the_bank_could_not_read(capsys):
+    # No OrgnlMsgId (the bank could not parse our file): the rejection and its reason are shown, exit 0.
+    path = corpus("iso20022js/test/assets/cross_river/pain_002_batch_rejected.xml")
+    assert main(["pain002", "show", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Answers:    - (pain.008.001.02)" in out
+    assert "Group:      RJCT [rejected] NARR (Narrative: see the additional information): Error parsing file" in out

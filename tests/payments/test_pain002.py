@@ -150,12 +150,49 @@ def test_file_without_namespace():
     assert [t.status for t in report.transactions()] == ["ACSP"]
 
 
-def test_corpus_file_without_original_message_id_is_refused():
-    # OrgnlMsgId is mandatory (1..1) and the only way back to our order; the bank could not parse the file.
+def test_corpus_rejection_of_an_unreadable_file_is_shown_with_its_reason():
+    # The bank could not parse the original file, so it cannot name it (no OrgnlMsgId, OrgnlPmtInfAndSts):
+    # the rejection and the bank's words are what the user must see, not "OrgnlMsgId is missing".
+    report = read_pain002_file(corpus(f"{CROSS}/pain_002_batch_rejected.xml"))
+    assert (report.original_message_id, report.group_status, report.group_kind) == (None, "RJCT", StatusKind.REJECTED)
+    (reason,) = report.group_reasons
+    assert reason.code == "NARR" and "Error parsing file examplefile.xml" in str(reason)
+    with pytest.raises(DocumentError, match=r"does not name \(no OrgnlMsgId\).*RJCT NARR .*Error parsing file"):
+        report.outcomes(sample_order())
+
+
+GROUP_REJECTED_MINIMAL = b"""<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.03">
+  <CstmrPmtStsRpt>
+    <GrpHdr><MsgId>STS-20261202-1</MsgId><CreDtTm>2026-12-02T10:00:00</CreDtTm></GrpHdr>
+    <OrgnlGrpInfAndSts>
+      <OrgnlMsgId>%s</OrgnlMsgId>
+      <OrgnlMsgNmId>pain.001.001.03</OrgnlMsgNmId>
+      <GrpSts>RJCT</GrpSts>
+      <StsRsnInf><Rsn><Cd>AM10</Cd></Rsn><AddtlInf>CtrlSum 1749.50 but the transfers add up to 1749.05</AddtlInf>
+      </StsRsnInf>
+    </OrgnlGrpInfAndSts>
+  </CstmrPmtStsRpt>
+</Document>"""
+
+
+def test_group_rejection_without_optional_original_fields_rejects_every_transfer_in_words():
+    # No OrgnlNbOfTxs, OrgnlCtrlSum or OrgnlPmtInfAndSts (all optional): the message-level RJCT and its reason.
+    order = sample_order()
+    report = read_pain002(GROUP_REJECTED_MINIMAL % order.message_id.encode(), source="rjct.xml")
+    assert (report.original_count, report.original_sum, report.payments) == (None, None, ())
+    (reason,) = report.group_reasons
+    assert str(reason) == "AM10 (Control sum does not match the instructed amounts): CtrlSum 1749.50 but the " \
+        "transfers add up to 1749.05"
+    outcomes = report.outcomes(order)
+    assert outcomes and all((o.status, o.level, o.reasons) == ("RJCT", "group", (reason,)) for o in outcomes)
+
+
+def test_report_without_original_message_id_that_is_not_a_rejection_is_refused():
+    data = (GROUP_REJECTED_MINIMAL % b"X").replace(b"<OrgnlMsgId>X</OrgnlMsgId>", b"").replace(b"RJCT", b"ACCP")
     with pytest.raises(DocumentError) as info:
-        read_pain002_file(corpus(f"{CROSS}/pain_002_batch_rejected.xml"))
+        read_pain002(data, source="accp.xml")
     assert info.value.path == "/Document/CstmrPmtStsRpt/OrgnlGrpInfAndSts/OrgnlMsgId"
-    assert info.value.line == 16 and info.value.source.endswith("pain_002_batch_rejected.xml")
 
 
 def test_other_namespace_is_refused():

@@ -8,6 +8,7 @@ from nofaktura.bank import detect_format, normalize_account, open_reader
 from nofaktura.bank.matching import OpenItem, allocate
 from nofaktura.exceptions import DocumentError, NofakturaError
 from nofaktura.exceptions import ValidationError as KidValidationError
+from nofaktura.kid import looks_like_kid
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
@@ -355,6 +356,9 @@ class L10nNoBankImport(models.Model):
         if payment.amount <= 0 or payment.is_reversal or payment.is_return:
             return {"state": "unmatched", "reason": "outgoing", "partner": partner}
         if not payment.kid:
+            # camt: a digit reference failing MOD10/MOD11 is kept as ``reference``, not ``kid``: a mistyped KID.
+            if payment.reference and looks_like_kid(payment.reference):
+                return {"state": "unmatched", "reason": "invalid_kid"}
             return {"state": "unmatched", "reason": "no_kid"}
         if invoices:
             currency = journal.currency_id or company.currency_id

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import IO
 
 from nofaktura.bank.camt import CamtReader, read_camt
-from nofaktura.bank.detect import CAMT053, CAMT054, OCR, UNKNOWN, detect_format
+from nofaktura.bank.detect import CAMT053, CAMT054, OCR, UNKNOWN, detect_format, iso20022_message
 from nofaktura.bank.model import FileSummary, Payment, is_kid_like, make_key, normalize_account
 from nofaktura.bank.ocr import OcrReader, read_ocr
 from nofaktura.exceptions import DocumentError
@@ -47,6 +47,12 @@ def open_reader(stream: IO[bytes], source: str | None = None) -> OcrReader | Cam
         return OcrReader(stream, source)
     if kind.startswith("camt."):
         return CamtReader(stream, source)
+    message = iso20022_message(head)
+    if message is not None:
+        raise DocumentError(
+            f"{message} is not supported (we read camt.052/053/054 and Nets OCR giro)",
+            source=source or getattr(stream, "name", None),
+        )
     raise DocumentError(
         "neither a Nets OCR giro file (starting NY000010) nor an ISO 20022 camt.052/053/054 message",
         source=source or getattr(stream, "name", None),

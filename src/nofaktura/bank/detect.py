@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CAMT053", "CAMT054", "OCR", "UNKNOWN", "detect_format"]
+__all__ = ["CAMT053", "CAMT054", "OCR", "UNKNOWN", "detect_format", "iso20022_message"]
 
 OCR = "ocr"
 CAMT053 = "camt.053"
@@ -19,6 +19,7 @@ CAMT052 = "camt.052"
 UNKNOWN = "unknown"
 
 _NS = re.compile(rb"urn:iso:std:iso:20022:tech:xsd:(camt\.05[234])\.001\.\d\d")
+_ANY_ISO = re.compile(rb"urn:iso:std:iso:20022:tech:xsd:([a-z]{4}\.\d{3}\.\d{3}\.\d{2})")
 _MESSAGE = {b"BkToCstmrStmt": CAMT053, b"BkToCstmrDbtCdtNtfctn": CAMT054, b"BkToCstmrAcctRpt": CAMT052}
 
 
@@ -38,3 +39,13 @@ def detect_format(head: bytes) -> str:
         if b"<" + element in text or b":" + element in text:
             return kind
     return UNKNOWN
+
+
+def iso20022_message(head: bytes) -> str | None:
+    """The ISO 20022 message a file's namespace names (``camt.055.001.08``, ``pain.001.001.03`` …), if any.
+
+    Why: a file that is ISO 20022 but not a message we read should be refused by its name
+    ("camt.055.001.08 is not supported"), not as "not an ISO 20022 camt message".
+    """
+    match = _ANY_ISO.search(head)
+    return match.group(1).decode("ascii") if match else None

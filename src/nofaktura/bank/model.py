@@ -83,8 +83,18 @@ class Payment:
     status: str | None = None
     #: Where in the file: OCR line number of the first record, or camt entry number (1-based).
     line: int | None = None
-    #: Format-specific details kept for people (transaction number, form number, return reason …).
+    #: Format-specific details kept for people (transaction number, form number, return reason …;
+    #: camt: ``instructed_amount``/``instructed_currency``, ``transaction_amount``/``transaction_currency``,
+    #: ``counter_value_amount``/``counter_value_currency`` when the details name other amounts).
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    #: Bank charges reported for the transaction (camt ``Chrgs``), a positive number; None when not given.
+    charges: Decimal | None = None
+    charges_currency: str | None = None
+
+    @property
+    def booked(self) -> bool:
+        """Whether the bank has booked it (camt ``BOOK`` or no status; OCR always): only these are imported."""
+        return self.status in (None, "BOOK")
 
     @property
     def date(self) -> datetime.date | None:
@@ -95,6 +105,7 @@ class Payment:
         """JSON-ready dict: amounts as decimal strings, dates ISO."""
         data = asdict(self)
         data["amount"] = f"{self.amount:.2f}"
+        data["charges"] = None if self.charges is None else f"{self.charges:.2f}"
         data["date"] = self.date.isoformat() if self.date else None
         for name in ("booking_date", "value_date"):
             value = data[name]
@@ -126,8 +137,18 @@ class FileSummary:
     #: camt.053 balances: opening and closing booked balance.
     opening_balance: Decimal | None = None
     closing_balance: Decimal | None = None
+    #: camt entries not booked (``PDNG``, ``INFO``): listed with their status, never in the totals above.
+    unbooked_count: int = 0
+    unbooked_total: Decimal = Decimal("0.00")
+    #: AvtaleGiro agreement files: one dict per agreement record (kid, registration_type, notify, account, line).
+    agreements: list[dict[str, object]] = field(default_factory=list)
 
     def add(self, payment: Payment) -> None:
+        """Count a payment: booked ones in ``count`` and the totals, others only in ``unbooked_*``."""
+        if not payment.booked:
+            self.unbooked_count += 1
+            self.unbooked_total += payment.amount
+            return
         self.count += 1
         if payment.amount >= 0:
             self.credit_total += payment.amount

@@ -125,6 +125,21 @@ REASON_CODES: dict[str, str] = {
     "RR03": "Missing creditor name or address",
     "RR04": "Regulatory reason",
     "TM01": "Received after the cut-off time",
+    # Codes banks give when they reject a whole message or block (ISO 20022 ExternalStatusReason1Code).
+    "AC05": "Closed debtor account number",
+    "AG03": "Transaction type not supported",
+    "AM10": "Control sum does not match the instructed amounts",
+    "AM12": "Invalid amount",
+    "AM14": "Amount exceeds the agreed limit",
+    "AM18": "Number of transactions does not match",
+    "BE07": "Missing debtor address",
+    "CNOR": "Creditor bank is not registered",
+    "DNOR": "Debtor bank is not registered",
+    "DU03": "Duplicate transaction",
+    "DU04": "Duplicate end-to-end id",
+    "FF02": "Syntax error",
+    "FF03": "Invalid payment type information",
+    "FF05": "Invalid local instrument code",
 }
 
 _NS_RE = re.compile(r"pain\.002\.001\.(\d\d)(\.[a-z]{2}\.\d\d)?(?:\.xsd)?\Z")
@@ -243,7 +258,9 @@ class StatusReport:
     message_id: str
     #: ``GrpHdr/CreDtTm`` as written (ISO date-time text).
     created: str | None
-    original_message_id: str
+    #: ``OrgnlMsgId``; ``None`` only in a report that rejects a message the bank could not read
+    #: (then it cannot name it, and :meth:`outcomes` refuses to apply the report to an order).
+    original_message_id: str | None
     original_message_name: str | None
     original_created: str | None
     original_count: int | None
@@ -327,6 +344,13 @@ class StatusReport:
         payment-information id (as stored by an ERP). With a ``PaymentOrder`` the report must answer
         its message id (``OrgnlMsgId``), else :class:`DocumentError` is raised.
         """
+        if self.original_message_id is None:
+            raise DocumentError(
+                f"the status report rejects a message it does not name (no OrgnlMsgId), so it cannot be applied "
+                f"to message {getattr(order, 'message_id', None) or 'of this order'}: "
+                f"{self.group_status} {_reasons_text(self.group_reasons)}".rstrip(),
+                source=self.source, path="/Document/CstmrPmtStsRpt/OrgnlGrpInfAndSts/OrgnlMsgId",
+            )  # fmt: skip
         if isinstance(order, PaymentOrder):
             if check_message_id and order.message_id != self.original_message_id:
                 raise DocumentError(
@@ -359,6 +383,10 @@ class StatusReport:
                 for p in self.payments
             ],
         }  # fmt: skip
+
+
+def _reasons_text(reasons: tuple[StatusReason, ...]) -> str:
+    return "; ".join(str(reason) for reason in reasons)
 
 
 # -- parsing --------------------------------------------------------------------------------------------
@@ -503,16 +531,20 @@ def _report(root: etree._Element, source: str | None) -> StatusReport:
     group = p.child(report, "OrgnlGrpInfAndSts")
     if group is None:
         raise p.error("the required element OrgnlGrpInfAndSts is missing", report, "OrgnlGrpInfAndSts")
+    group_status = p.status(group, "GrpSts")
+    # OrgnlMsgId is mandatory, but a bank that rejects a file it could not parse cannot name it: the
+    # rejection and its reasons are what the user must see, so only then is it allowed to be missing.
+    original_message_id = p.text(group, "OrgnlMsgId", required=group_status != "RJCT")
     return StatusReport(
         version=version,
         message_id=p.text(report, "GrpHdr/MsgId", required=True),  # type: ignore[arg-type]
         created=p.text(report, "GrpHdr/CreDtTm"),
-        original_message_id=p.text(group, "OrgnlMsgId", required=True),  # type: ignore[arg-type]
+        original_message_id=original_message_id,
         original_message_name=p.text(group, "OrgnlMsgNmId"),
         original_created=p.text(group, "OrgnlCreDtTm"),
         original_count=p.count(group, "OrgnlNbOfTxs"),
         original_sum=p.decimal(group, "OrgnlCtrlSum"),
-        group_status=p.status(group, "GrpSts"),
+        group_status=group_status,
         group_reasons=p.reasons(group),
         payments=tuple(p.payment(pmt) for pmt in p.children(report, "OrgnlPmtInfAndSts")),
         source=source,

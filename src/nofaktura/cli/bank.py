@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from nofaktura.bank import CamtReader, OcrReader, detect_format
+from nofaktura.bank import CamtReader, OcrReader, detect_format, iso20022_message
 from nofaktura.bank.model import FileSummary, Payment
 from nofaktura.exceptions import DocumentError
 
@@ -41,13 +41,17 @@ def _show(args: argparse.Namespace) -> int:
     path: Path = args.file
     source = str(path)
     with path.open("rb") as stream:
-        kind = detect_format(stream.read(8192))
+        head = stream.read(8192)
+        kind = detect_format(head)
         stream.seek(0)
         if args.kind == "ocr":
             if kind != "ocr":
                 raise DocumentError(f"not a Nets OCR giro file (looks like: {kind})", source=source, line=1)
             reader: OcrReader | CamtReader = OcrReader(stream, source)
         else:
+            if not kind.startswith("camt.") and iso20022_message(head):
+                raise DocumentError(f"{iso20022_message(head)} is not supported (we read camt.052/053/054)",
+                                    source=source)  # fmt: skip
             if not kind.startswith("camt."):
                 raise DocumentError(f"not an ISO 20022 camt message (looks like: {kind})", source=source, line=1)
             reader = CamtReader(stream, source)
@@ -80,10 +84,17 @@ def _print_table(payments: list[Payment], summary: FileSummary) -> None:
     out.write(f"Debits:     {summary.debit_total:.2f} {summary.currency or ''}\n")
     if summary.declared_total is not None:
         out.write(f"Declared:   {summary.declared_total:.2f} ({summary.declared_count} transactions)\n")
+    if summary.unbooked_count:
+        out.write(f"Not booked: {summary.unbooked_count} (pending/information, not in the totals)\n")
+    if summary.agreements:
+        out.write(f"Agreements: {len(summary.agreements)}\n")
+        for a in summary.agreements:
+            out.write(f"  KID {a['kid'] or '-':25}  {a['change']:20}  notify {'yes' if a['notify'] else 'no'}\n")
     out.write("\n")
     out.write(f"{'date':10}  {'amount':>14}  {'cur':3}  {'kid':25}  {'type':14}  text\n")
     for p in payments:
-        flags = "".join((" reversal" if p.is_reversal else "", " return" if p.is_return else ""))
+        flags = "".join((" reversal" if p.is_reversal else "", " return" if p.is_return else "",
+                         "" if p.booked else f" NOT BOOKED ({p.status})"))  # fmt: skip
         out.write(
             f"{p.date.isoformat() if p.date else '-':10}  {p.amount:>14.2f}  {p.currency:3}  {p.kid or '-':25}  "
             f"{p.transaction_type or '-':14}  {p.text or p.reference or ''}{flags}\n"

@@ -156,7 +156,7 @@ def _print(report: StatusReport) -> None:
     out = sys.stdout
     out.write(f"File:       {report.source}\nFormat:     {report.version}\n")
     out.write(f"Message:    {report.message_id} ({report.created or '-'})\n")
-    out.write(f"Answers:    {report.original_message_id} ({report.original_message_name or '-'})\n")
+    out.write(f"Answers:    {report.original_message_id or '-'} ({report.original_message_name or '-'})\n")
     group = report.group_status or "-"
     out.write(f"Group:      {group} [{report.group_kind.value}] {_reasons(report.group_reasons)}\n".rstrip() + "\n")
     for payment in report.payments:

@@ -16,18 +16,30 @@ Mapping (paths relative to ``Ntry`` / ``TxDtls``):
 
 * a batch entry (``NtryDtls`` with several ``TxDtls``) becomes one payment per ``TxDtls``; an entry
   without ``TxDtls`` becomes one payment;
-* amount: ``TxDtls/AmtDtls/TxAmt/Amt``, else ``TxDtls/Amt`` (001.04+), else the entry's ``Amt``
-  (single transaction); sign from ``CdtDbtInd`` (credit +, debit −);
+* amount: what was booked on the account. A single-transaction entry (one or no ``TxDtls``) is
+  the entry's ``Amt``, whatever its details say (instructed amount in another currency, gross
+  before charges); a batch is split by each ``TxDtls/Amt`` (001.02: ``AmtDtls/TxAmt/Amt``) in
+  the account currency, which must add up to the entry amount (else refused). Sign from
+  ``CdtDbtInd`` (credit +, debit −). The other amounts (``Amt``, ``InstdAmt``, ``TxAmt``,
+  ``CntrValAmt``, exchange rate) go to ``Payment.extra`` (``instructed_amount`` …), ``Chrgs`` to
+  ``Payment.charges``;
+* status: entries with ``Sts`` (001.02) or ``Sts/Cd`` (001.08) other than ``BOOK`` (``PDNG``,
+  ``INFO``) are yielded with that status but are not booked (``Payment.booked``): they are left out
+  of the summary's count and totals (``unbooked_count``/``unbooked_total`` instead);
 * KID: ``RmtInf/Strd/CdtrRefInf/Ref`` when ``Tp/CdOrPrtry/Cd`` is ``SCOR`` or absent and the
-  reference looks like a KID (digits, ≤ 25); other structured references stay in ``reference``;
+  reference passes MOD10 or MOD11 (:mod:`nofaktura.kid`); every structured reference (RF …,
+  invoice numbers, digits failing both checks) stays in ``reference``;
 * free text: ``RmtInf/Ustrd`` (several joined by a space);
 * payer: ``RltdPties/Dbtr/Nm`` (001.02–001.06) or ``RltdPties/Dbtr/Pty/Nm`` (001.08) and
   ``DbtrAcct/Id/IBAN`` or ``DbtrAcct/Id/Othr/Id``; for debits the creditor instead;
 * returns: ``TxDtls/RtrInf`` or bank transaction sub-family RRTN/ARET; reversals: ``Ntry/RvslInd``;
 * dates: ``BookgDt`` and ``ValDt``, each ``Dt`` or ``DtTm``.
 
+A message with no ``Stmt``/``Ntfctn``/``Rpt`` is refused (not read as "0 transactions"); an ISO
+20022 message we do not read (camt.055, camt.052.001.01, pain.001 …) is refused by its name.
+
 Checks that raise :class:`~nofaktura.exceptions.FileTotalsError`: ``TxsSummry/TtlNtries``
-(number and sum of entries) when present, a batch's ``NbOfTxs`` and the sum of its
+(number and sum of entries, all of them or the booked ones only) when present, a batch's ``NbOfTxs`` and the sum of its
 transaction amounts against the entry amount. For statements, opening balance plus booked
 entries against the closing balance is only reported (``balance_differences``), because real
 statements (and most samples in the corpora) include items that are not listed as entries.
@@ -45,13 +57,19 @@ from typing import IO
 
 from lxml import etree
 
-from nofaktura.bank.model import FileSummary, Payment, is_kid_like, make_key
+from nofaktura import kid as _kid
+from nofaktura.bank.model import FileSummary, Payment, make_key
 from nofaktura.exceptions import DocumentError, FileTotalsError, UnsafeDocument
 from nofaktura.xml import LIBXML2_LIMIT_MESSAGES, declares_doctype  # parse_untrusted's own guards
 
 __all__ = ["CamtReader", "read_camt"]
 
 _NS_RE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:(camt\.05[234]\.001\.\d\d)\Z")
+#: Any ISO 20022 message namespace, to name a message we do not read (camt.055, pain.001 …).
+_ISO_NS_RE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:([a-z]{4}\.\d{3}\.\d{3}\.\d{2})\Z")
+#: Message versions whose layout differs from what this reader knows (001.01 predates BkToCstmr* as read here).
+_UNSUPPORTED_VERSIONS = frozenset({"01"})
+UNSUPPORTED_MESSAGE = "{message} is not supported (we read camt.052/053/054)"
 _MESSAGES = {"BkToCstmrStmt": ("camt.053", "Stmt"), "BkToCstmrDbtCdtNtfctn": ("camt.054", "Ntfctn"),
              "BkToCstmrAcctRpt": ("camt.052", "Rpt")}  # fmt: skip
 _RETURN_SUBFAMILIES = frozenset({"RRTN", "ARET", "RPCR"})
@@ -75,6 +93,10 @@ _NAME_CACHE_NAMES = 64
 _NAME_CACHE_LENGTH = 128
 
 
+def _message_name(container: str) -> str:
+    return next((name for name, (_kind, cont) in _MESSAGES.items() if cont == container), container)
+
+
 def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
@@ -85,6 +107,46 @@ def _path(ns: str, path: str) -> str:
     if not ns:
         return path
     return "/".join(f"{{{ns}}}{part}" if part not in (".", "..") else part for part in path.split("/"))
+
+
+_KID_SHAPE = re.compile(r"[0-9]{1,24}[0-9-]\Z")
+_MOD11_WEIGHTS = (2, 3, 4, 5, 6, 7) * 5
+
+
+def _is_kid(reference: str) -> bool:
+    """A creditor reference is a KID only when it carries a valid MOD10 or MOD11 check digit.
+
+    RF creditor references (ISO 11649), invoice numbers and other structured references stay in
+    ``Payment.reference``: reporting them as a KID would match them against KIDs we issued.
+
+    The same answer as :func:`nofaktura.kid.is_valid` (a test holds them together), computed
+    directly: that function's input cleaning costs a third of the reading time of a large file.
+    """
+    number = reference.replace(" ", "") if " " in reference else reference
+    if len(number) < _kid.MIN_CHECK_LENGTH or not _KID_SHAPE.match(number):
+        return False
+    base, check = number[:-1], number[-1]
+    remainder = sum(w * int(d) for w, d in zip(_MOD11_WEIGHTS, reversed(base), strict=False)) % 11
+    if check == ("0" if remainder == 0 else "-" if remainder == 1 else str(11 - remainder)):
+        return True
+    if check == "-":
+        return False
+    total = 0
+    for position, digit in enumerate(reversed(number)):
+        value = int(digit)
+        if position % 2:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
+#: Detail amounts kept in ``Payment.extra`` (path under ``TxDtls`` → name), never used as the payment amount.
+_DETAIL_AMOUNTS = (
+    ("Amt", "details"),
+    ("AmtDtls/InstdAmt/Amt", "instructed"),
+    ("AmtDtls/TxAmt/Amt", "transaction"),
+    ("AmtDtls/CntrValAmt/Amt", "counter_value"),
+)
 
 
 def _date(text: str | None) -> datetime.date | None:
@@ -184,8 +246,8 @@ class CamtReader:
         entry_index = 0
         header: _Header | None = None
         # Per statement/notification: entries counted, gross sum, booked net.
-        n_entries = 0
-        gross = Decimal(0)
+        n_entries = n_booked = 0
+        gross = gross_booked = Decimal(0)
         booked_net = Decimal(0)
         try:
             for event, elem in context:
@@ -203,6 +265,7 @@ class CamtReader:
                         container_index += 1
                         entry_index = 0
                         n_entries, gross, booked_net = 0, Decimal(0), Decimal(0)
+                        n_booked, gross_booked = 0, Decimal(0)
                         header = None
                     continue
                 if local == "GrpHdr":
@@ -221,6 +284,8 @@ class CamtReader:
                     gross += amount
                     if booked:
                         booked_net += signed
+                        n_booked += 1
+                        gross_booked += amount
                     yield from payments
                     elem.clear()
                     parent = elem.getparent()
@@ -231,7 +296,7 @@ class CamtReader:
                 elif local == container_name and local:
                     if header is None:
                         header = self._header(elem, container_index)
-                    self._check_container(header, n_entries, gross, booked_net)
+                    self._check_container(header, (n_entries, n_booked), (gross, gross_booked), booked_net)
                     header = None
                     elem.clear()
         except etree.XMLSyntaxError as exc:
@@ -249,6 +314,13 @@ class CamtReader:
                 "not a camt.052/053/054 bank-to-customer message (no BkToCstmrStmt/BkToCstmrDbtCdtNtfctn)",
                 source=self.source,
             )
+        if container_index == 0:
+            # Zero statements is not "0 transactions": the message is cut short or not what it says.
+            raise DocumentError(
+                f"the {summary.format} message holds no {container_name} (statement/notification/report): "
+                "a bank-to-customer message has at least one",
+                source=self.source, path=f"/Document/{_message_name(container_name)}",
+            )  # fmt: skip
 
     # -- pieces ---------------------------------------------------------------------------------
 
@@ -263,8 +335,13 @@ class CamtReader:
         self._ns = ns
         self._names.clear()  # paths cut with the namespace of a previous read
         match = _NS_RE.match(ns)
+        if match and match.group(1).rpartition(".")[2] in _UNSUPPORTED_VERSIONS:
+            raise DocumentError(UNSUPPORTED_MESSAGE.format(message=match.group(1)), source=self.source)
         if match:
             self.summary.format = match.group(1)
+        elif _ISO_NS_RE.match(ns):
+            raise DocumentError(UNSUPPORTED_MESSAGE.format(message=_ISO_NS_RE.match(ns).group(1)),  # type: ignore[union-attr]
+                                source=self.source)  # fmt: skip
         elif ns and "camt.05" not in ns:
             raise DocumentError(f"unexpected XML namespace {ns!r}: not a camt.052/053/054 message", source=self.source)
         if _local(elem.tag) != "Document":
@@ -406,23 +483,32 @@ class CamtReader:
         if not details:
             payment = self._make(
                 None, amount=signed, currency=entry_ccy, position=0, code=entry_code, text=entry_text,
-                credit=entry_credit, line=line, **common,
+                credit=entry_credit, line=line, detail=self._detail_amounts(flat, where, entry=True), **common,
             )  # fmt: skip
             return [payment], entry_amount, signed, booked
         if len(details) > 1:
             self._check_batches(entry, where, len(details))
         flats = [self._flatten(tx) for tx in details]
+        batch = len(details) > 1
         amounts: list[tuple[Decimal, str] | None] = []
-        for tx_flat in flats:
-            found = tx_flat.get("AmtDtls/TxAmt/Amt")
-            if found is None:
-                found = tx_flat.get("Amt")
-            amounts.append(self._amount(found, where + "/NtryDtls/TxDtls"))  # type: ignore[arg-type]
-        if None in amounts and len(details) > 1:
-            raise DocumentError(
-                "a batch entry has transaction details without an amount", source=self.source, line=line, path=where
-            )
-        if len(details) > 1 and all(a is not None and a[1] == entry_ccy for a in amounts):
+        if batch:
+            # Split a batch only by amounts in the account currency (TxDtls/Amt, 001.02: AmtDtls/TxAmt);
+            # InstdAmt or a foreign-currency amount is not what the account was booked with.
+            for number, tx_flat in enumerate(flats, start=1):
+                tx_where = f"{where}/NtryDtls/TxDtls[{number}]"
+                found = None
+                for path in ("Amt", "AmtDtls/TxAmt/Amt"):
+                    candidate = self._amount(tx_flat.get(path), f"{tx_where}/{path}")  # type: ignore[arg-type]
+                    if candidate is not None and candidate[1] in ("", entry_ccy):
+                        found = candidate
+                        break
+                if found is None:
+                    raise DocumentError(
+                        f"a batch entry in {entry_ccy} has transaction details without an amount in {entry_ccy} "
+                        "(TxDtls/Amt or AmtDtls/TxAmt/Amt): the entry cannot be split into payments",
+                        source=self.source, line=details[number - 1].sourceline or line, path=tx_where,
+                    )  # fmt: skip
+                amounts.append(found)
             total = Decimal(0)
             for tx_flat, tx_amt in zip(flats, amounts, strict=True):
                 tx_credit = (_text(tx_flat, "CdtDbtInd") or indicator) == "CRDT"
@@ -432,17 +518,54 @@ class CamtReader:
                     f"the entry amount is {entry_amount} but its transaction details add up to {total}",
                     source=self.source, line=line, path=where,
                 )  # fmt: skip
+        else:
+            # One transaction: the booked entry amount is the payment, whatever else the details say.
+            amounts.append((entry_amount, entry_ccy))
         payments = []
         for position, (tx, tx_flat, tx_amt) in enumerate(zip(details, flats, amounts, strict=True), start=1):
-            amount, currency = tx_amt if tx_amt is not None else (entry_amount, entry_ccy)
-            tx_indicator = _text(tx_flat, "CdtDbtInd")
+            amount = tx_amt[0]  # type: ignore[index]
+            tx_indicator = _text(tx_flat, "CdtDbtInd") if batch else None
             credit = entry_credit if tx_indicator is None else tx_indicator == "CRDT"
+            detail_extra = self._detail_amounts(tx_flat, where + f"/NtryDtls/TxDtls[{position}]")
+            if not batch:
+                # The entry's own charges count for its only transaction when the details give none.
+                detail_extra.setdefault("_charges", self._charges(flat, where))  # type: ignore[arg-type]
             payments.append(self._make(
-                tx_flat, amount=amount if credit else -amount, currency=currency or entry_ccy, position=position,
+                tx_flat, amount=amount if credit else -amount, currency=entry_ccy, position=position,
                 code=self._bank_code(tx_flat) or entry_code, text=entry_text, credit=credit,
-                line=tx.sourceline or line, **common,
+                line=tx.sourceline or line, detail=detail_extra, **common,
             ))  # fmt: skip
         return payments, entry_amount, signed, booked
+
+    def _detail_amounts(self, tx_flat: _Flat, where: str, *, entry: bool = False) -> dict[str, object]:
+        """Other amounts the transaction details (or an entry's ``AmtDtls``) name, and the charges."""
+        found: dict[str, object] = {}
+        for path, name in _DETAIL_AMOUNTS[1:] if entry else _DETAIL_AMOUNTS:
+            amt = self._amount(tx_flat.get(path), f"{where}/{path}")  # type: ignore[arg-type]
+            if amt is not None:
+                found[f"{name}_amount"] = f"{amt[0]}"
+                if amt[1]:
+                    found[f"{name}_currency"] = amt[1]
+        rate = _text(tx_flat, "AmtDtls/InstdAmt/CcyXchg/XchgRate", "AmtDtls/TxAmt/CcyXchg/XchgRate")
+        if rate:
+            found["exchange_rate"] = rate
+        charges = self._charges(tx_flat, where)
+        if charges is not None:
+            found["_charges"] = charges
+        return found
+
+    def _charges(self, flat: _Flat, where: str) -> tuple[Decimal, str] | None:
+        """``Chrgs``: the total (001.04+ ``TtlChrgsAndTaxAmt``) or the sum of its records (001.02 ``Chrgs/Amt``)."""
+        total = self._amount(flat.get("Chrgs/TtlChrgsAndTaxAmt"), where + "/Chrgs/TtlChrgsAndTaxAmt")  # type: ignore[arg-type]
+        if total is not None:
+            return total
+        for path in ("Chrgs/Rcrd/Amt", "Chrgs/Amt"):
+            many = flat.get(path + "*")
+            elems = many if many is not None else ([flat[path]] if path in flat else [])
+            if elems:
+                amounts = [self._amount(e, f"{where}/{path}") for e in elems]  # type: ignore[arg-type]
+                return sum((a[0] for a in amounts if a), Decimal(0)), amounts[0][1] if amounts[0] else ""
+        return None
 
     def _unique(self, key: str) -> str:
         """Tell apart identical transactions near each other in one file (same refs, same amount).
@@ -477,10 +600,13 @@ class CamtReader:
         self, tx: _Flat | None, *, account: str, amount: Decimal, currency: str,
         entry_ref: str | None, position: int, booking: datetime.date | None, value: datetime.date | None,
         reversal: bool, code: str | None, status: str | None, text: str | None, credit: bool, line: int | None,
+        detail: dict[str, object] | None = None,
     ) -> Payment:  # fmt: skip
         kid = reference = e2e = tx_ref = payer_name = payer_account = None
         is_return = False
-        extra: dict[str, str] = {}
+        detail = dict(detail or {})
+        charges = detail.pop("_charges", None)
+        extra: dict[str, str] = {name: str(value) for name, value in detail.items()}
         if tx is not None:
             txt = _text
             tx_ref = txt(tx, "Refs/AcctSvcrRef")
@@ -493,7 +619,7 @@ class CamtReader:
                 ref = txt(tx, "RmtInf/Strd/CdtrRefInf/Ref")
                 if ref:
                     reference = ref
-                    if txt(tx, "RmtInf/Strd/CdtrRefInf/Tp/CdOrPrtry/Cd") in (None, "SCOR") and is_kid_like(ref):
+                    if txt(tx, "RmtInf/Strd/CdtrRefInf/Tp/CdOrPrtry/Cd") in (None, "SCOR") and _is_kid(ref):
                         kid = ref
             elif refs:
                 # Several Strd blocks (one payment for several invoices): the first KID wins; the
@@ -507,7 +633,7 @@ class CamtReader:
                     all_refs.append(ref)
                     if reference is None:
                         reference = ref
-                    if kid is None and txt(ref_flat, "Tp/CdOrPrtry/Cd") in (None, "SCOR") and is_kid_like(ref):
+                    if kid is None and txt(ref_flat, "Tp/CdOrPrtry/Cd") in (None, "SCOR") and _is_kid(ref):
                         kid = ref
                 if len(all_refs) > 1:
                     extra["references"] = " ".join(all_refs)
@@ -550,6 +676,7 @@ class CamtReader:
             booking_date=booking, value_date=value, payer_name=payer_name, payer_account=payer_account,
             bank_reference=tx_ref or entry_ref, end_to_end_id=e2e, transaction_type=code, is_reversal=reversal,
             is_return=is_return, account=account, status=status, line=line, extra=extra,
+            charges=charges[0] if charges else None, charges_currency=(charges[1] or currency) if charges else None,
         )  # fmt: skip
         self.summary.add(payment)
         return payment
@@ -587,9 +714,21 @@ class CamtReader:
                 header.balance_line = bal.sourceline
         return header
 
-    def _check_container(self, header: _Header, n_entries: int, gross: Decimal, booked_net: Decimal) -> None:
+    def _check_container(
+        self, header: _Header, counts: tuple[int, int], sums: tuple[Decimal, Decimal], booked_net: Decimal
+    ) -> None:
+        """Check TxsSummry against all entries, or against the booked ones only (banks differ on pending ones)."""
         summary = self.summary
         where = header.where
+        n_entries, gross = counts[0], sums[0]
+        if header.declared_count is not None and header.declared_sum is not None and (
+            header.declared_count, header.declared_sum
+        ) == (counts[1], sums[1]):
+            n_entries, gross = counts[1], sums[1]
+        elif header.declared_count == counts[1] and header.declared_sum is None:
+            n_entries = counts[1]
+        elif header.declared_sum == sums[1] and header.declared_count is None:
+            gross = sums[1]
         if header.declared_count is not None:
             summary.declared_count = (summary.declared_count or 0) + header.declared_count
             if header.declared_count != n_entries:

@@ -8,7 +8,11 @@ the test oracle (tests/bank/test_ocr_oracle.py).
 
 Control totals are checked at every end-of-assignment (88) and at the end-of-transmission (89)
 record: counts of transactions and records and the total amount (reversals 18/20 are *added*, as
-Nets writes them). A mismatch raises :class:`~nofaktura.exceptions.FileTotalsError` naming the line
+Nets writes them). An amount item whose sign (position 32) is ``-`` is a negative amount (by
+agreement with the bank); banks then write the total *net* of those amounts (a negative net with a
+``-`` in the total's first position), while files without signed amounts have net = gross. A total
+is accepted when it equals the gross sum (every amount added, the spec's reading) or the net sum;
+anything else is refused. A mismatch raises :class:`~nofaktura.exceptions.FileTotalsError` naming the line
 and the record. Because payments are yielded before the totals that cover them are checked, a
 caller that stores them must do so all-or-nothing (the Odoo addon uses a savepoint); use
 :func:`read_ocr` to get a checked list in one call.
@@ -82,6 +86,19 @@ class Agreement:
     account: str
     line: int
 
+    @property
+    def change(self) -> str:
+        """The registration type in words."""
+        return REGISTRATION_TYPES.get(self.registration_type, str(self.registration_type))
+
+    def as_json(self) -> dict[str, object]:
+        return {"kid": self.kid, "registration_type": self.registration_type, "change": self.change,
+                "notify": self.notify, "account": self.account, "line": self.line}  # fmt: skip
+
+
+#: AvtaleGiro agreement registration types (record 70, position 16).
+REGISTRATION_TYPES = {0: "active (full list)", 1: "new or changed", 2: "deleted"}
+
 
 class _Pending:
     """The transaction being read: its records 30, 31 and maybe 32."""
@@ -134,6 +151,8 @@ class OcrReader:
         # Assignment-level state.
         assignment: r.AssignmentStart | None = None
         as_transactions = as_records = as_amount = 0
+        # Totals net of '-' signed amounts (banks that use the sign write these).
+        tx_net = as_net = 0
         pending: _Pending | None = None
         number = 0
         for number, line in lines:
@@ -163,6 +182,7 @@ class OcrReader:
                 as_transactions += 1
                 tx_transactions += 1
                 as_amount += record.amount  # type: ignore[union-attr]
+                as_net += -record.amount if record.sign == "-" else record.amount  # type: ignore[union-attr]
             elif kind == "31":
                 if pending is None or pending.item2 is not None:
                     raise self._error("amount item 2 (31) does not follow an amount item 1 (30)", number, line)
@@ -182,10 +202,12 @@ class OcrReader:
                 as_transactions += 1
                 tx_transactions += 1
                 self.agreements_seen += 1
-                yield Agreement(
+                agreement = Agreement(
                     record.kid, record.registration_type, record.notify,  # type: ignore[union-attr]
                     assignment.assignment_account, number,
                 )  # fmt: skip
+                summary.agreements.append(agreement.as_json())
+                yield agreement
             elif kind == "20":
                 if self.transmission is None or assignment is not None:
                     raise self._error("a start-of-assignment record where none may be", number, line)
@@ -201,7 +223,7 @@ class OcrReader:
                     self.summary.format = "avtalegiro-agreements"
                 if assignment.assignment_account not in summary.accounts:  # type: ignore[union-attr]
                     summary.accounts.append(assignment.assignment_account)  # type: ignore[union-attr]
-                as_records, as_transactions, as_amount = 1, 0, 0
+                as_records, as_transactions, as_amount, as_net = 1, 0, 0, 0
             elif kind == "88":
                 if assignment is None:
                     raise self._error("an end-of-assignment record without a start", number, line)
@@ -212,9 +234,10 @@ class OcrReader:
                 self._check_totals(
                     "end-of-assignment record (88)", number, line,
                     (end.num_transactions, as_transactions), (end.num_records, as_records),
-                    (end.total_amount, as_amount),
+                    (end.total_amount, as_net if end.total_amount == as_net else as_amount),
                 )  # fmt: skip
                 tx_amount += as_amount
+                tx_net += as_net
                 assignment = None
             elif kind == "89":
                 if assignment is not None:
@@ -225,7 +248,7 @@ class OcrReader:
                 self._check_totals(
                     "end-of-transmission record (89)", number, line,
                     (tend.num_transactions, tx_transactions), (tend.num_records, tx_records),
-                    (tend.total_amount, tx_amount),
+                    (tend.total_amount, tx_net if tend.total_amount == tx_net else tx_amount),
                 )  # fmt: skip
                 summary.declared_count = tend.num_transactions
                 summary.declared_total = Decimal(tend.total_amount).scaleb(-2)
@@ -256,6 +279,10 @@ class OcrReader:
             text = raw.decode(ENCODING) if isinstance(raw, bytes) else raw
             text = text.rstrip("\r\n")
             number += 1
+            if number == 1:
+                # A UTF-8 byte-order mark (an editor or a Windows tool adds one) is not part of record 10:
+                # read as ISO-8859-1 it is "ï»¿", decoded as text it is U+FEFF.
+                text = text.removeprefix("\xef\xbb\xbf").removeprefix("\ufeff")
             if not text.strip():
                 continue  # blank lines (a trailing newline, an empty last line) carry nothing
             yield number, text

@@ -64,6 +64,11 @@ def parse_date(value: str) -> datetime.date | None:
         raise RecordError(f"{value!r} is not a valid DDMMYY date") from exc
 
 
+def _total(ore: int) -> str:
+    """A control total in its 17 positions: a leading ``-`` replaces the first zero when it is negative."""
+    return f"-{-ore:016d}" if ore < 0 else f"{ore:017d}"
+
+
 def format_date(value: datetime.date | None) -> str:
     return "000000" if value is None else value.strftime("%d%m%y")
 
@@ -131,7 +136,7 @@ class TransmissionEnd:
         89                              # record type
         (?P<num_transactions>\d{8})
         (?P<num_records>\d{8})          # all records, start and end records included
-        (?P<total_amount>\d{17})        # øre; reversals are added, not deducted
+        (?P<total_amount>-\d{16}|\d{17}) # øre; reversals are added; a '-' first when the net is negative
         (?P<nets_date>\d{6})            # DDMMYY
         0{33}                           # filler
         \Z""",
@@ -150,7 +155,7 @@ class TransmissionEnd:
 
     def to_line(self) -> str:
         return (
-            f"NY000089{self.num_transactions:08d}{self.num_records:08d}{self.total_amount:017d}"
+            f"NY000089{self.num_transactions:08d}{self.num_records:08d}{_total(self.total_amount)}"
             f"{format_date(self.nets_date)}" + "0" * 33
         )
 
@@ -213,7 +218,7 @@ class AssignmentEnd:
         88                              # record type
         (?P<num_transactions>\d{8})
         (?P<num_records>\d{8})          # records of the assignment, start and end included
-        (?P<total_amount>\d{17})        # øre; 0 for agreement assignments
+        (?P<total_amount>-\d{16}|\d{17}) # øre; 0 for agreements; '-' first when the net is negative
         (?P<nets_date>\d{6})            # settlement date
         (?P<nets_date_earliest>\d{6})
         (?P<nets_date_latest>\d{6})
@@ -242,7 +247,7 @@ class AssignmentEnd:
     def to_line(self) -> str:
         return (
             f"NY{self.service_code:02d}{self.assignment_type:02d}88{self.num_transactions:08d}"
-            f"{self.num_records:08d}{self.total_amount:017d}{format_date(self.nets_date)}"
+            f"{self.num_records:08d}{_total(self.total_amount)}{format_date(self.nets_date)}"
             f"{format_date(self.nets_date_earliest)}{format_date(self.nets_date_latest)}" + "0" * 21
         )
 

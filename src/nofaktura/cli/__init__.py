@@ -17,6 +17,7 @@ import sys
 from collections.abc import Sequence
 
 from nofaktura import __version__
+from nofaktura.cli._common import silence_broken_pipe
 from nofaktura.exceptions import NofakturaError
 
 EXIT_OK = 0
@@ -42,6 +43,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; the exit code follows the module docstring.
+
+    A reader that goes away early (``nofaktura ocr show big.txt | head``) ends the command quietly
+    with exit 0: the output was wanted only in part, nothing went wrong.
+    """
+    try:
+        code = _run(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        silence_broken_pipe()
+        return EXIT_OK
+    return code
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     func = getattr(args, "func", None)
@@ -53,6 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NofakturaError as exc:
         print(f"nofaktura: error: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
+    except BrokenPipeError:
+        raise
     except OSError as exc:
         print(f"nofaktura: error: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE

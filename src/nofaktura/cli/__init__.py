@@ -30,7 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="nofaktura",
         description="Norwegian invoicing formats: EHF/Peppol UBL, KID, Nets OCR giro, ISO 20022, dunning law.",
     )
-    parser.add_argument("--version", action="version", version=f"nofaktura {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"nofaktura {__version__}", help="Print the version and exit"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if module_info.name.startswith("_"):

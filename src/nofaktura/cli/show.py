@@ -19,6 +19,7 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
+from nofaktura.cli._common import STDIN, check_input, input_name, read_input
 from nofaktura.ehf.jsonform import from_json, to_json
 from nofaktura.ehf.model import Document, Party
 from nofaktura.ehf.pdf import render_pdf
@@ -34,10 +35,11 @@ def load_document(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
 
     Both are bounded by ``max_bytes`` (checked before reading a file), like every received document.
     """
-    source = "stdin" if path == "-" else path
-    if path != "-" and Path(path).stat().st_size > max_bytes:
+    source = input_name(path)
+    check_input(path)  # missing file, directory: the one message every command gives
+    if path != STDIN and Path(path).stat().st_size > max_bytes:
         raise UnsafeDocument(f"the file is larger than the limit of {max_bytes} bytes", source=source)
-    data = sys.stdin.buffer.read(max_bytes + 1) if path == "-" else Path(path).read_bytes()
+    data = read_input(path, max_bytes=max_bytes + 1)
     if len(data) > max_bytes:
         raise UnsafeDocument(f"the input is larger than the limit of {max_bytes} bytes", source=source)
     if data.lstrip()[:1] == b"{":

@@ -229,7 +229,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "account and attachments."
         ),
     )
-    parser.add_argument("file", metavar="FILE", help="the EHF XML or JSON file ('-' for stdin)")
+    parser.add_argument("file", metavar="FILE", help="The EHF XML or JSON file to read ('-' for stdin)")
     parser.add_argument(
         "--json", action="store_true", help="print the JSON form (attachments as name, size and type only)"
     )

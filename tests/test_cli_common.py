@@ -128,7 +128,9 @@ COMMANDS = {
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-@pytest.mark.parametrize(("kind", "message"), [("missing", "no such file"), ("directory", "is a directory, not a file")])
+@pytest.mark.parametrize(
+    ("kind", "message"), [("missing", "no such file"), ("directory", "is a directory, not a file")]
+)
 def test_missing_file_or_directory_same_message_everywhere(tmp_path, capsys, command, kind, message):
     target = tmp_path / "nope.xml" if kind == "missing" else tmp_path
     assert main(COMMANDS[command](str(target), tmp_path)) == 2
@@ -147,7 +149,7 @@ def test_missing_file_no_traceback_in_a_real_process(tmp_path):
 
 
 def test_payments_json_is_payment_as_json():
-    from nofaktura.cli.bank import _payments_json  # noqa: PLC0415 - new in issue 11
+    from nofaktura.cli.bank import _payments_json  # new in issue 11: imported here so the other tests run without it
 
     with OCR.open("rb") as stream:
         ocr = list(OcrReader(stream, str(OCR)))
@@ -205,7 +207,7 @@ def test_every_option_is_described_in_sentence_case():
 
 def test_same_metavar_for_the_same_thing():
     metavars: dict[str, set[str]] = {}
-    for path, parser in _commands(build_parser()):
+    for _path, parser in _commands(build_parser()):
         for action in parser._actions:
             if isinstance(action, argparse._SubParsersAction):
                 metavars.setdefault("subcommand", set()).add(action.metavar)

@@ -179,6 +179,8 @@ def test_small_json_output_stays_indented(capsys):
 #: their wording is left alone here on purpose.
 NOT_MINE = {("validate", "--json"), ("validate", "--lang"), ("validate", "--configuration"),
             ("show", "--json"), ("show", "--pdf"), ("show", "--lang")}  # fmt: skip
+#: The one-line command help of ``validate`` and ``show`` (same reason).
+NOT_MINE_COMMANDS = {"validate", "show"}
 
 
 def _commands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):
@@ -193,7 +195,10 @@ def test_every_option_is_described_in_sentence_case():
     problems = []
     for path, parser in _commands(build_parser()):
         for action in parser._actions:
-            if isinstance(action, (argparse._HelpAction, argparse._SubParsersAction)):
+            if isinstance(action, argparse._SubParsersAction):
+                for choice in action._choices_actions:
+                    if choice.dest not in NOT_MINE_COMMANDS and not (choice.help or " ")[0].isupper():
+                        problems.append(f"{' '.join(path)} {choice.dest}: {choice.help!r} is not sentence case")
                 continue
             name = action.option_strings[-1] if action.option_strings else action.dest
             if path and (path[0], name) in NOT_MINE:

@@ -41,7 +41,18 @@ def build_parser() -> argparse.ArgumentParser:
         register = getattr(module, "register", None)
         if register is not None:
             register(subparsers)
+    _sentence_case_help(parser)
     return parser
+
+
+def _sentence_case_help(parser: argparse.ArgumentParser) -> None:
+    """Give every ``-h`` the same sentence-case text as the other options (argparse's own is lower case)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._HelpAction):
+            action.help = "Show this help and exit"
+        elif isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                _sentence_case_help(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

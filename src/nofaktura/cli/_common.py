@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import IO
 
-from nofaktura.exceptions import DocumentError
+from nofaktura.exceptions import DocumentError, UnsafeDocument
 
 __all__ = [
     "STDIN",
@@ -66,7 +66,11 @@ def check_input(path: str | Path) -> None:
 
 
 def read_input(path: str | Path, *, max_bytes: int | None = None) -> bytes:
-    """The whole content of ``path`` (``-``: standard input), bounded by ``max_bytes`` when given."""
+    """The whole content of ``path`` (``-``: standard input), bounded by ``max_bytes`` when given.
+
+    Over the bound: :class:`~nofaktura.exceptions.UnsafeDocument`, checked on the file size before
+    reading, and on standard input by reading at most one byte more than allowed.
+    """
     check_input(path)
     name = input_name(path)
     try:
@@ -74,12 +78,12 @@ def read_input(path: str | Path, *, max_bytes: int | None = None) -> bytes:
             data = sys.stdin.buffer.read() if max_bytes is None else sys.stdin.buffer.read(max_bytes + 1)
         else:
             if max_bytes is not None and Path(path).stat().st_size > max_bytes:
-                raise DocumentError(f"the file is larger than the limit of {max_bytes} bytes", source=name)
+                raise UnsafeDocument(f"the file is larger than the limit of {max_bytes} bytes", source=name)
             data = Path(path).read_bytes()
     except OSError as exc:
         raise UnusableInput(f"cannot be read ({(exc.strerror or str(exc)).lower()})", source=name) from None
     if max_bytes is not None and len(data) > max_bytes:
-        raise DocumentError(f"the input is larger than the limit of {max_bytes} bytes", source=name)
+        raise UnsafeDocument(f"the input is larger than the limit of {max_bytes} bytes", source=name)
     return data
 
 

@@ -6,6 +6,10 @@ those modules, so adding a command never means editing this file.
 
 Exit codes, the same for every command: 0 = done / valid, 1 = checked and found invalid,
 2 = the input could not be used (unreadable file, bad arguments). Errors go to stderr.
+
+Every command that reads a file takes ``-`` for standard input and says the same one line for a
+missing file or a directory (``nofaktura.cli._common``). Output into a pipe that closes early
+(``| head``) ends quietly with exit 0.
 """
 
 from __future__ import annotations

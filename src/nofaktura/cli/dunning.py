@@ -9,6 +9,12 @@ know is printed as ``unknown`` (``null`` in JSON) and the exit code is 1 ("check
 ``nofaktura dunning interest --amount 1000 --from 2025-06-01 --to 2025-08-01 [--json]`` prints the
 interest with its split per half-year (actual/365, simple interest, days ``[from, to)``). Exit 2 when a
 rate of the period is unknown.
+
+For a half-year the law tables do not know yet (the tables are updated by hand), the company gives
+its own value: ``--rate PERCENT`` (forsinkelsesrente, both commands) and ``--compensation AMOUNT``
+(standardkompensasjon, ``rates``). They fill only the gaps (a value the tables hold is never replaced)
+and show with certainty ``supplied`` (:class:`nofaktura.dunning.tables.LawOverrides`). Amounts, rates
+and compensations are never negative.
 """
 
 from __future__ import annotations

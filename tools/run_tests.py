@@ -13,6 +13,8 @@ Run it through ``scripts/test`` (which prepares the virtual environment first). 
    the addon tests did not run and why; everything else still runs.
 
 The last line is ``total: N passed, N failed``; the exit code is non-zero when anything failed.
+A stage that did not run (no Odoo found, ``--skip-odoo``) says so in the summary, e.g.
+``odoo: not run (--skip-odoo)``, so that "0 failed" is never read as a pass.
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ class Outcome:
     passed: int = 0
     failed: int = 0
     notes: list[str] = field(default_factory=list)
+    #: Why this part did not run at all (None: it ran). "0 passed, 0 failed" would look like a pass.
+    not_run: str | None = None
 
 
 def banner(text: str) -> None:
@@ -335,6 +339,7 @@ def run_odoo_tests(selected: list[str]) -> Outcome:
     addons = [p.name for p in addon_dirs() if not selected or p.name in selected]
     if not addons:
         print("addon tests: there are no addons to test")
+        outcome.not_run = "no addon selected" if selected else "no addons"
         return outcome
     setup, reason = find_odoo()
     if setup is None:
@@ -342,7 +347,7 @@ def run_odoo_tests(selected: list[str]) -> Outcome:
         print("!" * len(message), message, "!" * len(message), sep="\n", flush=True)
         if os.environ.get("ODOO_PATH") or os.environ.get("ODOO_PYTHON"):
             outcome.failed += 1  # Odoo was asked for explicitly: not finding it is a failure
-        outcome.notes.append("addon tests did not run: " + reason)
+        outcome.not_run = reason
         return outcome
     dbname = f"nofaktura_test_{os.getpid()}"
     try:
@@ -396,7 +401,7 @@ def run_odoo_tests(selected: list[str]) -> Outcome:
             print(f"odoo: {outcome.passed} passed, {outcome.failed} failed")
     except (RuntimeError, subprocess.CalledProcessError) as exc:
         outcome.failed += 1
-        outcome.notes.append(f"could not start PostgreSQL for the addon tests: {exc}")
+        outcome.not_run = f"could not start PostgreSQL: {exc}"
     return outcome
 
 
@@ -414,18 +419,35 @@ def main() -> int:
         results["library"] = run_pytest(args.pytest_args)
     if not args.skip_static:
         results["static"] = run_static()
-    if not args.skip_odoo:
+    if args.skip_odoo:
+        results["odoo"] = Outcome(not_run="--skip-odoo")
+    else:
         results["odoo"] = run_odoo_tests(args.addon)
 
     banner("summary")
+    lines = summary_lines(results)
+    print("\n".join(lines))
+    return 1 if sum(o.failed for o in results.values()) else 0
+
+
+def summary_lines(results: dict[str, Outcome]) -> list[str]:
+    """The summary: one line per part, its notes, and last ``total: N passed, N failed`` (CI reads it).
+
+    A part that did not run says ``<name>: not run (<reason>)``, never ``0 passed, 0 failed``.
+    """
+    lines = []
     for name, outcome in results.items():
-        print(f"{name}: {outcome.passed} passed, {outcome.failed} failed")
-        for note in outcome.notes:
-            print(f"  - {note}")
+        if outcome.not_run is not None:
+            lines.append(f"{name}: not run ({outcome.not_run})")
+            if outcome.failed:
+                lines.append(f"  - counted as {outcome.failed} failed")
+        else:
+            lines.append(f"{name}: {outcome.passed} passed, {outcome.failed} failed")
+        lines.extend(f"  - {note}" for note in outcome.notes)
     passed = sum(o.passed for o in results.values())
     failed = sum(o.failed for o in results.values())
-    print(f"total: {passed} passed, {failed} failed")
-    return 1 if failed else 0
+    lines.append(f"total: {passed} passed, {failed} failed")
+    return lines
 
 
 if __name__ == "__main__":

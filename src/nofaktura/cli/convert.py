@@ -7,7 +7,8 @@
     nofaktura convert sbd.xml faktura.xml         # unwrap an SBDH envelope, rewrite as plain UBL
 
 The input kind is read from the content; the output kind from OUT's extension (or ``--to``), so
-OUT may be ``-`` (stdout) with ``--to``. Exit codes: 0 written, 2 unusable input or output name.
+FILE may be ``-`` (stdin) and OUT may be ``-`` (stdout) with ``--to``.
+Exit codes: 0 written, 2 unusable input or output name.
 The writer writes what the input says; it does not check business rules (``nofaktura validate``).
 """
 
@@ -53,13 +54,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``convert`` to the ``nofaktura`` command."""
     parser = subparsers.add_parser(
         "convert",
-        help="convert between EHF UBL XML and the nofaktura JSON form",
+        help="Convert between EHF UBL XML and the nofaktura JSON form",
         description=(
             "Convert an EHF 3 / Peppol BIS 3 document between UBL XML and the nofaktura JSON form. "
             "Writing XML produces EHF 3 UBL in schema order."
         ),
     )
-    parser.add_argument("input", metavar="IN", help="UBL XML or JSON file ('-' for stdin)")
-    parser.add_argument("output", metavar="OUT", help="file to write, .xml or .json ('-' for stdout with --to)")
-    parser.add_argument("--to", choices=["xml", "json"], help="output format (default: from OUT's extension)")
+    parser.add_argument("input", metavar="FILE", help="UBL XML or JSON file to read ('-' for stdin)")
+    parser.add_argument("output", metavar="OUT", help="File to write, .xml or .json ('-' for stdout with --to)")
+    parser.add_argument("--to", choices=["xml", "json"], help="Output format (default: from OUT's extension)")
     parser.set_defaults(func=_convert)

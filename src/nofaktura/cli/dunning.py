@@ -9,6 +9,12 @@ know is printed as ``unknown`` (``null`` in JSON) and the exit code is 1 ("check
 ``nofaktura dunning interest --amount 1000 --from 2025-06-01 --to 2025-08-01 [--json]`` prints the
 interest with its split per half-year (actual/365, simple interest, days ``[from, to)``). Exit 2 when a
 rate of the period is unknown.
+
+For a half-year the law tables do not know yet (the tables are updated by hand), the company gives
+its own value: ``--rate PERCENT`` (forsinkelsesrente, both commands) and ``--compensation AMOUNT``
+(standardkompensasjon, ``rates``). They fill only the gaps (a value the tables hold is never replaced)
+and show with certainty ``supplied`` (:class:`nofaktura.dunning.tables.LawOverrides`). Amounts, rates
+and compensations are never negative.
 """
 
 from __future__ import annotations
@@ -17,12 +23,19 @@ import argparse
 import json
 import re
 import sys
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from nofaktura.dunning.fees import FeeKind, fee_fraction
 from nofaktura.dunning.interest import interest
-from nofaktura.dunning.tables import FORSINKELSESRENTE, INKASSOSATS, STANDARDKOMPENSASJON, LawValue
+from nofaktura.dunning.tables import (
+    FORSINKELSESRENTE,
+    INKASSOSATS,
+    STANDARDKOMPENSASJON,
+    LawOverrides,
+    LawValue,
+    half_year,
+)
 from nofaktura.exceptions import LawTableError
 from nofaktura.money import round_money, to_decimal
 
@@ -44,12 +57,47 @@ _PLAIN_AMOUNT = re.compile(r"[+-]?(\d{1,15}(\.\d{0,10})?|\.\d{1,10})")
 
 
 def _amount(text: str) -> Decimal:
+    """A non-negative amount: a negative principal, rate or compensation has no meaning in dunning law."""
     if not _PLAIN_AMOUNT.fullmatch(text.strip()):
         raise argparse.ArgumentTypeError(f"not an amount (write e.g. 1250.50): {text!r}")
     try:
-        return to_decimal(text)
+        value = to_decimal(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from exc
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative: {text!r}")
+    return value
+
+
+def _fill_gaps(
+    start: date, end: date, rate: Decimal | None, compensation: Decimal | None = None
+) -> LawOverrides | None:
+    """Overrides for the half-years in ``[start, end]`` that the law tables do not know, and only those.
+
+    ``--rate`` / ``--compensation`` are the company's own values for periods the library lacks (a new
+    half-year before the tables are updated). They never replace a value the tables hold: a company
+    that mistyped a rate should not silently change interest already fixed by law.
+    """
+    if rate is None and compensation is None:
+        return None
+    rates: dict[date, Decimal] = {}
+    amounts: dict[date, Decimal] = {}
+    day = start
+    while day <= end:
+        period = half_year(day)
+        for value, table, target in ((rate, FORSINKELSESRENTE, rates), (compensation, STANDARDKOMPENSASJON, amounts)):
+            if value is None:
+                continue
+            try:
+                table.lookup(day)
+            except LawTableError:
+                target[period.start] = value
+        day = period.end + timedelta(days=1)
+    for option, value, target in (("--rate", rate, rates), ("--compensation", compensation, amounts)):
+        if value is not None and not target:
+            print(f"nofaktura: note: {option} not used: the law tables know every half-year asked for",
+                  file=sys.stderr)  # fmt: skip
+    return LawOverrides(forsinkelsesrente=rates, standardkompensasjon=amounts)
 
 
 def _entry(value: Decimal | None, row: LawValue | None, unit: str, note: str = "") -> dict[str, object]:
@@ -64,8 +112,11 @@ def _entry(value: Decimal | None, row: LawValue | None, unit: str, note: str = "
     }
 
 
-def rates_on(day: date) -> dict[str, dict[str, object]]:
-    """The values in force on ``day``; unknown ones have ``value`` None and a note."""
+def rates_on(day: date, overrides: LawOverrides | None = None) -> dict[str, dict[str, object]]:
+    """The values in force on ``day``; unknown ones have ``value`` None and a note.
+
+    ``overrides`` are values the company supplied; they show with certainty ``supplied``.
+    """
     result: dict[str, dict[str, object]] = {}
     try:
         sats_row: LawValue | None = INKASSOSATS.lookup(day)
@@ -90,7 +141,7 @@ def rates_on(day: date) -> dict[str, dict[str, object]]:
         ("standardkompensasjon", STANDARDKOMPENSASJON, "NOK"),
     ):
         try:
-            row = table.lookup(day)
+            row = table.lookup(day, overrides)
             result[key] = _entry(row.value, row, unit)
         except LawTableError as exc:
             result[key] = _entry(None, None, unit, str(exc))
@@ -98,7 +149,7 @@ def rates_on(day: date) -> dict[str, dict[str, object]]:
 
 
 def _cmd_rates(args: argparse.Namespace) -> int:
-    values = rates_on(args.date)
+    values = rates_on(args.date, _fill_gaps(args.date, args.date, args.rate, args.compensation))
     complete = all(v["value"] is not None for v in values.values())
     if args.json:
         print(json.dumps({"date": args.date.isoformat(), "complete": complete, "values": values}, indent=1))
@@ -118,7 +169,7 @@ def _cmd_interest(args: argparse.Namespace) -> int:
     if args.to < args.from_:
         print("nofaktura: error: --to is before --from", file=sys.stderr)
         return EXIT_UNUSABLE
-    result = interest(args.amount, args.from_, args.to)
+    result = interest(args.amount, args.from_, args.to, _fill_gaps(args.from_, args.to, args.rate))
     parts = [
         {
             "period_start": p.period.start.isoformat(),
@@ -148,22 +199,30 @@ def _cmd_interest(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("dunning", help="Norwegian dunning law values and interest")
-    sub = parser.add_subparsers(dest="dunning_command", metavar="SUBCOMMAND", required=True)
+    sub = parser.add_subparsers(dest="dunning_command", metavar="COMMAND", required=True)
     rates = sub.add_parser(
         "rates",
-        help="inkassosats, fees, interest rate and B2B compensation in force on a day",
+        help="Inkassosats, fees, interest rate and B2B compensation in force on a day",
         description="Exit 0 when every value is known, 1 when some value is unknown, 2 on bad input.",
     )
-    rates.add_argument("--date", type=_date, required=True, help="YYYY-MM-DD")
-    rates.add_argument("--json", action="store_true", help="machine-readable output")
+    rates.add_argument("--date", metavar="DATE", type=_date, required=True, help="The day, YYYY-MM-DD")
+    rates.add_argument("--rate", metavar="PERCENT", type=_amount,
+                       help="The company's forsinkelsesrente (percent a year) for a half-year the law tables lack")
+    rates.add_argument("--compensation", metavar="AMOUNT", type=_amount,
+                       help="The company's B2B standardkompensasjon (NOK) for a half-year the law tables lack")
+    rates.add_argument("--json", action="store_true", help="Print JSON instead of text")
     rates.set_defaults(func=_cmd_rates)
     inter = sub.add_parser(
         "interest",
-        help="late-payment interest split per half-year",
+        help="Late-payment interest split per half-year",
         description="Simple interest, actual/365, days [from, to). Exit 2 when a rate is unknown.",
     )
-    inter.add_argument("--amount", type=_amount, required=True)
-    inter.add_argument("--from", dest="from_", type=_date, required=True, help="due date, YYYY-MM-DD")
-    inter.add_argument("--to", type=_date, required=True, help="payment day, YYYY-MM-DD")
-    inter.add_argument("--json", action="store_true")
+    inter.add_argument("--amount", metavar="AMOUNT", type=_amount, required=True,
+                       help="The overdue amount in NOK (not negative)")
+    inter.add_argument("--from", dest="from_", metavar="DATE", type=_date, required=True,
+                       help="Due date, YYYY-MM-DD")
+    inter.add_argument("--to", metavar="DATE", type=_date, required=True, help="Payment day, YYYY-MM-DD")
+    inter.add_argument("--rate", metavar="PERCENT", type=_amount,
+                       help="The company's forsinkelsesrente (percent a year) for half-years the law tables lack")
+    inter.add_argument("--json", action="store_true", help="Print JSON instead of text")
     inter.set_defaults(func=_cmd_interest)

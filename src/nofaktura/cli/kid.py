@@ -93,57 +93,73 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _add_layout_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--length", type=int, required=True, help="total KID length, check digit included")
-    parser.add_argument("--customer-digits", type=int, default=0, help="digits of the customer-number part")
-    parser.add_argument("--invoice-digits", type=int, default=0, help="digits of the invoice-number part")
-    parser.add_argument("--prefix", default="", help="fixed digits at the start of every KID")
-    parser.add_argument("--algorithm", "-a", choices=_ALGORITHMS, default="mod10", help="default: mod10")
+    parser.add_argument(
+        "--length", metavar="DIGITS", type=int, required=True, help="Total KID length, check digit included"
+    )
+    parser.add_argument(
+        "--customer-digits", metavar="DIGITS", type=int, default=0, help="Digits of the customer-number part"
+    )
+    parser.add_argument(
+        "--invoice-digits", metavar="DIGITS", type=int, default=0, help="Digits of the invoice-number part"
+    )
+    parser.add_argument("--prefix", metavar="DIGITS", default="", help="Fixed digits at the start of every KID")
+    parser.add_argument(
+        "--algorithm", "-a", choices=_ALGORITHMS, default="mod10", help="Check-digit algorithm (default: mod10)"
+    )
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``kid make`` and ``kid check`` to the ``nofaktura`` command."""
     parser = subparsers.add_parser(
         "kid",
-        help="make and check KID payment references",
+        help="Make and check KID payment references",
         description="Make and check KID numbers (MOD10 / MOD11 as Nets defines them).",
     )
-    commands = parser.add_subparsers(dest="kid_command", metavar="ACTION")
+    commands = parser.add_subparsers(dest="kid_command", metavar="COMMAND")
     parser.set_defaults(func=lambda _args: (parser.print_help(sys.stderr), 2)[1])
 
     make = commands.add_parser(
-        "make", help="append the check digit to a base", description="Print BASE followed by its check digit."
+        "make", help="Append the check digit to a base", description="Print BASE followed by its check digit."
     )
-    make.add_argument("base", metavar="BASE", help="the KID digits without check digit")
-    make.add_argument("--algorithm", "-a", choices=_ALGORITHMS, required=True, help="check-digit algorithm")
+    make.add_argument("base", metavar="BASE", help="The KID digits without check digit")
+    make.add_argument("--algorithm", "-a", choices=_ALGORITHMS, required=True, help="Check-digit algorithm")
     make.set_defaults(func=_make)
 
     check = commands.add_parser(
         "check",
-        help="check a KID",
+        help="Check a KID",
         description="Check a KID; exit 0 when valid, 1 when not. Says which algorithm(s) it satisfies.",
     )
-    check.add_argument("kid", metavar="KID", help="the KID, check digit included (spaces are ignored)")
-    check.add_argument(
-        "--algorithm", "-a", choices=_ALGORITHMS, help="require this algorithm (default: any of them)"
-    )
+    check.add_argument("kid", metavar="KID", help="The KID, check digit included (spaces are ignored)")
+    check.add_argument("--algorithm", "-a", choices=_ALGORITHMS, help="Require this algorithm (default: any of them)")
     check.set_defaults(func=_check)
 
     parse = commands.add_parser(
         "parse",
-        help="split a KID by an agreement's layout",
+        help="Split a KID by an agreement's layout",
         description="Split KID into prefix, customer number, invoice number and check digit; "
         "exit 0 when it fits the layout, 1 when not.",
     )
-    parse.add_argument("kid", metavar="KID")
+    parse.add_argument("kid", metavar="KID", help="The KID, check digit included (spaces are ignored)")
     _add_layout_options(parse)
     parse.set_defaults(func=_parse)
 
     build = commands.add_parser(
         "build",
-        help="build a KID from a layout and the numbers",
+        help="Build a KID from a layout and the numbers",
         description="Print the KID for a customer number and an invoice number; exit 2 when they do not fit.",
     )
-    build.add_argument("--customer-number", default=None, help="omit when the layout has no customer part")
-    build.add_argument("--invoice-number", default=None, help="omit when the layout has no invoice part")
+    build.add_argument(
+        "--customer-number",
+        metavar="NUMBER",
+        default=None,
+        help="The customer number; omit when the layout has no customer part",
+    )
+    build.add_argument(
+        "--invoice-number",
+        metavar="NUMBER",
+        default=None,
+        help="The invoice number; omit when the layout has no invoice part",
+    )
     _add_layout_options(build)
     build.set_defaults(func=_build)

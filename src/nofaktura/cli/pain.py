@@ -53,9 +53,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from nofaktura.bank.pain001 import VERSIONS, write_pain001
-from nofaktura.bank.pain002 import StatusReport, read_pain002_file
+from nofaktura.bank.pain002 import StatusReport, read_pain002, read_pain002_file
 from nofaktura.bank.payment_order import order_from_dict
+from nofaktura.cli._common import STDIN, check_input, input_name, read_input, write_json
 from nofaktura.exceptions import DocumentError, PaymentOrderError
+from nofaktura.xml import DEFAULT_MAX_BYTES
 
 __all__ = ["register"]
 
@@ -65,25 +67,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                                  description="Write ISO 20022 pain.001 credit-transfer files.")  # fmt: skip
     cmds = p001.add_subparsers(dest="pain001_command", metavar="COMMAND")
     make = cmds.add_parser(
-        "make", help="write a pain.001 file from a payment order in JSON",
+        "make", help="Write a pain.001 file from a payment order in JSON",
         description="Write a pain.001 file from a payment order in JSON (format: see the module docstring of "
                     "nofaktura.cli.pain, or `python -m pydoc nofaktura.cli.pain`).",
     )  # fmt: skip
-    make.add_argument("order", type=Path, help="the payment order (JSON)")
-    make.add_argument("out", type=Path, help="the pain.001 file to write")
-    make.add_argument("--version", choices=VERSIONS, default="03", help="pain.001.001.03 (default) or .09")
-    make.add_argument("--created", help="creation time, ISO 8601 (default: the order's 'created', else now)")
-    make.add_argument("--xsd", type=Path, help="also validate the output against this XSD before writing it")
+    make.add_argument("order", metavar="ORDER", help="The payment order, JSON ('-' for stdin)")
+    make.add_argument("out", metavar="OUT", type=Path, help="The pain.001 file to write")
+    make.add_argument("--version", choices=VERSIONS, default="03",
+                      help="Message version: 03 for pain.001.001.03 (default) or 09")  # fmt: skip
+    make.add_argument("--created", metavar="TIME",
+                      help="Creation time, ISO 8601 (default: the order's 'created', else now)")  # fmt: skip
+    make.add_argument("--xsd", metavar="SCHEMA", type=Path,
+                      help="Also validate the output against this XSD before writing it")  # fmt: skip
     make.set_defaults(func=_make)
     p001.set_defaults(func=lambda args, p=p001: _help(p))
 
     p002 = subparsers.add_parser("pain002", help="ISO 20022 pain.002 status reports (bank feedback)",
                                  description="Read ISO 20022 pain.002 payment status reports.")  # fmt: skip
     cmds = p002.add_subparsers(dest="pain002_command", metavar="COMMAND")
-    show = cmds.add_parser("show", help="list the statuses of a status report",
+    show = cmds.add_parser("show", help="List the statuses of a status report",
                            description="List group, payment and transaction statuses with reasons.")  # fmt: skip
-    show.add_argument("file", type=Path, help="the pain.002 file")
-    show.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    show.add_argument("file", metavar="FILE", help="The pain.002 file to read ('-' for stdin)")
+    show.add_argument("--json", action="store_true", help="Print JSON instead of a table")
     show.set_defaults(func=_show)
     p002.set_defaults(func=lambda args, p=p002: _help(p))
 
@@ -102,9 +107,9 @@ def _created(text: str, where: str) -> datetime.datetime:
 
 
 def _make(args: argparse.Namespace) -> int:
-    source = str(args.order)
+    source = input_name(args.order)
     try:
-        data = json.loads(args.order.read_bytes(), parse_float=Decimal)
+        data = json.loads(read_input(args.order), parse_float=Decimal)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise DocumentError(f"not JSON: {exc}", source=source) from exc
     try:
@@ -139,10 +144,13 @@ def _validate(xml: bytes, xsd: Path) -> None:
 
 
 def _show(args: argparse.Namespace) -> int:
-    report = read_pain002_file(args.file)
+    if args.file == STDIN:
+        report = read_pain002(read_input(args.file, max_bytes=DEFAULT_MAX_BYTES), input_name(args.file))
+    else:
+        check_input(args.file)
+        report = read_pain002_file(args.file)
     if args.json:
-        json.dump(report.as_json(), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        write_json(report.as_json(), items=sum(len(p.transactions) for p in report.payments))
     else:
         _print(report)
     return 0

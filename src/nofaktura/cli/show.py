@@ -19,11 +19,12 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
+from nofaktura.cli._common import input_name, read_input
 from nofaktura.ehf.jsonform import from_json, to_json
 from nofaktura.ehf.model import Document, Party
 from nofaktura.ehf.pdf import render_pdf
 from nofaktura.ehf.reader import read
-from nofaktura.exceptions import DocumentError, UnsafeDocument
+from nofaktura.exceptions import DocumentError
 from nofaktura.xml import DEFAULT_MAX_BYTES
 
 __all__ = ["load_document", "register", "summary"]
@@ -34,12 +35,8 @@ def load_document(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
 
     Both are bounded by ``max_bytes`` (checked before reading a file), like every received document.
     """
-    source = "stdin" if path == "-" else path
-    if path != "-" and Path(path).stat().st_size > max_bytes:
-        raise UnsafeDocument(f"the file is larger than the limit of {max_bytes} bytes", source=source)
-    data = sys.stdin.buffer.read(max_bytes + 1) if path == "-" else Path(path).read_bytes()
-    if len(data) > max_bytes:
-        raise UnsafeDocument(f"the input is larger than the limit of {max_bytes} bytes", source=source)
+    source = input_name(path)
+    data = read_input(path, max_bytes=max_bytes)  # the one message for a missing file, size limit first
     if data.lstrip()[:1] == b"{":
         try:
             parsed = json.loads(data.decode("utf-8"))
@@ -227,7 +224,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "account and attachments."
         ),
     )
-    parser.add_argument("file", metavar="FILE", help="the EHF XML or JSON file ('-' for stdin)")
+    parser.add_argument("file", metavar="FILE", help="The EHF XML or JSON file to read ('-' for stdin)")
     parser.add_argument(
         "--json", action="store_true", help="print the JSON form (attachments as name, size and type only)"
     )

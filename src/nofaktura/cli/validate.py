@@ -18,8 +18,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
+from nofaktura.cli._common import input_name, read_input
 from nofaktura.ehf.rules import CONFIGURATIONS
 from nofaktura.ehf.validation import ValidationResult, validate
 from nofaktura.exceptions import DocumentError
@@ -52,8 +52,8 @@ def _run(args: argparse.Namespace) -> int:
     entries = []
     for name in args.files:
         try:
-            data = Path(name).read_bytes()
-            result = validate(data, source=name, rulesets=rulesets)
+            data = read_input(name)
+            result = validate(data, source=input_name(name), rulesets=rulesets)
         except (OSError, DocumentError) as exc:
             message = str(exc) if isinstance(exc, DocumentError) else f"{name}: {exc.strerror or exc}"
             print(f"nofaktura: error: {message}", file=sys.stderr)
@@ -80,7 +80,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "structure, CEN EN 16931 and Peppol BIS 3 rules including the Norwegian ones. Exit 0: no fatal "
         "finding; 1: a file has a fatal finding; 2: a file cannot be read.",
     )
-    parser.add_argument("files", nargs="+", metavar="FILE", help="UBL XML file(s) to validate")
+    parser.add_argument("files", nargs="+", metavar="FILE", help="UBL XML file(s) to validate ('-' for stdin)")
     parser.add_argument("--json", action="store_true", help="print a JSON list, one object per file")
     parser.add_argument("--lang", choices=("en", "nb"), default="en", help="language of the messages (default en)")
     parser.add_argument(

@@ -109,6 +109,10 @@ class SchemaError:
     #: the element whose children break the content model (the parent of an unexpected element,
     #: the element itself when children are missing); None for other kinds
     parent: etree._Element | None = None
+    #: for ``content`` errors: the Clark tags of the children the error is about (the unexpected
+    #: element and those the schema expected in its place), so other checks can tell that they
+    #: would report the same problem
+    covers: frozenset[str] = frozenset()
 
 
 def schema_errors(root: etree._Element) -> list[SchemaError]:
@@ -130,18 +134,25 @@ def schema_errors(root: etree._Element) -> list[SchemaError]:
             namespaces = _prefixes_in(root)
         element = _element_at(root, entry.path, entry.line, namespaces)
         message = entry.message
-        kind, parent = "other", None
+        kind, parent, covers = "other", None, frozenset()
         if "This element is not expected" in message:
             kind, parent = "content", element.getparent()
+            covers = frozenset((element.tag, *_expected_tags(message)))
         elif "Missing child element" in message:
             kind, parent = "content", element
+            covers = frozenset(_expected_tags(message))
         elif _ATTRIBUTE.match(message):
             kind = "attribute"
         elif "is not a valid value" in message or "[facet " in message:
             kind = "value"
         line = entry.line or element.sourceline or None
-        errors.append(SchemaError(element, line, kind, message, parent))
+        errors.append(SchemaError(element, line, kind, message, parent, covers))
     return errors
+
+
+def _expected_tags(message: str) -> list[str]:
+    found = _EXPECTED.search(message)
+    return [part.strip() for part in found["names"].split(",") if part.strip()] if found else []
 
 
 def _prefixes_in(root: etree._Element) -> dict[str, str]:

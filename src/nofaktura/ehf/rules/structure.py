@@ -7,7 +7,7 @@
     amount). One finding per schema error, with the line; see :mod:`.schema`. It applies to every
     UBL Invoice and CreditNote, whatever specification it claims. Where it already reports a
     content error of an element, the ``MISSING``/``TOO-MANY`` findings below are not repeated for
-    that element, nor the ``UNKNOWN`` warning for an element the schema rejects.
+    the same child, nor the ``UNKNOWN`` warning for an element the schema rejects.
 
 The BIS 3 syntax binding (``structure/syntax/ubl-invoice.xml`` and ``ubl-creditnote.xml``) lists
 every element a BIS 3 document may use, with its cardinality and business term. It is generated
@@ -271,18 +271,33 @@ def _schema_rejected(doc: Document) -> set[etree._Element]:
     )
 
 
-def _schema_parents(doc: Document) -> set[etree._Element]:
-    """Elements whose children break the UBL 2.1 content model (a ``BIS3-XSD`` finding says so)."""
-    return doc.let(
-        "bis3-xsd-parents",
-        lambda doc: {error.parent for error in schema.document_errors(doc) if error.parent is not None},
-    )
+def _schema_covered(doc: Document) -> dict[etree._Element, set[str]]:
+    """Per element, the child tags a UBL 2.1 content-model error there is about (the unexpected
+    child, the children expected in its place): a ``BIS3-XSD`` finding already reports them."""
+
+    def collect(doc: Document) -> dict[etree._Element, set[str]]:
+        covered: dict[etree._Element, set[str]] = {}
+        for error in schema.document_errors(doc):
+            if error.parent is not None:
+                covered.setdefault(error.parent, set()).update(error.covers)
+        return covered
+
+    return doc.let("bis3-xsd-covered", collect)
 
 
-def _unless_schema_reported(test: TestFn) -> TestFn:
-    """A cardinality test that also holds where the schema already reports the element's children:
-    one fatal finding for one problem (the schema's message names what it expected there)."""
-    return lambda node, doc: test(node, doc) or node in _schema_parents(doc)
+def _unless_schema_reported(tag: str, test: TestFn) -> TestFn:
+    """A cardinality test about child ``tag`` that also holds where a schema error of the same
+    element already names that child (missing in its place, or one too many): one fatal finding
+    for one problem. A second problem in the same element, which libxml2 does not report after
+    the first one, still gets its own finding."""
+
+    def test_or_reported(node: etree._Element, doc: Document) -> bool:
+        if test(node, doc):
+            return True
+        covered = _schema_covered(doc)
+        return bool(covered) and tag in covered.get(node, ())
+
+    return test_or_reported
 
 
 # --- the rules -------------------------------------------------------------------------------------------
@@ -323,7 +338,7 @@ def _cardinality_rules(parent: str, parent_label: str, child: tuple[Any, ...]) -
         yield Rule(
             MISSING if required_by_schema else REQUIRED,
             Flag.FATAL if required_by_schema else Flag.WARNING,
-            _unless_schema_reported(_present(tag)) if required_by_schema else _present(tag),
+            _unless_schema_reported(tag, _present(tag)) if required_by_schema else _present(tag),
             f"{label} is mandatory in {parent_label} ({parent}) but missing; add it.",
             f"{label} er obligatorisk i {parent_label} ({parent}), men mangler; legg det til.",
             _terms(bt),
@@ -333,7 +348,7 @@ def _cardinality_rules(parent: str, parent_label: str, child: tuple[Any, ...]) -
         yield Rule(
             TOO_MANY if strict else REPEATED,
             Flag.FATAL if strict else Flag.WARNING,
-            _unless_schema_reported(_at_most(tag, high)) if strict else _at_most(tag, high),
+            _unless_schema_reported(tag, _at_most(tag, high)) if strict else _at_most(tag, high),
             f"{label} may occur at most {high} time(s) in {parent_label} ({parent}); remove the extra ones.",
             f"{label} kan forekomme høyst {high} gang(er) i {parent_label} ({parent}); fjern de overtallige.",
             _terms(bt),

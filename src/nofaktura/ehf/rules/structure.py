@@ -219,10 +219,14 @@ def _offending(context: Any, *paths: str) -> list[etree._Element]:
 
 
 def _unknown(context: Any) -> list[etree._Element]:
-    """XPath ``nf:bis3-unknown()``: every element that is not part of BIS 3 where it stands."""
+    """XPath ``nf:bis3-unknown()``: every element that is not part of BIS 3 where it stands (and
+    that the UBL 2.1 schema does not reject already)."""
     root = _root_of(context)
     found = _scan_of(root, fresh=False).unknown
     _SCANS.pop(id(root), None)
+    if found:  # as _unknown_nodes: not the elements the UBL 2.1 schema already rejects
+        rejected = {error.element for error in schema.schema_errors(root) if error.kind == "content"}
+        found = [node for node in found if node not in rejected]
     return found
 
 

@@ -232,3 +232,20 @@ def test_application_response_schema() -> None:
     [finding] = schema.schema_findings(root)
     assert (finding.rule, finding.location) == (XSD, "/ApplicationResponse/cbc:IssueDate")
 
+
+
+def test_line_numbers_beyond_65535() -> None:
+    # Older libxml2 error logs stop counting lines at 65535; the finding prefers the element's own line.
+    data = NORWEGIAN.read_bytes()
+    start = data.index(b"\t<cac:InvoiceLine>")
+    end = data.index(b"</cac:InvoiceLine>", start) + len(b"</cac:InvoiceLine>\n")
+    block = data[start:end]
+    broken = block.replace(b"<cbc:InvoicedQuantity", b"<cbc:CreditedQuantity", 1).replace(
+        b"</cbc:InvoicedQuantity>", b"</cbc:CreditedQuantity>", 1
+    )
+    copies = 65536 // block.count(b"\n") + 1
+    changed = data[:end] + block * copies + broken + data[end:]
+    result = validate(changed, rulesets=("structure",))
+    [finding] = _schema_findings(result)
+    assert finding.line == _line_of(changed, b"<cbc:CreditedQuantity") > 65535
+    assert finding.location == f"/Invoice/cac:InvoiceLine[{copies + 2}]/cbc:CreditedQuantity"

@@ -82,7 +82,7 @@ class _LocalOnly(etree.Resolver):
 def schema_for(root_tag: str) -> etree.XMLSchema | None:
     """The compiled UBL 2.1 schema for a document root (Clark tag), or None for other roots.
 
-    Compiled once per document type and process (about 25 ms), from the shipped files only.
+    Compiled once per document type and process (tens of milliseconds), from the shipped files only.
     """
     name = _MAINDOC.get(root_tag)
     if name is None:
@@ -132,7 +132,7 @@ def schema_errors(root: etree._Element) -> list[SchemaError]:
     for entry in entries:
         if namespaces is None:
             namespaces = _prefixes_in(root)
-        element = _element_at(root, entry.path, entry.line, namespaces)
+        element, exact = _element_at(root, entry.path, entry.line, namespaces)
         message = entry.message
         kind, parent, covers = "other", None, frozenset()
         if "This element is not expected" in message:
@@ -145,7 +145,8 @@ def schema_errors(root: etree._Element) -> list[SchemaError]:
             kind = "attribute"
         elif "is not a valid value" in message or "[facet " in message:
             kind = "value"
-        line = entry.line or element.sourceline or None
+        # libxml2's own line number stops at 65535; the element's (lxml) does not
+        line = (element.sourceline if exact else None) or entry.line or None
         errors.append(SchemaError(element, line, kind, message, parent, covers))
     return errors
 
@@ -165,20 +166,23 @@ def _prefixes_in(root: etree._Element) -> dict[str, str]:
     return found
 
 
-def _element_at(root: etree._Element, path: str | None, line: int, namespaces: dict[str, str]) -> etree._Element:
-    """The element an error log entry is about: by libxml2's node path, else by line, else the root."""
+def _element_at(
+    root: etree._Element, path: str | None, line: int, namespaces: dict[str, str]
+) -> tuple[etree._Element, bool]:
+    """The element an error log entry is about: by libxml2's node path (exact: True), else the first
+    element on its line, else the root."""
     if path:
         try:
             found = root.getroottree().xpath(path, namespaces=namespaces) if root.getparent() is None else []
         except (etree.XPathError, TypeError):
             found = []
         if isinstance(found, list) and len(found) == 1 and isinstance(found[0], etree._Element):
-            return found[0]
+            return found[0], True
     if line:
         for element in root.iter(etree.Element):
             if element.sourceline == line:
-                return element
-    return root
+                return element, False
+    return root, False
 
 
 # --- messages ----------------------------------------------------------------------------------------------

@@ -249,3 +249,13 @@ def test_line_numbers_beyond_65535() -> None:
     [finding] = _schema_findings(result)
     assert finding.line == _line_of(changed, b"<cbc:CreditedQuantity") > 65535
     assert finding.location == f"/Invoice/cac:InvoiceLine[{copies + 2}]/cbc:CreditedQuantity"
+
+
+def test_cli_prints_the_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from nofaktura.cli import main
+
+    path = tmp_path / "bad-date.xml"
+    path.write_bytes(NORWEGIAN.read_bytes().replace(b"<cbc:DueDate>2013-07-20<", b"<cbc:DueDate>20.07.2013<"))
+    assert main(["validate", str(path), "--lang", "nb"]) == 1
+    out = capsys.readouterr().out
+    assert "BIS3-XSD" in out and "i /Invoice/cbc:DueDate (linje 16)" in out and "ÅÅÅÅ-MM-DD" in out

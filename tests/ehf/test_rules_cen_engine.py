@@ -101,7 +101,8 @@ def test_descendant_rewrite_leaves_positional_predicates() -> None:
 @pytest.mark.parametrize("ruleset", sorted(RULESET_MODULES))
 def test_group_nodes_select_what_the_context_selects(ruleset: str) -> None:
     """A group's Python ``nodes`` function (used instead of its XPath context) gives the same nodes."""
-    groups = [group for pattern in patterns(ruleset) for group in pattern.groups]
+    # a group with a ``report`` (the UBL schema check) has no context nodes: its findings come whole
+    groups = [group for pattern in patterns(ruleset) for group in pattern.groups if group.report is None]
     with_nodes = [group for group in groups if group.nodes is not None]
     if ruleset == "structure":
         assert len(with_nodes) == len(groups)

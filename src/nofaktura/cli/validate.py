@@ -30,9 +30,9 @@ EXIT_OK, EXIT_INVALID, EXIT_UNUSABLE = 0, 1, 2
 
 _WORDS = {
     "en": {"valid": "valid", "invalid": "NOT valid", "fatal": "error", "warning": "warning",
-           "summary": "{fatal} error(s), {warnings} warning(s)", "at": "at"},
+           "summary": "{fatal} error(s), {warnings} warning(s)", "at": "at", "line": "line"},
     "nb": {"valid": "gyldig", "invalid": "IKKE gyldig", "fatal": "feil", "warning": "advarsel",
-           "summary": "{fatal} feil, {warnings} advarsel/advarsler", "at": "i"},
+           "summary": "{fatal} feil, {warnings} advarsel/advarsler", "at": "i", "line": "linje"},
 }
 
 
@@ -42,7 +42,8 @@ def _print_text(result: ValidationResult, lang: str) -> None:
     summary = words["summary"].format(fatal=len(result.fatal), warnings=len(result.warnings))
     print(f"{result.source}: {verdict} ({result.document}) - {summary}")
     for finding in result.findings:
-        print(f"  {words[str(finding.flag)]:9} {finding.rule:14} {words['at']} {finding.location}")
+        line = f" ({words['line']} {finding.line})" if finding.line else ""
+        print(f"  {words[str(finding.flag)]:9} {finding.rule:14} {words['at']} {finding.location}{line}")
         print(f"            {finding.text(lang)}")
 
 

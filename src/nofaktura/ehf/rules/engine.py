@@ -91,6 +91,10 @@ class Group:
     context: str
     rules: tuple[Rule, ...]
     nodes: Callable[[Document], Iterable[etree._Element]] | None = field(default=None, compare=False)
+    #: When given, the group has no asserts of its own: this function returns its findings for a
+    #: document, each with its own message (the UBL 2.1 schema errors of the structure rule set,
+    #: where what went wrong and what was expected differ per error and cannot be a fixed text).
+    report: Callable[[Document], Iterable[Finding]] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -108,12 +112,23 @@ class Finding:
     location: str
     message: str
     message_nb: str = ""
+    #: Line in the received document, when known (the schema errors carry it).
+    line: int | None = None
+    #: The raw technical text behind the finding (e.g. libxml2's schema message), for support.
+    detail: str = ""
 
     def text(self, lang: str = "en") -> str:
         return self.message_nb if lang == "nb" and self.message_nb else self.message
 
-    def as_dict(self, lang: str = "en") -> dict[str, str]:
-        return {"rule": self.rule, "flag": str(self.flag), "location": self.location, "message": self.text(lang)}
+    def as_dict(self, lang: str = "en") -> dict[str, Any]:
+        result: dict[str, Any] = {
+            "rule": self.rule, "flag": str(self.flag), "location": self.location, "message": self.text(lang)
+        }
+        if self.line is not None:
+            result["line"] = self.line
+        if self.detail:
+            result["detail"] = self.detail
+        return result
 
 
 @dataclass
@@ -248,6 +263,9 @@ def _run(
     for pattern_index, pattern in enumerate(patterns):
         claimed: set[etree._Element] = set()
         for group_index, group in enumerate(pattern.groups):
+            if group.report is not None:
+                findings.extend(group.report(doc))
+                continue
             key = (pattern_index, group_index)
             nodes = matched.pop(key, None)  # dropped once used: the walk's lists do not all live to the end
             if nodes is None:
@@ -703,7 +721,7 @@ class _Plan:
         self.keys: list[tuple[int, int]] = []
         for pattern_index, pattern in enumerate(patterns):
             for group_index, group in enumerate(pattern.groups):
-                branches = _compile_context(group.context)
+                branches = None if group.report is not None else _compile_context(group.context)
                 if branches is None:
                     continue
                 key = (pattern_index, group_index)

@@ -1,5 +1,14 @@
 """Structure and cardinality of the Peppol BIS 3 syntax (our own rule ids, not official ones).
 
+``BIS3-XSD`` (fatal)
+    The document breaks the OASIS UBL 2.1 schema, which access points check before any business
+    rule: elements out of order, an element or attribute UBL does not allow where it stands (a
+    ``cac:CreditNoteLine`` in an Invoice), a value of the wrong lexical form (``12,50`` as an
+    amount). One finding per schema error, with the line; see :mod:`.schema`. It applies to every
+    UBL Invoice and CreditNote, whatever specification it claims. Where it already reports a
+    content error of an element, the ``MISSING``/``TOO-MANY`` findings below are not repeated for
+    the same child, nor the ``UNKNOWN`` warning for an element the schema rejects.
+
 The BIS 3 syntax binding (``structure/syntax/ubl-invoice.xml`` and ``ubl-creditnote.xml``) lists
 every element a BIS 3 document may use, with its cardinality and business term. It is generated
 into :mod:`.data.bis3_structure` by ``tools/gen_peppol_tables.py``; this module turns it into rules:
@@ -45,7 +54,7 @@ document through ``Document.let``. An XPath predicate per element (a plain ``/ub
 or ...]`` context) costs several times more on invoices with thousands of lines. The rules of a
 group then say which limit was broken.
 
-Element order is left to the UBL 2.1 schema. Extend by regenerating the data: the rules follow it.
+Element order is checked by the UBL 2.1 schema (``BIS3-XSD``). Extend by regenerating the data: the rules follow it.
 """
 
 from __future__ import annotations
@@ -58,10 +67,11 @@ from typing import Any
 from lxml import etree
 
 from nofaktura.ehf.namespaces import CAC, CBC, CREDIT_NOTE, EXT, INVOICE, XPATH_FUNCTIONS
+from nofaktura.ehf.rules import schema
 from nofaktura.ehf.rules.data import bis3_structure as data
-from nofaktura.ehf.rules.engine import Document, Flag, Group, Pattern, Rule
+from nofaktura.ehf.rules.engine import Document, Flag, Group, Pattern, Rule, TestFn
 
-__all__ = ["BIS3_BILLING", "MISSING", "PATTERNS", "REPEATED", "REQUIRED", "TOO_MANY", "UNKNOWN", "VERSION"]
+__all__ = ["BIS3_BILLING", "MISSING", "PATTERNS", "REPEATED", "REQUIRED", "TOO_MANY", "UNKNOWN", "VERSION", "XSD"]
 
 VERSION = data.VERSION
 
@@ -70,6 +80,7 @@ REQUIRED = "BIS3-SYNTAX-REQUIRED"
 TOO_MANY = "BIS3-SYNTAX-TOO-MANY"
 REPEATED = "BIS3-SYNTAX-REPEATED"
 UNKNOWN = "BIS3-SYNTAX-UNKNOWN"
+XSD = schema.RULE
 
 #: The specification identifier (BT-24) of Peppol BIS Billing 3.0.
 BIS3_BILLING = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
@@ -208,10 +219,14 @@ def _offending(context: Any, *paths: str) -> list[etree._Element]:
 
 
 def _unknown(context: Any) -> list[etree._Element]:
-    """XPath ``nf:bis3-unknown()``: every element that is not part of BIS 3 where it stands."""
+    """XPath ``nf:bis3-unknown()``: every element that is not part of BIS 3 where it stands (and
+    that the UBL 2.1 schema does not reject already)."""
     root = _root_of(context)
     found = _scan_of(root, fresh=False).unknown
     _SCANS.pop(id(root), None)
+    if found:  # as _unknown_nodes: not the elements the UBL 2.1 schema already rejects
+        rejected = {error.element for error in schema.schema_errors(root) if error.kind == "content"}
+        found = [node for node in found if node not in rejected]
     return found
 
 
@@ -243,8 +258,50 @@ def _offending_nodes(paths: tuple[str, ...]):
 
 
 def _unknown_nodes(doc: Document) -> list[etree._Element]:
-    """The node set of ``nf:bis3-unknown()`` from the document's one scan."""
-    return _document_scan(doc).unknown
+    """The node set of ``nf:bis3-unknown()`` from the document's one scan, less the elements the
+    UBL 2.1 schema already rejects (a fatal ``BIS3-XSD`` finding says more than this warning)."""
+    unknown = _document_scan(doc).unknown
+    if not unknown:
+        return unknown
+    rejected = _schema_rejected(doc)
+    return [node for node in unknown if node not in rejected] if rejected else unknown
+
+
+def _schema_rejected(doc: Document) -> set[etree._Element]:
+    """Elements a content-model schema error is about (unexpected ones, those missing children)."""
+    return doc.let(
+        "bis3-xsd-rejected",
+        lambda doc: {error.element for error in schema.document_errors(doc) if error.kind == "content"},
+    )
+
+
+def _schema_covered(doc: Document) -> dict[etree._Element, set[str]]:
+    """Per element, the child tags a UBL 2.1 content-model error there is about (the unexpected
+    child, the children expected in its place): a ``BIS3-XSD`` finding already reports them."""
+
+    def collect(doc: Document) -> dict[etree._Element, set[str]]:
+        covered: dict[etree._Element, set[str]] = {}
+        for error in schema.document_errors(doc):
+            if error.parent is not None:
+                covered.setdefault(error.parent, set()).update(error.covers)
+        return covered
+
+    return doc.let("bis3-xsd-covered", collect)
+
+
+def _unless_schema_reported(tag: str, test: TestFn) -> TestFn:
+    """A cardinality test about child ``tag`` that also holds where a schema error of the same
+    element already names that child (missing in its place, or one too many): one fatal finding
+    for one problem. A second problem in the same element, which libxml2 does not report after
+    the first one, still gets its own finding."""
+
+    def test_or_reported(node: etree._Element, doc: Document) -> bool:
+        if test(node, doc):
+            return True
+        covered = _schema_covered(doc)
+        return bool(covered) and tag in covered.get(node, ())
+
+    return test_or_reported
 
 
 # --- the rules -------------------------------------------------------------------------------------------
@@ -285,7 +342,7 @@ def _cardinality_rules(parent: str, parent_label: str, child: tuple[Any, ...]) -
         yield Rule(
             MISSING if required_by_schema else REQUIRED,
             Flag.FATAL if required_by_schema else Flag.WARNING,
-            _present(tag),
+            _unless_schema_reported(tag, _present(tag)) if required_by_schema else _present(tag),
             f"{label} is mandatory in {parent_label} ({parent}) but missing; add it.",
             f"{label} er obligatorisk i {parent_label} ({parent}), men mangler; legg det til.",
             _terms(bt),
@@ -295,7 +352,7 @@ def _cardinality_rules(parent: str, parent_label: str, child: tuple[Any, ...]) -
         yield Rule(
             TOO_MANY if strict else REPEATED,
             Flag.FATAL if strict else Flag.WARNING,
-            _at_most(tag, high),
+            _unless_schema_reported(tag, _at_most(tag, high)) if strict else _at_most(tag, high),
             f"{label} may occur at most {high} time(s) in {parent_label} ({parent}); remove the extra ones.",
             f"{label} kan forekomme høyst {high} gang(er) i {parent_label} ({parent}); fjern de overtallige.",
             _terms(bt),
@@ -329,6 +386,10 @@ def _patterns() -> tuple[Pattern, ...]:
         " det. Fjern det eller flytt opplysningen til et element BIS 3 definerer.",
     )
     return (
+        Pattern(
+            "UBL 2.1 schema",
+            (Group("/*", (), report=schema.report),),
+        ),
         Pattern("BIS 3 syntax: mandatory elements and occurrences", tuple(cardinality)),
         Pattern(
             "BIS 3 syntax: elements that are not part of BIS 3",

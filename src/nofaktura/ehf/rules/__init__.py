@@ -19,8 +19,13 @@ from nofaktura.ehf.rules.engine import Finding, Flag, Pattern, evaluate_sets
 RULESET_MODULES: dict[str, str] = {
     "structure": "nofaktura.ehf.rules.structure",  # BIS 3 syntax: elements, order, cardinality
     "cen": "nofaktura.ehf.rules.cen",  # CEN EN 16931 UBL (BR-*, BR-CO-*, BR-DEC-*, BR-CL-*, UBL-*)
-    "peppol": "nofaktura.ehf.rules.peppol",  # PEPPOL-EN16931-*, PEPPOL-COMMON-*, national rules (NO-R-*)
+    "peppol": "nofaktura.ehf.rules.peppol",  # PEPPOL-EN16931-*, PEPPOL-COMMON-*, national rules (NO-R-*): 3.0.21
+    "peppol-3.0.19": "nofaktura.ehf.rules.peppol_3_0_19",  # the same, as in BIS Billing release 3.0.19
 }
+
+#: Peppol BIS Billing release -> the rule set holding its Peppol rules. The first is the default.
+RELEASES: dict[str, str] = {"3.0.21": "peppol", "3.0.19": "peppol-3.0.19"}
+DEFAULT_RELEASE = next(iter(RELEASES))
 
 #: configuration id (as in the official buildconfig / vefa test sets) -> rule sets it runs
 CONFIGURATIONS: dict[str, tuple[str, ...]] = {
@@ -29,7 +34,17 @@ CONFIGURATIONS: dict[str, tuple[str, ...]] = {
     "peppolbis-en16931-base-3.0-ubl": ("peppol",),
     "peppolbis-en16931-01-3.0-ubl-invoice": ("structure", "cen", "peppol"),
     "ehf": ("structure", "cen", "peppol"),
+    # the same for an older release (vefa unit tests of 3.0.19 name the configurations above)
+    "peppolbis-en16931-base-3.0-ubl@3.0.19": ("peppol-3.0.19",),
+    "ehf@3.0.19": ("structure", "cen", "peppol-3.0.19"),
 }
+
+
+def rulesets_for(release: str) -> tuple[str, ...]:
+    """The rule sets of a full EHF validation under one BIS Billing release (``"3.0.19"``)."""
+    if release not in RELEASES:
+        raise ValueError(f"unknown Peppol BIS Billing release {release!r}; known: {', '.join(RELEASES)}")
+    return tuple(RELEASES[release] if name == "peppol" else name for name in CONFIGURATIONS["ehf"])
 
 DEFAULT_RULESETS: tuple[str, ...] = CONFIGURATIONS["ehf"]
 
@@ -45,4 +60,14 @@ def validate_root(root: etree._Element, rulesets: Sequence[str] = DEFAULT_RULESE
     return evaluate_sets(root, [patterns(name) for name in rulesets])
 
 
-__all__ = ["CONFIGURATIONS", "DEFAULT_RULESETS", "Finding", "Flag", "patterns", "validate_root"]
+__all__ = [
+    "CONFIGURATIONS",
+    "DEFAULT_RELEASE",
+    "DEFAULT_RULESETS",
+    "RELEASES",
+    "Finding",
+    "Flag",
+    "patterns",
+    "rulesets_for",
+    "validate_root",
+]

@@ -13,7 +13,6 @@ import csv
 from pathlib import Path
 
 import pytest
-
 from lxml import etree
 
 from nofaktura.ehf.rules import CONFIGURATIONS, RELEASES, validate_root

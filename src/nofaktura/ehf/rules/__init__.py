@@ -14,6 +14,7 @@ from functools import cache
 from lxml import etree
 
 from nofaktura.ehf.rules.engine import Finding, Flag, Pattern, evaluate_sets
+from nofaktura.ehf.rules.spec import specification_findings
 
 #: rule-set name -> module holding its PATTERNS
 RULESET_MODULES: dict[str, str] = {
@@ -56,8 +57,16 @@ def patterns(ruleset: str) -> tuple[Pattern, ...]:
 
 
 def validate_root(root: etree._Element, rulesets: Sequence[str] = DEFAULT_RULESETS) -> list[Finding]:
-    """Findings of the named rule sets on a parsed UBL document; never raises on a bad invoice."""
-    return evaluate_sets(root, [patterns(name) for name in rulesets])
+    """Findings of the named rule sets on a parsed UBL document; never raises on a bad invoice.
+
+    When a Peppol rule set runs (so the document is judged as BIS Billing 3 / EHF 3), a document
+    that claims another specification first gets one NOFAKTURA-SPEC finding saying so (see
+    :mod:`.spec`): the many rule findings that follow all come from that one cause.
+    """
+    findings = evaluate_sets(root, [patterns(name) for name in rulesets])
+    if any(name in RELEASES.values() for name in rulesets):
+        findings[:0] = specification_findings(root)
+    return findings
 
 
 __all__ = [

@@ -7,7 +7,9 @@ one official validation runs, with the ids vefa-validator's test files use.
 
 from __future__ import annotations
 
+import copy
 import importlib
+import re
 from collections.abc import Sequence
 from functools import cache
 
@@ -50,6 +52,39 @@ def rulesets_for(release: str) -> tuple[str, ...]:
 DEFAULT_RULESETS: tuple[str, ...] = CONFIGURATIONS["ehf"]
 
 
+#: UBL numeric types by element name: AmountType, QuantityType, PercentType, NumericType
+_NUMERIC_NAMES = ("Amount", "Quantity", "Percent", "Numeric")
+_SIGNED_TEXT = etree.XPath("//*[starts-with(normalize-space(text()), '+')]")
+_PLUS_DECIMAL = re.compile(r"\s*\+(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*")
+
+
+def _signed_numbers(root: etree._Element) -> list[etree._Element]:
+    return [
+        node
+        for node in _SIGNED_TEXT(root)
+        if etree.QName(node).localname.endswith(_NUMERIC_NAMES) and _PLUS_DECIMAL.fullmatch(node.text or "")
+    ]
+
+
+def _numbers_as_xpath2_reads_them(root: etree._Element) -> etree._Element:
+    """The document as the rules' XPath 1.0 tests must see it: ``+25.0`` in a number element as ``25.0``.
+
+    The official rules are XPath 2.0, where ``cbc:Percent > 0`` casts ``+25.0`` to 25 (a leading
+    plus sign is valid in xs:decimal and xs:double), while XPath 1.0's ``number('+25.0')`` is NaN:
+    BR-S-05, BR-27, BR-28 and others would fire on a valid invoice. So the plus sign is dropped from
+    the amounts, quantities, percents and numerics (a copy, only when there is one: rare). Leading
+    zeros (``007.50``) need nothing, XPath 1.0 reads them alike; the Python tests read both through
+    ``to_decimal``. A ``+`` anywhere else (a code, an identifier) stays: there the official rules
+    compare strings and ``+380`` is not ``380``.
+    """
+    if not _signed_numbers(root):
+        return root
+    root = copy.deepcopy(root)
+    for node in _signed_numbers(root):
+        node.text = (node.text or "").replace("+", "", 1)
+    return root
+
+
 @cache
 def patterns(ruleset: str) -> tuple[Pattern, ...]:
     module = importlib.import_module(RULESET_MODULES[ruleset])
@@ -63,7 +98,7 @@ def validate_root(root: etree._Element, rulesets: Sequence[str] = DEFAULT_RULESE
     that claims another specification first gets one NOFAKTURA-SPEC finding saying so (see
     :mod:`.spec`): the many rule findings that follow all come from that one cause.
     """
-    findings = evaluate_sets(root, [patterns(name) for name in rulesets])
+    findings = evaluate_sets(_numbers_as_xpath2_reads_them(root), [patterns(name) for name in rulesets])
     if any(name in RELEASES.values() for name in rulesets):
         findings[:0] = specification_findings(root)
     return findings

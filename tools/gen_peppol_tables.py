@@ -86,6 +86,11 @@ RELEASES: dict[str, tuple[str, str]] = {
     "3.0.21": ("peppol-bis-3.0.21", "sch/PEPPOL-EN16931-UBL.sch"),
 }
 BASE_RELEASE = "3.0.19"
+#: release -> the Peppol self-billing schematron of that release (its header misnames the release,
+#: so the version is taken from the release it ships with)
+SELF_BILLING: dict[str, tuple[str, str]] = {
+    "3.0.21": ("peppol-bis-3.0.21", "sch/PEPPOL-EN16931-UBL-SB.sch"),
+}
 
 
 def source_line(corpora: Path, release: str = BASE_RELEASE) -> str:
@@ -98,12 +103,14 @@ def source_line(corpora: Path, release: str = BASE_RELEASE) -> str:
     return f"{repo.group(1) if repo else 'OpenPEPPOL/peppol-bis-invoice-3'} @ {commit}"
 
 
-def sch_path(corpora: Path, release: str = BASE_RELEASE) -> Path:
-    folder, path = RELEASES[release]
+def sch_path(corpora: Path, release: str = BASE_RELEASE, self_billing: bool = False) -> Path:
+    folder, path = (SELF_BILLING if self_billing else RELEASES)[release]
     return corpora / folder / path
 
 
-def sch_version(corpora: Path, release: str = BASE_RELEASE) -> str:
+def sch_version(corpora: Path, release: str = BASE_RELEASE, self_billing: bool = False) -> str:
+    if self_billing:
+        return release
     text = sch_path(corpora, release).read_text(encoding="utf-8")
     match = re.search(r"release (\d+\.\d+\.\d+)", text)
     if not match:
@@ -114,7 +121,11 @@ def sch_version(corpora: Path, release: str = BASE_RELEASE) -> str:
 
 
 def _header(
-    corpora: Path, what: str, extra_imports: tuple[str, ...] = (), release: str = BASE_RELEASE
+    corpora: Path,
+    what: str,
+    extra_imports: tuple[str, ...] = (),
+    release: str = BASE_RELEASE,
+    self_billing: bool = False,
 ) -> list[str]:
     return [
         f'"""{what}',
@@ -127,7 +138,7 @@ def _header(
         "",
         *extra_imports,
         f"SOURCE = {source_line(corpora, release)!r}",
-        f"VERSION = {sch_version(corpora, release)!r}",
+        f"VERSION = {sch_version(corpora, release, self_billing)!r}",
         "",
     ]
 
@@ -181,9 +192,9 @@ def render_codelists(corpora: Path) -> str:
 # --- code-list tokens inside the Peppol schematron ------------------------------------------------
 
 
-def read_sch_lists(corpora: Path, release: str = BASE_RELEASE) -> dict[str, list[str]]:
+def read_sch_lists(corpora: Path, release: str = BASE_RELEASE, self_billing: bool = False) -> dict[str, list[str]]:
     """``<let name=X value="tokenize('...', '\\s')">`` lists and inline lists of asserts."""
-    root = _parse(sch_path(corpora, release))
+    root = _parse(sch_path(corpora, release, self_billing))
     lists: dict[str, list[str]] = {}
     for let in root.iter(f"{{{SCH_NS}}}let"):
         match = _TOKENIZE.fullmatch((let.get("value") or "").strip())
@@ -201,15 +212,16 @@ def read_sch_lists(corpora: Path, release: str = BASE_RELEASE) -> dict[str, list
     return dict(sorted(lists.items()))
 
 
-def render_sch_lists(corpora: Path, release: str = BASE_RELEASE) -> str:
-    lists = read_sch_lists(corpora, release)
+def render_sch_lists(corpora: Path, release: str = BASE_RELEASE, self_billing: bool = False) -> str:
+    lists = read_sch_lists(corpora, release, self_billing)
     out = _header(
         corpora,
-        "Code-list token sets written inside rules/sch/PEPPOL-EN16931-UBL.sch.\n\n"
+        f"Code-list token sets written inside {sch_path(corpora, release, self_billing).name}.\n\n"
         "Names: a ``<let>`` list keeps its name in upper case (``EAID``, ``ISO4217``); a list written\n"
         "inline in an assert is named after the assert (``PEPPOL_EN16931_P0100``), one inline in a rule\n"
         "context after the first assert of that rule (``CONTEXT_PEPPOL_EN16931_R061``).",
         release=release,
+        self_billing=self_billing,
     )
     for name, tokens in lists.items():
         out.append(f"{name}: tuple[str, ...] = (")
@@ -354,6 +366,12 @@ OUTPUTS = {
         ))
         for release in RELEASES
         if release != BASE_RELEASE
+    },
+    **{
+        f"peppol_sch_lists_{release.replace('.', '_')}_sb.py": (lambda corpora, release=release: render_sch_lists(
+            corpora, release, self_billing=True
+        ))
+        for release in SELF_BILLING
     },
     "bis3_structure.py": render_structure,
 }

@@ -25,6 +25,7 @@ CEN_SCH = (
 RELEASE_SCHEMATRONS = {
     "3.0.19": (CORPORA / "peppol-bis-invoice-3" / "rules" / "sch" / "PEPPOL-EN16931-UBL.sch", "peppol-3.0.19"),
     "3.0.21": (CORPORA / "peppol-bis-3.0.21" / "sch" / "PEPPOL-EN16931-UBL.sch", "peppol"),
+    "3.0.21-self-billing": (CORPORA / "peppol-bis-3.0.21" / "sch" / "PEPPOL-EN16931-UBL-SB.sch", "peppol-sb"),
 }
 SCHEMATRONS = [CEN_SCH, *(sch for sch, _ in RELEASE_SCHEMATRONS.values())]
 NOT_IMPLEMENTED = Path(__file__).with_name("rules-not-implemented.tsv")

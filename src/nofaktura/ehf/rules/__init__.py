@@ -24,7 +24,12 @@ RULESET_MODULES: dict[str, str] = {
     "cen": "nofaktura.ehf.rules.cen",  # CEN EN 16931 UBL (BR-*, BR-CO-*, BR-DEC-*, BR-CL-*, UBL-*)
     "peppol": "nofaktura.ehf.rules.peppol",  # PEPPOL-EN16931-*, PEPPOL-COMMON-*, national rules (NO-R-*): 3.0.21
     "peppol-3.0.19": "nofaktura.ehf.rules.peppol_3_0_19",  # the same, as in BIS Billing release 3.0.19
+    "peppol-sb": "nofaktura.ehf.rules.peppol_sb",  # Peppol BIS Self-Billing 3.0 (of release 3.0.21)
 }
+
+#: Peppol rule set -> the one that judges a self-billing document instead (a release that has one)
+SELF_BILLING_RULESETS: dict[str, str] = {"peppol": "peppol-sb"}
+_SELF_BILLING_ID = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:selfbilling:3.0"
 
 #: Peppol BIS Billing release -> the rule set holding its Peppol rules. The first is the default.
 RELEASES: dict[str, str] = {"3.0.21": "peppol", "3.0.19": "peppol-3.0.19"}
@@ -98,6 +103,10 @@ def validate_root(root: etree._Element, rulesets: Sequence[str] = DEFAULT_RULESE
     that claims another specification first gets one NOFAKTURA-SPEC finding saying so (see
     :mod:`.spec`): the many rule findings that follow all come from that one cause.
     """
+    customization = " ".join((root.findtext("{*}CustomizationID") or "").split())
+    if customization.startswith(_SELF_BILLING_ID) and not customization.startswith(_SELF_BILLING_ID + "#"):
+        # a self-billing invoice is judged by the self-billing schematron where the release has one
+        rulesets = tuple(SELF_BILLING_RULESETS.get(name, name) for name in rulesets)
     findings = evaluate_sets(_numbers_as_xpath2_reads_them(root), [patterns(name) for name in rulesets])
     if any(name in RELEASES.values() for name in rulesets):
         findings[:0] = specification_findings(root)

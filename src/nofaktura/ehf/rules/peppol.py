@@ -33,7 +33,7 @@ from nofaktura.ehf.rules.national_de import _dede, _iban_valid
 from nofaktura.ehf.rules.national_dk import _dkdk
 from nofaktura.ehf.rules.peppol_functions import norm, own_text, rule, string_value
 
-__all__ = ["PATTERNS", "VERSION", "profile_3_0_21"]
+__all__ = ["PATTERNS", "VERSION", "edit_groups", "edit_rules", "profile_3_0_21"]
 
 #: The official release these rules follow.
 VERSION = lists.VERSION
@@ -156,7 +156,7 @@ def _attribute_in(name: str, tokens: tuple[str, ...]) -> Callable[[etree._Elemen
 # --- applying the delta -----------------------------------------------------------------------------
 
 
-def _edit_rules(patterns: tuple[Pattern, ...], changes: dict[str, dict]) -> tuple[Pattern, ...]:
+def edit_rules(patterns: tuple[Pattern, ...], changes: dict[str, dict]) -> tuple[Pattern, ...]:
     """Replace fields (test, flag, ...) of the named rules; every name must exist exactly once."""
     seen: set[str] = set()
 
@@ -175,7 +175,7 @@ def _edit_rules(patterns: tuple[Pattern, ...], changes: dict[str, dict]) -> tupl
     return result
 
 
-def _edit_groups(
+def edit_groups(
     patterns: tuple[Pattern, ...], first_rule: str, edit: Callable[[Group], tuple[Group, ...]]
 ) -> tuple[Pattern, ...]:
     """Replace the group whose first rule is ``first_rule`` by ``edit(group)`` (one or more groups)."""
@@ -190,7 +190,7 @@ def _edit_groups(
             else:
                 groups.append(current)
         result.append(dataclasses.replace(item, groups=tuple(groups)))
-    if not found:  # pragma: no cover - see _edit_rules
+    if not found:  # pragma: no cover - see edit_rules
         raise ImportError(f"3.0.21 delta: no group starts with {first_rule}")
     return tuple(result)
 
@@ -279,7 +279,7 @@ _DE_R_T02 = group(
 
 
 def _build() -> tuple[Pattern, ...]:
-    result = _edit_rules(
+    result = edit_rules(
         tuple(peppol_3_0_19.PATTERNS),
         {
             "PEPPOL-EN16931-R004": {
@@ -321,12 +321,12 @@ def _build() -> tuple[Pattern, ...]:
             },
         },
     )
-    result = _edit_groups(result, "PEPPOL-COMMON-R040", _add_rules(_NEW_ICD_RULES))
-    result = _edit_groups(result, "DK-R-003", _before(_DK_R_017))
-    result = _edit_groups(result, "DE-R-002", _before(_DE_R_T02))
-    result = _edit_groups(result, "DE-R-019", _with_context(_de_payment_means(("30", "58"))))
-    result = _edit_groups(result, "DE-R-024-1", _with_context(_de_payment_means(("48", "54", "55"))))
-    result = _edit_groups(result, "DE-R-020", _with_context(_de_payment_means(("59",))))
+    result = edit_groups(result, "PEPPOL-COMMON-R040", _add_rules(_NEW_ICD_RULES))
+    result = edit_groups(result, "DK-R-003", _before(_DK_R_017))
+    result = edit_groups(result, "DE-R-002", _before(_DE_R_T02))
+    result = edit_groups(result, "DE-R-019", _with_context(_de_payment_means(("30", "58"))))
+    result = edit_groups(result, "DE-R-024-1", _with_context(_de_payment_means(("48", "54", "55"))))
+    result = edit_groups(result, "DE-R-020", _with_context(_de_payment_means(("59",))))
     return result
 
 

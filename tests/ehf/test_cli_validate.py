@@ -96,3 +96,8 @@ def test_rules_option_refuses_an_unknown_release(capsys: pytest.CaptureFixture[s
         main(["validate", str(PROFILE_02), "--rules", "3.0.18"])
     assert exit_info.value.code == 2
     assert "3.0.19" in capsys.readouterr().err
+
+
+def test_rules_option_applies_to_the_ehf_configuration_only(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(PROFILE_02), "--rules", "3.0.19", "--configuration", "tc434-ubl"]) == 2
+    assert "--rules applies to the ehf configuration only" in capsys.readouterr().err

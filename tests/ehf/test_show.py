@@ -256,3 +256,11 @@ def test_show_json_outline_of_a_partial_document(capsys):
     assert code == 1 and "CustomizationID" in err
     shown = json.loads(out)
     assert shown["outline"]["Document"] == "Invoice" and "Specification" not in shown["outline"]
+
+
+def test_partial_document_writes_no_pdf_and_says_so(capsys, tmp_path: Path):
+    path = CORPORA / "ubl-2.1-xsd" / "xml" / "UBL-Invoice-2.1-Example.xml"
+    out_pdf = tmp_path / "x.pdf"
+    code, out, err = run(capsys, "show", str(path), "--pdf", str(out_pdf))
+    assert code == 1 and "Document: Invoice" in out
+    assert "no PDF written" in err and not out_pdf.exists()

@@ -260,6 +260,8 @@ def _show(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write("Not a complete EHF 3 document; what it says:\n")
             sys.stdout.write("".join(f"{label}: {value}\n" for label, value in partial.items()))
+        if args.pdf:
+            print(f"nofaktura: no PDF written to {args.pdf}: the document could not be read in full", file=sys.stderr)
         return 1
     if args.json:
         json.dump(to_json(document, include_content=False), sys.stdout, indent=2, ensure_ascii=False)

@@ -59,16 +59,17 @@ DEFAULT_RULESETS: tuple[str, ...] = CONFIGURATIONS["ehf"]
 
 #: UBL numeric types by element name: AmountType, QuantityType, PercentType, NumericType
 _NUMERIC_NAMES = ("Amount", "Quantity", "Percent", "Numeric")
-_SIGNED_TEXT = etree.XPath("//*[starts-with(normalize-space(text()), '+')]")
 _PLUS_DECIMAL = re.compile(r"\s*\+(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*")
 
 
 def _signed_numbers(root: etree._Element) -> list[etree._Element]:
-    return [
-        node
-        for node in _SIGNED_TEXT(root)
-        if etree.QName(node).localname.endswith(_NUMERIC_NAMES) and _PLUS_DECIMAL.fullmatch(node.text or "")
-    ]
+    """Number elements whose text is a plus-signed decimal (one pass; text is looked at only there)."""
+    found = []
+    for node in root.iter(etree.Element):
+        text = node.text
+        if text and "+" in text[:64] and node.tag.endswith(_NUMERIC_NAMES) and _PLUS_DECIMAL.fullmatch(text):
+            found.append(node)
+    return found
 
 
 def _numbers_as_xpath2_reads_them(root: etree._Element) -> etree._Element:

@@ -78,25 +78,55 @@ def _clean(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-def source_line(corpora: Path) -> str:
-    """``peppol-bis-invoice-3 @ <commit>`` from the corpus' SOURCE.txt."""
-    text = (corpora / "peppol-bis-invoice-3" / "SOURCE.txt").read_text(encoding="utf-8")
+#: BIS Billing release -> (corpus folder, its Peppol UBL schematron inside it). 3.0.19 is the full
+#: OpenPeppol repository (code lists, syntax binding, unit tests); later releases bring their
+#: schematron (and examples) only, so code lists and the structure still come from 3.0.19.
+RELEASES: dict[str, tuple[str, str]] = {
+    "3.0.19": ("peppol-bis-invoice-3", "rules/sch/PEPPOL-EN16931-UBL.sch"),
+    "3.0.21": ("peppol-bis-3.0.21", "sch/PEPPOL-EN16931-UBL.sch"),
+}
+BASE_RELEASE = "3.0.19"
+#: release -> the Peppol self-billing schematron of that release (its header misnames the release,
+#: so the version is taken from the release it ships with)
+SELF_BILLING: dict[str, tuple[str, str]] = {
+    "3.0.21": ("peppol-bis-3.0.21", "sch/PEPPOL-EN16931-UBL-SB.sch"),
+}
+
+
+def source_line(corpora: Path, release: str = BASE_RELEASE) -> str:
+    """``<repository> @ <commit>`` from the release corpus' SOURCE.txt."""
+    folder = RELEASES[release][0]
+    text = (corpora / folder / "SOURCE.txt").read_text(encoding="utf-8")
     match = re.search(r"^Commit\s*:\s*([0-9a-f]{40})", text, re.MULTILINE)
     commit = match.group(1) if match else "unknown"
-    return f"OpenPEPPOL/peppol-bis-invoice-3 @ {commit}"
+    repo = re.search(r"^Repository\s*:\s*https://github.com/(\S+)", text, re.MULTILINE)
+    return f"{repo.group(1) if repo else 'OpenPEPPOL/peppol-bis-invoice-3'} @ {commit}"
 
 
-def sch_version(corpora: Path) -> str:
-    text = (corpora / "peppol-bis-invoice-3" / "rules" / "sch" / "PEPPOL-EN16931-UBL.sch").read_text(
-        encoding="utf-8"
-    )
+def sch_path(corpora: Path, release: str = BASE_RELEASE, self_billing: bool = False) -> Path:
+    folder, path = (SELF_BILLING if self_billing else RELEASES)[release]
+    return corpora / folder / path
+
+
+def sch_version(corpora: Path, release: str = BASE_RELEASE, self_billing: bool = False) -> str:
+    if self_billing:
+        return release
+    text = sch_path(corpora, release).read_text(encoding="utf-8")
     match = re.search(r"release (\d+\.\d+\.\d+)", text)
     if not match:
-        raise SystemExit("cannot find the release number in PEPPOL-EN16931-UBL.sch")
+        raise SystemExit(f"cannot find the release number in {sch_path(corpora, release)}")
+    if match.group(1) != release:
+        raise SystemExit(f"{sch_path(corpora, release)} is release {match.group(1)}, expected {release}")
     return match.group(1)
 
 
-def _header(corpora: Path, what: str, extra_imports: tuple[str, ...] = ()) -> list[str]:
+def _header(
+    corpora: Path,
+    what: str,
+    extra_imports: tuple[str, ...] = (),
+    release: str = BASE_RELEASE,
+    self_billing: bool = False,
+) -> list[str]:
     return [
         f'"""{what}',
         "",
@@ -107,8 +137,8 @@ def _header(corpora: Path, what: str, extra_imports: tuple[str, ...] = ()) -> li
         "from __future__ import annotations",
         "",
         *extra_imports,
-        f"SOURCE = {source_line(corpora)!r}",
-        f"VERSION = {sch_version(corpora)!r}",
+        f"SOURCE = {source_line(corpora, release)!r}",
+        f"VERSION = {sch_version(corpora, release, self_billing)!r}",
         "",
     ]
 
@@ -162,9 +192,9 @@ def render_codelists(corpora: Path) -> str:
 # --- code-list tokens inside the Peppol schematron ------------------------------------------------
 
 
-def read_sch_lists(corpora: Path) -> dict[str, list[str]]:
+def read_sch_lists(corpora: Path, release: str = BASE_RELEASE, self_billing: bool = False) -> dict[str, list[str]]:
     """``<let name=X value="tokenize('...', '\\s')">`` lists and inline lists of asserts."""
-    root = _parse(corpora / "peppol-bis-invoice-3" / "rules" / "sch" / "PEPPOL-EN16931-UBL.sch")
+    root = _parse(sch_path(corpora, release, self_billing))
     lists: dict[str, list[str]] = {}
     for let in root.iter(f"{{{SCH_NS}}}let"):
         match = _TOKENIZE.fullmatch((let.get("value") or "").strip())
@@ -182,14 +212,16 @@ def read_sch_lists(corpora: Path) -> dict[str, list[str]]:
     return dict(sorted(lists.items()))
 
 
-def render_sch_lists(corpora: Path) -> str:
-    lists = read_sch_lists(corpora)
+def render_sch_lists(corpora: Path, release: str = BASE_RELEASE, self_billing: bool = False) -> str:
+    lists = read_sch_lists(corpora, release, self_billing)
     out = _header(
         corpora,
-        "Code-list token sets written inside rules/sch/PEPPOL-EN16931-UBL.sch.\n\n"
+        f"Code-list token sets written inside {sch_path(corpora, release, self_billing).name}.\n\n"
         "Names: a ``<let>`` list keeps its name in upper case (``EAID``, ``ISO4217``); a list written\n"
         "inline in an assert is named after the assert (``PEPPOL_EN16931_P0100``), one inline in a rule\n"
         "context after the first assert of that rule (``CONTEXT_PEPPOL_EN16931_R061``).",
+        release=release,
+        self_billing=self_billing,
     )
     for name, tokens in lists.items():
         out.append(f"{name}: tuple[str, ...] = (")
@@ -327,6 +359,20 @@ def render_structure(corpora: Path) -> str:
 OUTPUTS = {
     "peppol_codelists.py": render_codelists,
     "peppol_sch_lists.py": render_sch_lists,
+    # one module per later release: the rule set of that release reads its own lists
+    **{
+        f"peppol_sch_lists_{release.replace('.', '_')}.py": (lambda corpora, release=release: render_sch_lists(
+            corpora, release
+        ))
+        for release in RELEASES
+        if release != BASE_RELEASE
+    },
+    **{
+        f"peppol_sch_lists_{release.replace('.', '_')}_sb.py": (lambda corpora, release=release: render_sch_lists(
+            corpora, release, self_billing=True
+        ))
+        for release in SELF_BILLING
+    },
     "bis3_structure.py": render_structure,
 }
 

@@ -79,3 +79,28 @@ def test_credit_note(capsys: pytest.CaptureFixture[str]) -> None:
     path = CORPORA / "peppol-bis-invoice-3" / "rules" / "examples" / "base-creditnote-correction.xml"
     assert main(["validate", str(path), "--lang", "nb"]) == 0
     assert "gyldig (CreditNote)" in capsys.readouterr().out
+
+
+PROFILE_02 = CORPORA / "peppol-bis-3.0.21" / "examples" / "billing" / "base-example_profile02.xml"
+
+
+def test_rules_option_chooses_the_bis_release(capsys: pytest.CaptureFixture[str]) -> None:
+    # billing_with_response (profile 02) is approved from 3.0.21 on, the default
+    assert main(["validate", str(PROFILE_02)]) == 0
+    capsys.readouterr()
+    assert main(["validate", str(PROFILE_02), "--rules", "3.0.19", "--json"]) == 1
+    findings = json.loads(capsys.readouterr().out)[0]["findings"]
+    assert [f["rule"] for f in findings if f["flag"] == "fatal"] == ["PEPPOL-EN16931-R007"]
+    assert main(["validate", str(PROFILE_02), "--rules", "3.0.21"]) == 0
+
+
+def test_rules_option_refuses_an_unknown_release(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["validate", str(PROFILE_02), "--rules", "3.0.18"])
+    assert exit_info.value.code == 2
+    assert "3.0.19" in capsys.readouterr().err
+
+
+def test_rules_option_applies_to_the_ehf_configuration_only(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(PROFILE_02), "--rules", "3.0.19", "--configuration", "tc434-ubl"]) == 2
+    assert "--rules applies to the ehf configuration only" in capsys.readouterr().err

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from nofaktura.ehf.rules import peppol
-from nofaktura.ehf.rules.data import peppol_codelists, peppol_sch_lists
+from nofaktura.ehf.rules import peppol, peppol_3_0_19
+from nofaktura.ehf.rules.data import peppol_codelists, peppol_sch_lists, peppol_sch_lists_3_0_21
 from tests.conftest import CORPORA, REPO
 
 DATA = REPO / "src" / "nofaktura" / "ehf" / "rules" / "data"
@@ -42,7 +42,9 @@ def test_committed_table_equals_generated(regenerated: Path, name: str) -> None:
 
 
 def test_version_and_source_are_recorded() -> None:
-    assert peppol.VERSION == peppol_sch_lists.VERSION == peppol_codelists.VERSION == "3.0.19"
+    assert peppol_3_0_19.VERSION == peppol_sch_lists.VERSION == peppol_codelists.VERSION == "3.0.19"
+    assert peppol.VERSION == peppol_sch_lists_3_0_21.VERSION == "3.0.21"
+    assert peppol_sch_lists_3_0_21.SOURCE.endswith(" @ 432f0e9a8cff5c03d06625abe7a5fd8e7e346a64")
     commit = (CORPORA / "peppol-bis-invoice-3" / "SOURCE.txt").read_text(encoding="utf-8").split("Commit")[1]
     assert peppol_codelists.SOURCE.rsplit(" ", 1)[-1] in commit
 
@@ -70,3 +72,10 @@ def test_rules_use_the_schematron_lists_not_the_code_list_files() -> None:
 )
 def test_code_list_files_agree_with_the_schematron_in_this_release(file_list: str, sch_list: str) -> None:
     assert set(peppol_codelists.CODES[file_list]) == set(getattr(peppol_sch_lists, sch_list))
+
+
+def test_3_0_21_lists_carry_the_release_changes() -> None:
+    # ISO 4217: CNH and XCG added; EAS: 0242 added and 0037 dropped from the accepted schemes
+    assert {"CNH", "XCG"} <= set(peppol_sch_lists_3_0_21.ISO4217) - set(peppol_sch_lists.ISO4217)
+    assert "0242" in peppol_sch_lists_3_0_21.EAID and "0242" not in peppol_sch_lists.EAID
+    assert "0037" in peppol_sch_lists.EAID and "0037" not in peppol_sch_lists_3_0_21.EAID

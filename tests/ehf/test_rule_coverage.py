@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 from lxml import etree
 
 from nofaktura.ehf.rules import RULESET_MODULES, patterns
@@ -17,17 +18,23 @@ from nofaktura.ehf.rules.engine import iter_rules
 from tests.conftest import CORPORA
 
 SCH = "http://purl.oclc.org/dsdl/schematron"
-SCHEMATRONS = [
-    CORPORA / "eInvoicing-EN16931" / "ubl" / "schematron" / "preprocessed" / "EN16931-UBL-validation-preprocessed.sch",
-    CORPORA / "peppol-bis-invoice-3" / "rules" / "sch" / "PEPPOL-EN16931-UBL.sch",
-]
+CEN_SCH = (
+    CORPORA / "eInvoicing-EN16931" / "ubl" / "schematron" / "preprocessed" / "EN16931-UBL-validation-preprocessed.sch"
+)
+#: each BIS Billing release: its Peppol schematron and the rule sets that implement it
+RELEASE_SCHEMATRONS = {
+    "3.0.19": (CORPORA / "peppol-bis-invoice-3" / "rules" / "sch" / "PEPPOL-EN16931-UBL.sch", "peppol-3.0.19"),
+    "3.0.21": (CORPORA / "peppol-bis-3.0.21" / "sch" / "PEPPOL-EN16931-UBL.sch", "peppol"),
+    "3.0.21-self-billing": (CORPORA / "peppol-bis-3.0.21" / "sch" / "PEPPOL-EN16931-UBL-SB.sch", "peppol-sb"),
+}
+SCHEMATRONS = [CEN_SCH, *(sch for sch, _ in RELEASE_SCHEMATRONS.values())]
 NOT_IMPLEMENTED = Path(__file__).with_name("rules-not-implemented.tsv")
 
 
-def official_rules() -> dict[str, str]:
+def official_rules(schematrons: list[Path] = SCHEMATRONS) -> dict[str, str]:
     """Official rule id -> flag, from the schematron asserts."""
     rules: dict[str, str] = {}
-    for path in SCHEMATRONS:
+    for path in schematrons:
         tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
         for node in tree.iter(f"{{{SCH}}}assert"):
             rule_id = node.get("id")
@@ -45,9 +52,9 @@ def documented_gaps() -> dict[str, str]:
     return gaps
 
 
-def implemented_rules() -> dict[str, set[str]]:
+def implemented_rules(rulesets: tuple[str, ...] = tuple(RULESET_MODULES)) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
-    for name in RULESET_MODULES:
+    for name in rulesets:
         for rule in iter_rules(patterns(name)):
             found.setdefault(rule.id, set()).add(str(rule.flag))
     return found
@@ -61,14 +68,23 @@ def test_every_official_rule_is_implemented_or_documented() -> None:
     assert not missing, f"{len(missing)} official rules have no implementation and no documented reason: {missing}"
 
 
-def test_flags_match_the_official_ones() -> None:
-    official = official_rules()
+@pytest.mark.parametrize("release", sorted(RELEASE_SCHEMATRONS))
+def test_flags_match_the_official_ones(release: str) -> None:
+    # per release: DK-R-003 is a warning in 3.0.19 and fatal in 3.0.21
+    sch, peppol = RELEASE_SCHEMATRONS[release]
+    official = official_rules([CEN_SCH, sch])
     wrong = sorted(
         f"{rule}: ours {sorted(flags)}, official {official[rule]}"
-        for rule, flags in implemented_rules().items()
+        for rule, flags in implemented_rules(("structure", "cen", peppol)).items()
         if rule in official and flags != {official[rule]}
     )
     assert not wrong, wrong
+
+
+@pytest.mark.parametrize("release", sorted(RELEASE_SCHEMATRONS))
+def test_each_release_implements_exactly_its_own_peppol_rules(release: str) -> None:
+    sch, peppol = RELEASE_SCHEMATRONS[release]
+    assert set(implemented_rules((peppol,))) == set(official_rules([sch]))
 
 
 def test_documented_gaps_are_real_and_not_implemented() -> None:

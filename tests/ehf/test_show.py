@@ -192,9 +192,10 @@ def test_amount_error_names_the_xpath(capsys, tmp_path: Path):
         '<cbc:PayableAmount currencyID="NOK">802,00</cbc:PayableAmount>',
     )
     path.write_text(text, encoding="utf-8")
-    code, _, err = run(capsys, "show", str(path))
-    assert code == 2
+    code, out, err = run(capsys, "show", str(path))
+    assert code == 1  # shown in part: the outline, and why on stderr
     assert "/Invoice/cac:LegalMonetaryTotal/cbc:PayableAmount" in err
+    assert "Amount due: 802,00 NOK" in out and "Number: " in out
 
 
 def test_help_exits_0(capsys):
@@ -217,3 +218,49 @@ def test_sbdh_envelope_is_shown_like_the_bare_document(capsys, tmp_path: Path):
 def test_pdf_pages_carry_number_and_page():
     text = pdf_text(render_pdf(read(NORWEGIAN.read_bytes())))
     assert "Faktura TOSL108 - side 1" in text
+
+
+def _readable_by_validate() -> list[Path]:
+    from nofaktura.xml import load_ubl
+
+    found = []
+    for path in sorted(CORPORA.rglob("*.xml")):
+        if path.stat().st_size > 2_000_000:
+            continue
+        try:
+            load_ubl(path.read_bytes(), str(path))
+        except Exception:
+            continue
+        found.append(path)
+    return found
+
+
+def test_show_displays_every_document_validate_can_read(capsys):
+    paths = _readable_by_validate()
+    assert len(paths) > 100
+    partial = []
+    for path in paths:
+        code, out, err = run(capsys, "show", str(path))
+        assert code in (0, 1) and out.strip(), (path, err)
+        if code == 1:
+            assert "Specification: " in out or "Document: " in out
+            assert err.startswith("nofaktura: error: "), err
+            partial.append(path.name)
+    # the EHF 2.x test files with blank or broken elements, payment requests, the bare UBL examples
+    assert "T10-hode-blank.xml" in partial and "UBL-Invoice-2.1-Example.xml" in partial
+
+
+def test_show_json_outline_of_a_partial_document(capsys):
+    path = CORPORA / "ubl-2.1-xsd" / "xml" / "UBL-Invoice-2.1-Example.xml"
+    code, out, err = run(capsys, "show", str(path), "--json")
+    assert code == 1 and "CustomizationID" in err
+    shown = json.loads(out)
+    assert shown["outline"]["Document"] == "Invoice" and "Specification" not in shown["outline"]
+
+
+def test_partial_document_writes_no_pdf_and_says_so(capsys, tmp_path: Path):
+    path = CORPORA / "ubl-2.1-xsd" / "xml" / "UBL-Invoice-2.1-Example.xml"
+    out_pdf = tmp_path / "x.pdf"
+    code, out, err = run(capsys, "show", str(path), "--pdf", str(out_pdf))
+    assert code == 1 and "Document: Invoice" in out
+    assert "no PDF written" in err and not out_pdf.exists()

@@ -7,7 +7,8 @@
     nofaktura show faktura.xml --pdf vis.pdf   # also render a readable PDF (for EHF without one)
 
 FILE is UBL (Invoice or CreditNote, optionally in a Peppol SBDH envelope) or the JSON form.
-Exit codes: 0 shown, 2 the file cannot be used (not XML/JSON, hostile XML, wrong document).
+Exit codes: 0 shown, 1 shown in part (a UBL document the reader cannot map: an outline, and why on
+stderr), 2 the file cannot be used (not XML/JSON, hostile XML, wrong document).
 ``show`` does not judge business rules; ``nofaktura validate`` does.
 """
 
@@ -22,12 +23,13 @@ from pathlib import Path
 from nofaktura.cli._common import input_name, read_input
 from nofaktura.ehf.jsonform import from_json, to_json
 from nofaktura.ehf.model import Document, Party
+from nofaktura.ehf.namespaces import NSMAP
 from nofaktura.ehf.pdf import render_pdf
 from nofaktura.ehf.reader import read
-from nofaktura.exceptions import DocumentError
-from nofaktura.xml import DEFAULT_MAX_BYTES
+from nofaktura.exceptions import DocumentError, UnsafeDocument
+from nofaktura.xml import DEFAULT_MAX_BYTES, load_ubl
 
-__all__ = ["load_document", "register", "summary"]
+__all__ = ["load_document", "outline", "register", "summary"]
 
 
 def load_document(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
@@ -200,8 +202,64 @@ def summary(document: Document) -> str:
     return "\n".join(out) + "\n"
 
 
+#: what the outline of a document the reader cannot map shows: label -> path from the root
+_OUTLINE = (
+    ("Specification", "cbc:CustomizationID"),
+    ("Process", "cbc:ProfileID"),
+    ("Number", "cbc:ID"),
+    ("Issue date", "cbc:IssueDate"),
+    ("Due date", "cbc:DueDate"),
+    ("Currency", "cbc:DocumentCurrencyCode"),
+    ("Seller", "cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName"),
+    ("Seller name", "cac:AccountingSupplierParty/cac:Party/cac:PartyName/cbc:Name"),
+    ("Buyer", "cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName"),
+    ("Buyer name", "cac:AccountingCustomerParty/cac:Party/cac:PartyName/cbc:Name"),
+    ("Amount due", "cac:LegalMonetaryTotal/cbc:PayableAmount"),
+)
+
+
+def outline(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, str] | None:
+    """What a UBL document says in a few plain values, as written, for one the reader cannot map.
+
+    ``nofaktura validate`` reads any UBL Invoice/CreditNote, also an EHF 2.x document or one with a
+    missing or malformed required element; ``show`` then still shows what is there (and says why
+    the full summary is not possible). None when the file is not such a document at all.
+    """
+    if path == "-" or Path(path).stat().st_size > max_bytes:
+        return None
+    try:
+        root, kind = load_ubl(Path(path).read_bytes(), path, max_bytes=max_bytes)
+    except DocumentError:
+        return None
+    found = {"Document": kind}
+    for label, where in _OUTLINE:
+        node = root.find(where, NSMAP)
+        if node is not None and " ".join("".join(node.itertext()).split()):
+            currency = node.get("currencyID")
+            found[label] = " ".join("".join(node.itertext()).split()) + (f" {currency}" if currency else "")
+    lines = root.findall("cac:InvoiceLine", NSMAP) + root.findall("cac:CreditNoteLine", NSMAP)
+    found["Lines"] = str(len(lines))
+    return found
+
+
 def _show(args: argparse.Namespace) -> int:
-    document = load_document(args.file)
+    try:
+        document = load_document(args.file)
+    except DocumentError as exc:
+        # a UBL document the reader cannot map (validate reads it): show what is there, exit 1
+        partial = None if isinstance(exc, UnsafeDocument) else outline(args.file)
+        if partial is None:
+            raise
+        print(f"nofaktura: error: {exc}", file=sys.stderr)
+        if args.json:
+            json.dump({"outline": partial, "error": str(exc)}, sys.stdout, indent=2, ensure_ascii=False)
+            sys.stdout.write("\n")
+        else:
+            sys.stdout.write("Not a complete EHF 3 document; what it says:\n")
+            sys.stdout.write("".join(f"{label}: {value}\n" for label, value in partial.items()))
+        if args.pdf:
+            print(f"nofaktura: no PDF written to {args.pdf}: the document could not be read in full", file=sys.stderr)
+        return 1
     if args.json:
         json.dump(to_json(document, include_content=False), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")

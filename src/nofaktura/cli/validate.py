@@ -20,7 +20,7 @@ import json
 import sys
 
 from nofaktura.cli._common import input_name, read_input
-from nofaktura.ehf.rules import CONFIGURATIONS
+from nofaktura.ehf.rules import CONFIGURATIONS, DEFAULT_RELEASE, RELEASES, rulesets_for
 from nofaktura.ehf.validation import ValidationResult, validate
 from nofaktura.exceptions import DocumentError
 
@@ -49,6 +49,11 @@ def _print_text(result: ValidationResult, lang: str) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     rulesets = CONFIGURATIONS[args.configuration]
+    if args.rules != DEFAULT_RELEASE:
+        if args.configuration != "ehf":
+            print("nofaktura: error: --rules applies to the ehf configuration only", file=sys.stderr)
+            return EXIT_UNUSABLE
+        rulesets = rulesets_for(args.rules)
     outcome = EXIT_OK
     entries = []
     for name in args.files:
@@ -89,5 +94,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         choices=sorted(CONFIGURATIONS),
         default="ehf",
         help="which official rule sets to run (default ehf: structure + CEN + Peppol/Norwegian)",
+    )
+    parser.add_argument(
+        "--rules",
+        choices=list(RELEASES),
+        default=DEFAULT_RELEASE,
+        help=f"Peppol BIS Billing release whose rules run (default {DEFAULT_RELEASE})",
     )
     parser.set_defaults(func=_run)

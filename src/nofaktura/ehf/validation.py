@@ -24,7 +24,7 @@ from typing import Any
 
 from lxml import etree
 
-from nofaktura.ehf.rules import DEFAULT_RULESETS, validate_root
+from nofaktura.ehf.rules import DEFAULT_RULESETS, rulesets_for, validate_root
 from nofaktura.ehf.rules.engine import Finding, Flag
 from nofaktura.xml import UBL_ROOTS, load_ubl
 
@@ -81,13 +81,20 @@ def validate(
     data: bytes,
     *,
     source: str | None = None,
-    rulesets: Sequence[str] = DEFAULT_RULESETS,
+    rulesets: Sequence[str] | None = None,
+    release: str | None = None,
 ) -> ValidationResult:
     """Parse ``data`` safely (SBDH unwrapped) and run the rule sets on it.
+
+    ``release`` picks the Peppol BIS Billing release whose rules run (``"3.0.21"``, the default, or
+    ``"3.0.19"``; see :data:`nofaktura.ehf.rules.RELEASES`); it cannot be combined with ``rulesets``.
 
     ``rulesets`` names entries of :data:`nofaktura.ehf.rules.RULESET_MODULES` (``"structure"``,
     ``"cen"``, ``"peppol"``); see :data:`nofaktura.ehf.rules.CONFIGURATIONS` for the official
     combinations. Raises DocumentError when the bytes hold no usable UBL document.
     """
+    if rulesets is not None and release is not None:
+        raise ValueError("give either rulesets or release, not both")
+    chosen = rulesets_for(release) if release is not None else (rulesets or DEFAULT_RULESETS)
     root, _kind = load_ubl(data, source)
-    return validate_element(root, source=source, rulesets=rulesets)
+    return validate_element(root, source=source, rulesets=chosen)

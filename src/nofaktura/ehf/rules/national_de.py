@@ -60,22 +60,30 @@ def _xpath_norm(text: str) -> str:
     return " ".join(re.split(f"{_WS}+", text)).strip(" ")
 
 
-def _de_r_018(node, doc) -> bool:
-    notes = [
-        terms.find("{*}Note") for terms in node.iterfind("{*}PaymentTerms") if terms.find("{*}Note") is not None
-    ]
-    lines = [
-        line
-        for note in notes
-        for line in re.split(r"\r?\n", string_value(note))
-        if _xpath_norm(line).startswith("#")
-    ]
-    if not lines:
-        return True
-    tokens = re.split(_SKONTO_BLOCK, string_value(notes[0])) if notes else []
-    last = tokens[-1] if tokens else ""
-    line_break = bool(_ENDS_WITH_LINE_BREAK.match(last)) if tokens else False
-    return all(_SKONTO.search(_xpath_norm(line)) for line in lines) and line_break
+def de_r_018_test(skonto: re.Pattern[str]):
+    """The DE-R-018 test with a release's ``$XR-SKONTO-REGEX`` (3.0.21 anchors it at the line start)."""
+
+    def test(node, doc) -> bool:
+        notes = [
+            terms.find("{*}Note") for terms in node.iterfind("{*}PaymentTerms") if terms.find("{*}Note") is not None
+        ]
+        lines = [
+            line
+            for note in notes
+            for line in re.split(r"\r?\n", string_value(note))
+            if _xpath_norm(line).startswith("#")
+        ]
+        if not lines:
+            return True
+        tokens = re.split(_SKONTO_BLOCK, string_value(notes[0])) if notes else []
+        last = tokens[-1] if tokens else ""
+        line_break = bool(_ENDS_WITH_LINE_BREAK.match(last)) if tokens else False
+        return all(skonto.search(_xpath_norm(line)) for line in lines) and line_break
+
+    return test
+
+
+_de_r_018 = de_r_018_test(_SKONTO)
 
 
 def _iban_valid(account: etree._Element | None) -> bool:
@@ -104,8 +112,12 @@ def _de_r_027(node, doc) -> bool:
     return bool(_TELEPHONE.search(_xpath_norm(string_value(node.find("{*}Telephone")))))
 
 
-def _de_r_028(node, doc) -> bool:
-    return bool(_EMAIL.fullmatch(_xpath_norm(string_value(node.find("{*}ElectronicMail")))))
+def de_r_028_test(email: re.Pattern[str]):
+    """The DE-R-028 test with a release's ``$XR-EMAIL-REGEX`` (3.0.21 relaxed it)."""
+    return lambda node, doc: bool(email.fullmatch(_xpath_norm(string_value(node.find("{*}ElectronicMail")))))
+
+
+_de_r_028 = de_r_028_test(_EMAIL)
 
 
 def _roots(path: str) -> str:

@@ -1,4 +1,4 @@
-"""Code-list token sets written inside rules/sch/PEPPOL-EN16931-UBL.sch.
+"""Code-list token sets written inside PEPPOL-EN16931-UBL.sch.
 
 Names: a ``<let>`` list keeps its name in upper case (``EAID``, ``ISO4217``); a list written
 inline in an assert is named after the assert (``PEPPOL_EN16931_P0100``), one inline in a rule

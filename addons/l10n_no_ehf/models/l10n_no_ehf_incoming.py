@@ -171,6 +171,29 @@ class L10nNoEhfIncoming(models.Model):
         record.move_id = bill
         return record
 
+    def action_l10n_no_ehf_retry_import(self):
+        """Button "Retry import" on a document whose import failed: the kept bytes are imported
+        again, all or nothing (on failure the record stays in error with the new reason)."""
+        if not self.env.user.has_group("account.group_account_invoice"):
+            raise UserError(self.env._("Only billing users can retry an EHF import."))
+        for record in self:
+            if record.state != "error" or record.move_id:
+                raise UserError(self.env._("%(name)s has no failed import to retry.", name=record.display_name))
+            content = record.attachment_id.raw
+            if not content:
+                raise UserError(self.env._("%(name)s has no kept file to import again.", name=record.display_name))
+            root, kind = load_ubl(content, record.filename or "ehf.xml")
+            document = read_root(root, kind, source=record.filename or "ehf.xml")
+            ubl = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+            record = record.sudo()
+            try:
+                with self.env.cr.savepoint():
+                    bill = record._l10n_no_ehf_create_bill(document, ubl, content, record.filename or "ehf.xml")
+                    record.write({"state": "imported", "error_message": False, "move_id": bill.id})
+            except (UserError, NofakturaError, ValueError) as exc:
+                record.error_message = str(exc)
+        return True
+
     @api.model
     def _l10n_no_ehf_attach(self, record, filename, content, mimetype):
         return self.env["ir.attachment"].create({
@@ -208,10 +231,19 @@ class L10nNoEhfIncoming(models.Model):
             "res_id": move.id,
         })
         files_data = Move._to_files_data(ubl_attachment)
-        files_data.extend(Move._unwrap_attachments(files_data))
-        move.with_context(l10n_no_ehf_importing=True)._extend_with_attachments(files_data, new=True)
-        if move.move_type != move_type and not move.invoice_line_ids:
-            move.move_type = move_type
+        # Odoo's _extend_with_attachments commits the cursor before and after decoding (outside
+        # tests), which would destroy the caller's savepoint and leave half an import behind.
+        # Call the UBL decoder it would pick directly: everything stays in this one transaction.
+        file_data = files_data[0]
+        decoder_info = move._get_edi_decoder(file_data, new=True)
+        if not decoder_info or not decoder_info.get("priority"):
+            raise UserError(self.env._("Odoo cannot read %(file)s as an EHF invoice or credit note.", file=filename))
+        reason = decoder_info["decoder"](move, file_data, True)
+        if reason:
+            raise UserError(self.env._("Odoo could not import %(file)s: %(reason)s", file=filename, reason=reason))
+        if not move.invoice_line_ids:
+            raise UserError(self.env._("Odoo's import of %(file)s created no invoice lines.", file=filename))
+        move.invoice_line_ids.is_imported = True
         # The original bytes as received (with the SBDH envelope, if any) are archived with the bill.
         archive = self.env["ir.attachment"].create({
             "name": f"EHF-{document.number}-original.xml",

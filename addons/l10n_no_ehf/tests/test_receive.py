@@ -1,5 +1,7 @@
 import base64
+from unittest.mock import patch
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import L10nNoEhfCommon, VENDOR_ORGNR
@@ -153,3 +155,53 @@ class TestReceive(L10nNoEhfCommon):
         second = Incoming._l10n_no_ehf_import(base64.b64decode(base64.b64encode(xml)), company=self.company)
         self.assertEqual(first, second)
         self.assertTrue(second.env.context.get("l10n_no_ehf_duplicate"))
+
+    def _as_on_a_server(self):
+        """Make Odoo's import take the path it takes outside tests (``_can_commit`` true) and record
+        every commit instead of doing it: a commit there destroys our savepoint on a real server."""
+        commit = patch.object(self.env.cr, "commit")
+        can_commit = patch(
+            "odoo.addons.account.models.account_document_import_mixin._can_commit", return_value=True
+        )
+        self.addCleanup(commit.stop)
+        self.addCleanup(can_commit.stop)
+        can_commit.start()
+        return commit.start()
+
+    def test_receiving_never_commits_half_an_import(self):
+        commit = self._as_on_a_server()
+        self.ap.push_incoming(ehf_invoice("F-SRV"))
+        self._receive()
+        self.assertEqual(commit.call_count, 0, "the import of one document is one transaction")
+        incoming = self.env["l10n_no_ehf.incoming"].search([])
+        self.assertEqual(incoming.state, "imported")
+        self.assertAlmostEqual(incoming.move_id.amount_total, 1250.0)
+        self.assertEqual(incoming.move_id.partner_id, self.vendor)
+        self.assertEqual(incoming.attachment_id.raw, ehf_invoice("F-SRV"))
+
+    def test_upload_never_commits_half_an_import(self):
+        commit = self._as_on_a_server()
+        attachment = self.env["ir.attachment"].create({"name": "faktura.xml", "raw": ehf_invoice("F-UP")})
+        wizard = self.env["l10n_no_ehf.upload.wizard"].create({"attachment_ids": [(6, 0, attachment.ids)]})
+        incoming = self.env["l10n_no_ehf.incoming"].search(wizard.action_import()["domain"])
+        self.assertEqual(commit.call_count, 0)
+        self.assertEqual(incoming.state, "imported")
+        self.assertTrue(incoming.move_id.invoice_line_ids)
+
+    def test_failed_import_leaves_nothing_and_can_be_retried(self):
+        self._as_on_a_server()
+        bills_before = self._bills()
+        partners_before = self.env["res.partner"].search_count([])
+        xml = ehf_invoice("F-ERR", seller_orgnr="991825827", seller_name="Ny Leverandør AS")
+        Common = type(self.env["account.edi.xml.ubl_bis3"])
+        with patch.object(Common, "_import_fill_invoice", side_effect=UserError("boom")):
+            self.ap.push_incoming(xml)
+            self._receive()
+        incoming = self.env["l10n_no_ehf.incoming"].search([])
+        self.assertEqual(incoming.state, "error")
+        self.assertFalse(incoming.move_id)
+        self.assertEqual(self._bills(), bills_before, "no half-imported draft bill")
+        self.assertEqual(self.env["res.partner"].search_count([]), partners_before, "no vendor without a bill")
+        self.assertTrue(incoming.action_l10n_no_ehf_retry_import())
+        self.assertEqual(incoming.state, "imported")
+        self.assertEqual(incoming.move_id.partner_id.l10n_no_bronnoysund_number, "991825827")

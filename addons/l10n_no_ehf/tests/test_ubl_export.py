@@ -77,3 +77,20 @@ class TestUblExport(L10nNoEhfCommon):
         self.assertEqual(schemes, ["Foretaksregisteret"])
         rules = {f["rule"] for f in move.l10n_no_ehf_check()[0]["findings"]}
         self.assertNotIn("UBL-SR-13", rules)
+
+    def test_payee_account_is_sent_compact(self):
+        """BT-84 as the payer's bank reads it: typed with dots and spaces, sent as digits only."""
+        self.bank.acc_number = "8601.11 17947"
+        _xml, tree = self._xml(self._invoice())
+        account = tree.find("cac:PaymentMeans/cac:PayeeFinancialAccount/cbc:ID", NS)
+        self.assertEqual(account.text, "86011117947")
+
+    def test_credit_note_references_the_invoice_it_credits(self):
+        """BT-25/BT-26: the credit note names the credited invoice and its date."""
+        invoice = self._invoice()
+        refund = self._invoice(move_type="out_refund", reversed_entry_id=invoice.id)
+        _xml, tree = self._xml(refund)
+        reference = tree.find("cac:BillingReference/cac:InvoiceDocumentReference", NS)
+        self.assertIsNotNone(reference)
+        self.assertEqual(reference.findtext("cbc:ID", namespaces=NS), invoice.name)
+        self.assertEqual(reference.findtext("cbc:IssueDate", namespaces=NS), "2026-03-01")

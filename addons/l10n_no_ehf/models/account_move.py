@@ -16,7 +16,7 @@ from nofaktura.peppol.invoice_response import (
 )
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..tools.findings import hint_for
 from ..tools.validation import validate_ehf
@@ -54,6 +54,34 @@ class AccountMove(models.Model):
     # --- receiving ---------------------------------------------------------------------------------
     l10n_no_ehf_incoming_id = fields.Many2one("l10n_no_ehf.incoming", string="Received EHF", copy=False, readonly=True)
     l10n_no_ehf_response_state = fields.Selection(related="l10n_no_ehf_incoming_id.response_state")
+
+    #: Status fields set only by this module's methods (which check the caller, then write as
+    #: superuser); a direct write (XML-RPC, import) must not say "checked" or "delivered".
+    _L10N_NO_EHF_PROTECTED = frozenset({
+        "l10n_no_ehf_state", "l10n_no_ehf_check_state", "l10n_no_ehf_check_date", "l10n_no_ehf_findings",
+        "l10n_no_ehf_incoming_id",
+    })
+
+    def _l10n_no_ehf_check_protected(self, vals_list):
+        if self.env.su:
+            return
+        touched = self._L10N_NO_EHF_PROTECTED.intersection(set().union(*vals_list))
+        if touched:
+            raise AccessError(self.env._(
+                "The EHF status fields (%(fields)s) are set only by the EHF check, sending and import.",
+                fields=", ".join(sorted(touched)),
+            ))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # EXTENDS account
+        self._l10n_no_ehf_check_protected(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # EXTENDS account
+        self._l10n_no_ehf_check_protected([vals])
+        return super().write(vals)
 
     @api.depends("l10n_no_ehf_outgoing_ids.state", "l10n_no_ehf_outgoing_ids.kind")
     def _compute_l10n_no_ehf_state(self):
@@ -165,6 +193,8 @@ class AccountMove(models.Model):
             ``rule``, ``flag``, ``location``, ``message``, ``message_nb`` and, where known, the record
             and field to fix: ``model``, ``res_id``, ``field``, ``fix``).
         """
+        # The check stores its result on the invoice: the caller must be allowed to change it.
+        self.check_access("write")
         results = []
         for move in self:
             if not move.is_sale_document():
@@ -245,7 +275,8 @@ class AccountMove(models.Model):
                 raise UserError(self.env._("%(name)s has no failed EHF transmission.", name=move.display_name))
             if not move.partner_id.email:
                 raise UserError(self.env._("%(partner)s has no e-mail address.", partner=move.partner_id.display_name))
-            failed.write({"state": "cancelled"})
+            move.check_access("write")
+            failed.sudo().write({"state": "cancelled"})
             move.message_post(body=self.env._("EHF given up; the invoice is sent by e-mail instead."))
             self.env["account.move.send"]._generate_and_send_invoices(move, sending_methods=["email"])
         return True
@@ -257,10 +288,15 @@ class AccountMove(models.Model):
     def _l10n_no_ehf_enrich_from_document(self, incoming, document):
         """After Odoo's UBL import: vendor by org number, KID, payee account, findings, link."""
         self.ensure_one()
-        values = {"l10n_no_ehf_incoming_id": incoming.id, "l10n_no_ehf_findings": incoming.findings or []}
         fatal = [f for f in incoming.findings or [] if f["flag"] == "fatal"]
-        values["l10n_no_ehf_check_state"] = "fatal" if fatal else ("warning" if incoming.findings else "ok")
-        values["l10n_no_ehf_check_date"] = fields.Datetime.now()
+        # The link and the check result come from our own validation of the received file.
+        self.sudo().write({
+            "l10n_no_ehf_incoming_id": incoming.id,
+            "l10n_no_ehf_findings": incoming.findings or [],
+            "l10n_no_ehf_check_state": "fatal" if fatal else ("warning" if incoming.findings else "ok"),
+            "l10n_no_ehf_check_date": fields.Datetime.now(),
+        })
+        values = {}
         vendor = self._l10n_no_ehf_find_or_create_vendor(document.seller)
         if vendor and self.partner_id.commercial_partner_id != vendor:
             values["partner_id"] = vendor.id
@@ -422,7 +458,7 @@ class AccountMove(models.Model):
         outgoing = self.env["l10n_no_ehf.outgoing"]._l10n_no_ehf_enqueue(
             self, xml, kind="response", receiver=str(receiver_id)
         )
-        incoming.response_state = "rejected" if code == ResponseCode.REJECTED.value else "accepted"
+        incoming.sudo().response_state = "rejected" if code == ResponseCode.REJECTED.value else "accepted"
         label = dict(self.env["l10n_no_ehf.incoming"]._fields["response_state"].selection)[incoming.response_state]
         self.message_post(body=self.env._("Invoice Response %(state)s queued for %(sender)s%(reason)s.",
                                  state=label, sender=receiver_id,

@@ -80,10 +80,12 @@ class TestUblExport(L10nNoEhfCommon):
 
     def test_payee_account_is_sent_compact(self):
         """BT-84 as the payer's bank reads it: typed with dots and spaces, sent as digits only."""
-        self.bank.acc_number = "8601.11 17947"
-        _xml, tree = self._xml(self._invoice())
+        typed = self.env["res.partner.bank"].create({
+            "acc_number": "1503.12 34561", "partner_id": self.company.partner_id.id, "allow_out_payment": True,
+        })
+        _xml, tree = self._xml(self._invoice(partner_bank_id=typed.id))
         account = tree.find("cac:PaymentMeans/cac:PayeeFinancialAccount/cbc:ID", NS)
-        self.assertEqual(account.text, "86011117947")
+        self.assertEqual(account.text, "15031234561")
 
     def test_credit_note_references_the_invoice_it_credits(self):
         """BT-25/BT-26: the credit note names the credited invoice and its date."""

@@ -197,6 +197,7 @@ class L10nNoEhfOutgoing(models.Model):
                 or attachment.res_model != record._name
                 or attachment.res_id != record.id
                 or (attachment.company_id and attachment.company_id != record.company_id)
+                or (record.access_point_id and record.access_point_id.company_id != record.company_id)
             ):
                 raise UserError(self.env._(
                     "The document of EHF transmission %(key)s does not belong to it; it is not sent.",

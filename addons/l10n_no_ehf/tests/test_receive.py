@@ -233,7 +233,10 @@ class TestReceivedPayeeAccount(L10nNoEhfCommon):
                          "journal_id": self.company_data["default_journal_purchase"].id}
         msg = {"from": "faktura@angriper.example", "subject": number, "body": "<p>Vedlagt</p>",
                "attachments": [(f"{number}.xml", xml, {})], "message_type": "email"}
-        return self.env["account.move"].sudo().message_new(msg, custom_values).with_env(self.env)
+        # as the mail gateway does it: the record, then the message with its attachment
+        move = self.env["account.move"].sudo().message_new(msg, custom_values)
+        move.message_post(body="Vedlagt", message_type="email", attachments=[(f"{number}.xml", xml)])
+        return move.with_env(self.env)
 
     def test_mail_with_a_new_account_for_a_known_vendor_changes_nothing_until_confirmed(self):
         bill = self._mail(ehf_invoice("F-FAKE", account="86011117947"), "F-FAKE")
@@ -267,12 +270,12 @@ class TestReceivedPayeeAccount(L10nNoEhfCommon):
         self.assertFalse(bill.l10n_no_ehf_payee_to_confirm or bill.l10n_no_ehf_sender_to_confirm)
 
     def test_other_sender_address_must_be_confirmed(self):
-        self.vendor.write({"peppol_eas": "9908", "peppol_endpoint": "995525828"})
+        self.vendor.write({"peppol_eas": "0192", "peppol_endpoint": "999999999"})
         self.ap.push_incoming(ehf_invoice("F-SND", account="15031234561"))
         self.env["l10n_no_ehf.incoming"]._cron_l10n_no_ehf_receive()
         bill = self.env["l10n_no_ehf.incoming"].search([("name", "=", "F-SND")]).move_id
         self.assertEqual(bill.l10n_no_ehf_sender_to_confirm, "0192:995525828")
-        self.assertEqual((self.vendor.peppol_eas, self.vendor.peppol_endpoint), ("9908", "995525828"))
+        self.assertEqual((self.vendor.peppol_eas, self.vendor.peppol_endpoint), ("0192", "999999999"))
         bill.invoice_date = "2026-03-01"
         with self.assertRaises(UserError):
             bill.action_post()

@@ -1,4 +1,5 @@
 from . import (
+    account_edi_common,
     account_edi_xml_ubl_bis3,
     account_move,
     account_move_send,

@@ -58,6 +58,14 @@ class AccountEdiXmlUblBis3(models.AbstractModel):
         means = document_node.get("cac:PaymentMeans")
         if not means or invoice.company_id.partner_id.commercial_partner_id.country_code != "NO":
             return
+        # BT-84: the account number as the payer's bank reads it, compact ("8601.11.17947" or an
+        # IBAN typed in groups is sent as digits/letters only); Odoo removes only spaces.
+        account_node = means.get("cac:PayeeFinancialAccount")
+        if account_node and invoice.partner_bank_id:
+            compact = invoice.partner_bank_id.sanitized_acc_number or "".join(
+                ch for ch in invoice.partner_bank_id.acc_number or "" if ch.isalnum()
+            ).upper()
+            account_node["cbc:ID"] = {"_text": compact}
         # BT-83: Norwegian payers' banks read cbc:PaymentID as a KID. Odoo falls back to the invoice
         # number when there is no payment reference; a number that is not a valid KID makes the
         # payment fail at the bank, so only a valid KID is written (the invoice number is BT-1 anyway).
@@ -66,3 +74,19 @@ class AccountEdiXmlUblBis3(models.AbstractModel):
             means["cbc:PaymentID"] = {"_text": reference}
         else:
             means["cbc:PaymentID"] = None
+
+    def _add_invoice_header_nodes(self, document_node, vals):
+        # EXTENDS account_edi_ubl_cii
+        super()._add_invoice_header_nodes(document_node, vals)
+        invoice = vals["invoice"]
+        credited = invoice.reversed_entry_id
+        if invoice.move_type != "out_refund" or not credited or document_node.get("cac:BillingReference"):
+            return
+        # BT-25/BT-26: a Norwegian credit note names the invoice it credits (the receiver matches
+        # it to that invoice); Odoo writes it only for Dutch sellers.
+        document_node["cac:BillingReference"] = {
+            "cac:InvoiceDocumentReference": {
+                "cbc:ID": {"_text": credited.name},
+                "cbc:IssueDate": {"_text": credited.invoice_date},
+            }
+        }

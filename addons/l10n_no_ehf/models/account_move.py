@@ -16,7 +16,7 @@ from nofaktura.peppol.invoice_response import (
 )
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..tools.findings import hint_for
 from ..tools.validation import validate_ehf
@@ -54,6 +54,44 @@ class AccountMove(models.Model):
     # --- receiving ---------------------------------------------------------------------------------
     l10n_no_ehf_incoming_id = fields.Many2one("l10n_no_ehf.incoming", string="Received EHF", copy=False, readonly=True)
     l10n_no_ehf_response_state = fields.Selection(related="l10n_no_ehf_incoming_id.response_state")
+    # --- received values a person must confirm (never applied automatically) -----------------------
+    l10n_no_ehf_payee_to_confirm = fields.Char(
+        string="Payee account to confirm", copy=False, readonly=True,
+        help="A bank account in the received EHF that the vendor does not have on file. It is not "
+        "used until an accounting manager confirms it.",
+    )
+    l10n_no_ehf_sender_to_confirm = fields.Char(
+        string="Sender address to confirm", copy=False, readonly=True,
+        help="The received EHF came from a Peppol address other than the vendor's.",
+    )
+
+    #: Status fields set only by this module's methods (which check the caller, then write as
+    #: superuser); a direct write (XML-RPC, import) must not say "checked" or "delivered".
+    _L10N_NO_EHF_PROTECTED = frozenset({
+        "l10n_no_ehf_state", "l10n_no_ehf_check_state", "l10n_no_ehf_check_date", "l10n_no_ehf_findings",
+        "l10n_no_ehf_incoming_id", "l10n_no_ehf_payee_to_confirm", "l10n_no_ehf_sender_to_confirm",
+    })
+
+    def _l10n_no_ehf_check_protected(self, vals_list):
+        if self.env.su:
+            return
+        touched = self._L10N_NO_EHF_PROTECTED.intersection(set().union(*vals_list))
+        if touched:
+            raise AccessError(self.env._(
+                "The EHF status fields (%(fields)s) are set only by the EHF check, sending and import.",
+                fields=", ".join(sorted(touched)),
+            ))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # EXTENDS account
+        self._l10n_no_ehf_check_protected(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # EXTENDS account
+        self._l10n_no_ehf_check_protected([vals])
+        return super().write(vals)
 
     @api.depends("l10n_no_ehf_outgoing_ids.state", "l10n_no_ehf_outgoing_ids.kind")
     def _compute_l10n_no_ehf_state(self):
@@ -165,6 +203,8 @@ class AccountMove(models.Model):
             ``rule``, ``flag``, ``location``, ``message``, ``message_nb`` and, where known, the record
             and field to fix: ``model``, ``res_id``, ``field``, ``fix``).
         """
+        # The check stores its result on the invoice: the caller must be allowed to change it.
+        self.check_access("write")
         results = []
         for move in self:
             if not move.is_sale_document():
@@ -245,7 +285,8 @@ class AccountMove(models.Model):
                 raise UserError(self.env._("%(name)s has no failed EHF transmission.", name=move.display_name))
             if not move.partner_id.email:
                 raise UserError(self.env._("%(partner)s has no e-mail address.", partner=move.partner_id.display_name))
-            failed.write({"state": "cancelled"})
+            move.check_access("write")
+            failed.sudo().write({"state": "cancelled"})
             move.message_post(body=self.env._("EHF given up; the invoice is sent by e-mail instead."))
             self.env["account.move.send"]._generate_and_send_invoices(move, sending_methods=["email"])
         return True
@@ -257,10 +298,15 @@ class AccountMove(models.Model):
     def _l10n_no_ehf_enrich_from_document(self, incoming, document):
         """After Odoo's UBL import: vendor by org number, KID, payee account, findings, link."""
         self.ensure_one()
-        values = {"l10n_no_ehf_incoming_id": incoming.id, "l10n_no_ehf_findings": incoming.findings or []}
         fatal = [f for f in incoming.findings or [] if f["flag"] == "fatal"]
-        values["l10n_no_ehf_check_state"] = "fatal" if fatal else ("warning" if incoming.findings else "ok")
-        values["l10n_no_ehf_check_date"] = fields.Datetime.now()
+        # The link and the check result come from our own validation of the received file.
+        self.sudo().write({
+            "l10n_no_ehf_incoming_id": incoming.id,
+            "l10n_no_ehf_findings": incoming.findings or [],
+            "l10n_no_ehf_check_state": "fatal" if fatal else ("warning" if incoming.findings else "ok"),
+            "l10n_no_ehf_check_date": fields.Datetime.now(),
+        })
+        values = {}
         vendor = self._l10n_no_ehf_find_or_create_vendor(document.seller)
         if vendor and self.partner_id.commercial_partner_id != vendor:
             values["partner_id"] = vendor.id
@@ -273,6 +319,8 @@ class AccountMove(models.Model):
         bank = self._l10n_no_ehf_payee_account(document)
         if bank and self.partner_bank_id != bank:
             self.partner_bank_id = bank
+        if self.l10n_no_ehf_payee_to_confirm or self.l10n_no_ehf_sender_to_confirm:
+            self.message_post(body=self._l10n_no_ehf_to_confirm_text())
         self._l10n_no_ehf_keep_attachments(document)
         self._l10n_no_ehf_post_import_note(incoming, kid)
 
@@ -301,8 +349,15 @@ class AccountMove(models.Model):
             missing = {}
             if orgnr and not vendor.l10n_no_bronnoysund_number:
                 missing["l10n_no_bronnoysund_number"] = orgnr
-            if seller.endpoint and seller.endpoint.scheme and not vendor.peppol_endpoint:
-                missing.update(peppol_eas=seller.endpoint.scheme, peppol_endpoint=seller.endpoint.value)
+            endpoint = seller.endpoint if seller.endpoint and seller.endpoint.scheme else None
+            if endpoint and vendor.peppol_endpoint and (vendor.peppol_eas, vendor.peppol_endpoint) != (endpoint.scheme, endpoint.value):
+                # Sent from another address than the vendor's: a person confirms before paying.
+                self.sudo().l10n_no_ehf_sender_to_confirm = f"{endpoint.scheme}:{endpoint.value}"
+            elif endpoint and not vendor.peppol_endpoint:
+                if endpoint.scheme == "0192" and endpoint.value == (vendor.l10n_no_bronnoysund_number or orgnr):
+                    missing.update(peppol_eas=endpoint.scheme, peppol_endpoint=endpoint.value)
+                else:
+                    self.sudo().l10n_no_ehf_sender_to_confirm = f"{endpoint.scheme}:{endpoint.value}"
             if missing:
                 vendor.write(missing)
             return vendor
@@ -333,21 +388,75 @@ class AccountMove(models.Model):
         return vendor
 
     def _l10n_no_ehf_payee_account(self, document):
-        """The vendor's bank account from the payment means (BT-84), recorded on the vendor."""
+        """The vendor's bank account named in the payment means (BT-84), if the vendor already has
+        it (active). A new or changed account is never added from a received document (anyone can
+        send a bill claiming a known vendor's number): it is kept on the bill as "to confirm"."""
         self.ensure_one()
         account = next((m.account_id for m in document.payment_means if m.account_id), None)
+        Bank = self.env["res.partner.bank"]
         if not account or not self.partner_id:
-            return self.env["res.partner.bank"]
-        Bank = self.env["res.partner.bank"].with_context(active_test=False)
+            return Bank
         sanitized = "".join(ch for ch in account if ch.isalnum()).upper()
         partner = self.partner_id.commercial_partner_id
         bank = Bank.search([("partner_id", "=", partner.id), ("sanitized_acc_number", "=", sanitized)], limit=1)
-        if not bank:
-            # Not trusted for outgoing payments until a person confirms it (allow_out_payment stays off).
-            bank = Bank.create({"acc_number": account, "partner_id": partner.id})
-        elif not bank.active:
-            bank.active = True
+        # Our reading supersedes what Odoo's import decided for the partner it matched first.
+        self.sudo().l10n_no_ehf_payee_to_confirm = False if bank else account
         return bank
+
+    def _l10n_no_ehf_to_confirm_text(self, blocked=True):
+        self.ensure_one()
+        parts = []
+        if self.l10n_no_ehf_payee_to_confirm:
+            parts.append(self.env._(
+                "The EHF names the payee account %(account)s, which %(vendor)s does not have on file.",
+                account=self.l10n_no_ehf_payee_to_confirm, vendor=self.partner_id.display_name,
+            ))
+        if self.l10n_no_ehf_sender_to_confirm:
+            parts.append(self.env._(
+                "The EHF was sent from Peppol address %(sender)s, not the address on file for %(vendor)s.",
+                sender=self.l10n_no_ehf_sender_to_confirm, vendor=self.partner_id.display_name,
+            ))
+        if blocked:
+            parts.append(self.env._("Posting and payment are blocked until an accounting manager confirms."))
+        return " ".join(parts)
+
+    def _l10n_no_ehf_check_confirmed(self):
+        blocked = self.filtered(lambda m: m.l10n_no_ehf_payee_to_confirm or m.l10n_no_ehf_sender_to_confirm)
+        if blocked:
+            raise UserError(self.env._(
+                "%(names)s: the received payee account or sender must be confirmed by an accounting manager first.",
+                names=", ".join(blocked.mapped("display_name")),
+            ))
+
+    def action_l10n_no_ehf_confirm_received(self):
+        """Button "Confirm payee/sender": an accounting manager confirms the new payee account
+        (added to the vendor and used on the bill) and/or the other sender address. Logged."""
+        if not self.env.user.has_group("account.group_account_manager"):
+            raise AccessError(self.env._("Only accounting managers can confirm a received payee account or sender."))
+        self.check_access("write")
+        for move in self:
+            if not (move.l10n_no_ehf_payee_to_confirm or move.l10n_no_ehf_sender_to_confirm):
+                continue
+            text = move._l10n_no_ehf_to_confirm_text(blocked=False)
+            values = {"l10n_no_ehf_payee_to_confirm": False, "l10n_no_ehf_sender_to_confirm": False}
+            if account := move.l10n_no_ehf_payee_to_confirm:
+                partner = move.partner_id.commercial_partner_id
+                Bank = self.env["res.partner.bank"].with_context(active_test=False)
+                sanitized = "".join(ch for ch in account if ch.isalnum()).upper()
+                bank = Bank.search([("partner_id", "=", partner.id), ("sanitized_acc_number", "=", sanitized)], limit=1)
+                if not bank:
+                    bank = Bank.create({"acc_number": account, "partner_id": partner.id})
+                elif not bank.active:
+                    bank.active = True
+                values["partner_bank_id"] = bank.id
+            move.sudo().write(values)
+            move.message_post(body=self.env._("Confirmed by %(user)s: %(what)s", user=self.env.user.name, what=text))
+        return True
+
+    def action_register_payment(self):
+        # EXTENDS account: no payment to an unconfirmed received payee account
+        self._l10n_no_ehf_check_confirmed()
+        return super().action_register_payment()
 
     def _l10n_no_ehf_keep_attachments(self, document):
         """Every embedded attachment (BG-24) is kept on the bill, also those Odoo's import skipped."""
@@ -422,7 +531,7 @@ class AccountMove(models.Model):
         outgoing = self.env["l10n_no_ehf.outgoing"]._l10n_no_ehf_enqueue(
             self, xml, kind="response", receiver=str(receiver_id)
         )
-        incoming.response_state = "rejected" if code == ResponseCode.REJECTED.value else "accepted"
+        incoming.sudo().response_state = "rejected" if code == ResponseCode.REJECTED.value else "accepted"
         label = dict(self.env["l10n_no_ehf.incoming"]._fields["response_state"].selection)[incoming.response_state]
         self.message_post(body=self.env._("Invoice Response %(state)s queued for %(sender)s%(reason)s.",
                                  state=label, sender=receiver_id,
@@ -441,6 +550,7 @@ class AccountMove(models.Model):
 
     def _post(self, soft=True):
         # EXTENDS account
+        self._l10n_no_ehf_check_confirmed()
         posted = super()._post(soft=soft)
         for move in posted.filtered(
             lambda m: m.is_purchase_document() and m.l10n_no_ehf_incoming_id

@@ -24,15 +24,36 @@ class AccountMoveSend(models.AbstractModel):
         return super()._get_default_invoice_edi_format(move, **kwargs)
 
     @api.model
+    def _l10n_no_ehf_route_active(self, company):
+        """True when EHF for ``company`` goes through its own access point (configured, and Odoo's
+        Peppol service is not registered for it)."""
+        return bool(company._l10n_no_ehf_access_point()) and not company._l10n_no_ehf_odoo_peppol_active()
+
+    @api.model
+    def _get_default_sending_methods(self, move):
+        # EXTENDS account (and account_peppol, which adds its own Peppol whenever it could apply):
+        # with our access point configured, a customer set to EHF/Peppol gets our route preselected,
+        # never Odoo's Peppol (whose activation dialog would open and queue nothing at our access point).
+        methods = set(super()._get_default_sending_methods(move))
+        if self._l10n_no_ehf_route_active(move.company_id) and "peppol" in methods:
+            methods.discard("peppol")
+            methods.add(METHOD)
+        return methods
+
+    @api.model
     def _is_applicable_to_company(self, method, company):
         # EXTENDS account
         if method == METHOD:
-            return bool(company._l10n_no_ehf_access_point()) and not company._l10n_no_ehf_odoo_peppol_active()
+            return self._l10n_no_ehf_route_active(company)
+        if method == "peppol" and self._l10n_no_ehf_route_active(company):
+            return False  # one Peppol route per company: ours is configured, Odoo's is hidden
         return super()._is_applicable_to_company(method, company)
 
     @api.model
     def _is_applicable_to_move(self, method, move, **move_data):
         # EXTENDS account
+        if method == "peppol" and self._l10n_no_ehf_route_active(move.company_id):
+            return False
         if method == METHOD:
             if "peppol" in (move_data.get("sending_methods") or ()):
                 return False  # one document, one route

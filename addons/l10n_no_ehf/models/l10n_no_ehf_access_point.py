@@ -9,7 +9,7 @@ from nofaktura.peppol.transports import FolderExchange, LocalFilesystem, SftpFil
 from nofaktura.peppol.transports.storecove import BASE_URL as STORECOVE_BASE_URL
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools.memory import reset_memory_access_point, shared_memory_access_point
 
@@ -137,8 +137,16 @@ class L10nNoEhfAccessPoint(models.Model):
             raise UserError(self.env._("The SFTP host key cannot be read: %(error)s", error=str(exc))) from exc
 
     def action_l10n_no_ehf_test_connection(self):
-        """Fetch the inbox once, to prove the credentials work (nothing is acknowledged)."""
+        """Fetch the inbox once, to prove the credentials work (nothing is acknowledged).
+
+        The call uses the stored secret key, so only a settings administrator (base.group_system,
+        the group that may read and change those keys) of the access point's own company may make it.
+        """
         self.ensure_one()
+        if not self.env.is_superuser() and not self.env.user.has_group("base.group_system"):
+            raise AccessError(self.env._("Only administrators may test an EHF access point connection."))
+        # ACL and the multi-company rule: an access point of a company the user is not in is refused.
+        self.check_access("write")
         try:
             with self._l10n_no_ehf_transport() as transport:
                 waiting = len(transport.fetch_incoming())

@@ -9,7 +9,7 @@ from nofaktura.exceptions import DocumentError, NofakturaError
 from nofaktura.xml import load_ubl
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..tools.validation import validate_ehf
 
@@ -74,6 +74,21 @@ class L10nNoEhfIncoming(models.Model):
     _sha_uniq = models.UniqueIndex(
         "(company_id, sha256) WHERE sha256 IS NOT NULL", "This file was already received."
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._l10n_no_ehf_check_direct_write()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._l10n_no_ehf_check_direct_write()
+        return super().write(vals)
+
+    def _l10n_no_ehf_check_direct_write(self):
+        """What was received, its check result and its answer state are evidence: only this
+        module's methods (which check the caller first and then write as superuser) change them."""
+        if not self.env.su:
+            raise AccessError(self.env._("Received EHF documents are changed only by the EHF import and answer actions."))
 
     # -------------------------------------------------------------------------
     # Import
@@ -149,27 +164,49 @@ class L10nNoEhfIncoming(models.Model):
         except DocumentError as exc:
             # Hostile or broken XML never reaches Odoo's own parser: keep the bytes for a person
             # to look at (as an attachment that is never parsed) and stop.
-            record = self.create({**values, "state": "refused", "error_message": str(exc)})
+            record = self.sudo().create({**values, "state": "refused", "error_message": str(exc)})
             record.attachment_id = self._l10n_no_ehf_attach(record, filename, content, "application/octet-stream")
-            return record
+            return record.with_env(self.env)
         sender_text = self._l10n_no_ehf_sender(document)
         dedupe_key = f"{sender_text}|{kind}|{document.number}"
         existing = self._l10n_no_ehf_find_existing(company, dedupe_key=dedupe_key)
         if existing:
             return existing.with_context(l10n_no_ehf_duplicate=True)
-        record = self.create({**values, **self._l10n_no_ehf_document_values(root, kind, document, sender_text, dedupe_key)})
+        record = self.sudo().create({**values, **self._l10n_no_ehf_document_values(root, kind, document, sender_text, dedupe_key)})
         # Odoo's UBL import reads the inner UBL (an SBDH envelope is unwrapped by the safe loader).
         ubl = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
         try:
             with self.env.cr.savepoint():
-                bill = record._l10n_no_ehf_create_bill(document, ubl, content, filename, move=move)
+                bill = record.with_env(self.env)._l10n_no_ehf_create_bill(document, ubl, content, filename, move=move)
         except (UserError, NofakturaError, ValueError) as exc:
             _logger.warning("EHF %s could not become a bill: %s", filename, exc)
             record.write({"state": "error", "error_message": str(exc)})
             record.attachment_id = self._l10n_no_ehf_attach(record, filename, content, "application/xml")
-            return record
+            return record.with_env(self.env)
         record.move_id = bill
-        return record
+        return record.with_env(self.env)
+
+    def action_l10n_no_ehf_retry_import(self):
+        """Button "Retry import" on a document whose import failed: the kept bytes are imported
+        again, all or nothing (on failure the record stays in error with the new reason)."""
+        if not self.env.user.has_group("account.group_account_invoice"):
+            raise UserError(self.env._("Only billing users can retry an EHF import."))
+        for record in self:
+            if record.state != "error" or record.move_id:
+                raise UserError(self.env._("%(name)s has no failed import to retry.", name=record.display_name))
+            content = record.attachment_id.raw
+            if not content:
+                raise UserError(self.env._("%(name)s has no kept file to import again.", name=record.display_name))
+            root, kind = load_ubl(content, record.filename or "ehf.xml")
+            document = read_root(root, kind, source=record.filename or "ehf.xml")
+            ubl = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+            try:
+                with self.env.cr.savepoint():
+                    bill = record._l10n_no_ehf_create_bill(document, ubl, content, record.filename or "ehf.xml")
+                    record.sudo().write({"state": "imported", "error_message": False, "move_id": bill.id})
+            except (UserError, NofakturaError, ValueError) as exc:
+                record.sudo().error_message = str(exc)
+        return True
 
     @api.model
     def _l10n_no_ehf_attach(self, record, filename, content, mimetype):
@@ -208,10 +245,19 @@ class L10nNoEhfIncoming(models.Model):
             "res_id": move.id,
         })
         files_data = Move._to_files_data(ubl_attachment)
-        files_data.extend(Move._unwrap_attachments(files_data))
-        move.with_context(l10n_no_ehf_importing=True)._extend_with_attachments(files_data, new=True)
-        if move.move_type != move_type and not move.invoice_line_ids:
-            move.move_type = move_type
+        # Odoo's _extend_with_attachments commits the cursor before and after decoding (outside
+        # tests), which would destroy the caller's savepoint and leave half an import behind.
+        # Call the UBL decoder it would pick directly: everything stays in this one transaction.
+        file_data = files_data[0]
+        decoder_info = move._get_edi_decoder(file_data, new=True)
+        if not decoder_info or not decoder_info.get("priority"):
+            raise UserError(self.env._("Odoo cannot read %(file)s as an EHF invoice or credit note.", file=filename))
+        reason = decoder_info["decoder"](move, file_data, True)
+        if reason:
+            raise UserError(self.env._("Odoo could not import %(file)s: %(reason)s", file=filename, reason=reason))
+        if not move.invoice_line_ids:
+            raise UserError(self.env._("Odoo's import of %(file)s created no invoice lines.", file=filename))
+        move.invoice_line_ids.is_imported = True
         # The original bytes as received (with the SBDH envelope, if any) are archived with the bill.
         archive = self.env["ir.attachment"].create({
             "name": f"EHF-{document.number}-original.xml",
@@ -221,7 +267,7 @@ class L10nNoEhfIncoming(models.Model):
             "res_id": move.id,
             "description": self.env._("Original EHF document as received"),
         })
-        self.attachment_id = archive
+        self.sudo().attachment_id = archive
         move._l10n_no_ehf_enrich_from_document(self, document)
         return move
 
@@ -244,7 +290,7 @@ class L10nNoEhfIncoming(models.Model):
                 number=document.number, sender=sender_text, bill=existing.move_id.display_name or existing.display_name,
             ))
             return existing
-        record = self.create({
+        record = self.sudo().create({
             "company_id": move.company_id.id,
             "source": "mail",
             "filename": filename,
@@ -252,8 +298,8 @@ class L10nNoEhfIncoming(models.Model):
             "move_id": move.id,
             **self._l10n_no_ehf_document_values(root, kind, document, sender_text, dedupe_key),
         })
-        move._l10n_no_ehf_enrich_from_document(record, document)
-        return record
+        move._l10n_no_ehf_enrich_from_document(record.with_env(self.env), document)
+        return record.with_env(self.env)
 
     # -------------------------------------------------------------------------
     # The cron: fetch from every access point, import, then acknowledge

@@ -23,7 +23,7 @@ from nofaktura.peppol.transports import DeliveryState, OutgoingDocument
 from nofaktura.peppol.transports.retry import backoff_delay
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -111,6 +111,28 @@ class L10nNoEhfOutgoing(models.Model):
     )
 
     # -------------------------------------------------------------------------
+    # Only our code writes transmissions
+    # -------------------------------------------------------------------------
+
+    def _l10n_no_ehf_check_direct_write(self):
+        """A transmission says what goes to whom and how far it got; the cron sends it with full
+        rights. So it is created and changed only by this module's methods (which check the caller
+        and then work as superuser), never by a direct create/write (XML-RPC, import, a form)."""
+        if not self.env.su:
+            raise AccessError(self.env._(
+                "EHF transmissions are changed only by the EHF actions (send, retry, send by e-mail)."
+            ))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._l10n_no_ehf_check_direct_write()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._l10n_no_ehf_check_direct_write()
+        return super().write(vals)
+
+    # -------------------------------------------------------------------------
     # Queueing
     # -------------------------------------------------------------------------
 
@@ -118,9 +140,16 @@ class L10nNoEhfOutgoing(models.Model):
     def _l10n_no_ehf_enqueue(self, move, xml, kind="invoice", receiver=None):
         """Queue ``xml`` for ``move``. If a transmission of this kind is already queued, sent or
         delivered, it is returned and nothing new is queued (no document goes twice)."""
+        # The caller must be allowed to change the document it sends (or be our own code as superuser).
+        move.check_access("write")
         active = self.search([("move_id", "=", move.id), ("kind", "=", kind), ("state", "in", ("queued", "sent", "delivered"))], limit=1)
         if active:
             return active
+        # Rights checked above; the transmission itself is written as superuser (see create/write).
+        return self.sudo()._l10n_no_ehf_create_transmission(move, xml, kind, receiver).with_env(self.env)
+
+    @api.model
+    def _l10n_no_ehf_create_transmission(self, move, xml, kind, receiver):
         company = move.company_id
         access_point = company._l10n_no_ehf_access_point()
         if not access_point:
@@ -158,11 +187,30 @@ class L10nNoEhfOutgoing(models.Model):
         self._l10n_no_ehf_trigger()
         return record
 
+    def _l10n_no_ehf_check_attachment(self):
+        """The document to send is the one queued for this invoice, in this company: nothing else
+        (another record's file, another company's) ever goes out under this transmission."""
+        for record in self.sudo():
+            attachment = record.attachment_id
+            if (
+                not attachment
+                or attachment.res_model != record._name
+                or attachment.res_id != record.id
+                or (attachment.company_id and attachment.company_id != record.company_id)
+                or (record.access_point_id and record.access_point_id.company_id != record.company_id)
+            ):
+                raise UserError(self.env._(
+                    "The document of EHF transmission %(key)s does not belong to it; it is not sent.",
+                    key=record.idempotency_key,
+                ))
+
     def _l10n_no_ehf_requeue(self):
         """A person retries a failed transmission: same key, so the access point can refuse a double."""
         if any(record.state != "failed" for record in self):
             raise UserError(self.env._("Only failed transmissions can be retried."))
-        self.write({"state": "queued", "attempts": 0, "next_try": fields.Datetime.now(), "error_code": False})
+        self.move_id.check_access("write")
+        self._l10n_no_ehf_check_attachment()
+        self.sudo().write({"state": "queued", "attempts": 0, "next_try": fields.Datetime.now(), "error_code": False})
         for record in self:
             record.move_id.message_post(body=self.env._("EHF retry requested by %(user)s.", user=self.env.user.name))
 
@@ -196,6 +244,9 @@ class L10nNoEhfOutgoing(models.Model):
     @api.model
     def _cron_l10n_no_ehf_send(self, batch_size=50):
         """Send what is queued and poll what was sent, a batch at a time."""
+        if not self.env.su:
+            # Called from code with a user's rights (tests, a manual run): the cron's own rights.
+            return self.sudo()._cron_l10n_no_ehf_send(batch_size=batch_size)
         in_cron = bool(self.env.context.get("cron_id"))
         while True:
             batch = self._l10n_no_ehf_claim(("queued",), batch_size)
@@ -250,8 +301,9 @@ class L10nNoEhfOutgoing(models.Model):
             move.message_post(body=self.env._("EHF through our access point cancelled: Odoo's Peppol service sends this invoice."))
             return
         try:
+            self._l10n_no_ehf_check_attachment()
             document = self._l10n_no_ehf_document()
-        except (NofakturaError, ValueError) as exc:
+        except (NofakturaError, ValueError, UserError) as exc:
             self._l10n_no_ehf_fail("config", str(exc))
             return
         try:

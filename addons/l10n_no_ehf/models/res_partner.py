@@ -5,6 +5,7 @@ from nofaktura.peppol.ids import ICD_NO_ORGNR, ParticipantId
 from nofaktura.peppol.lookup import SML_PRODUCTION, check_reachability
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 
 class ResPartner(models.Model):
@@ -101,7 +102,13 @@ class ResPartner(models.Model):
         return partner.l10n_no_ehf_peppol_credit_note if credit_note else partner.l10n_no_ehf_peppol_reachable
 
     def action_l10n_no_ehf_check_peppol(self):
-        """Button: look the partner up in Peppol now."""
+        """Button: look the partner up in Peppol now.
+
+        The lookup calls the network and stores its answer with full rights, so only billing users
+        (account.group_account_invoice) who may read these partners can ask for it."""
+        if not self.env.is_superuser() and not self.env.user.has_group("account.group_account_invoice"):
+            raise AccessError(self.env._("Only billing users can check a partner's Peppol registration."))
+        self.check_access("read")
         self._l10n_no_ehf_refresh_reachability(force=True)
         partner = self[:1].commercial_partner_id
         if partner.l10n_no_ehf_peppol_error:

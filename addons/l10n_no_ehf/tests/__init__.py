@@ -4,6 +4,7 @@ from . import (
     test_invoice_response,
     test_reachability,
     test_receive,
+    test_security,
     test_send,
     test_ubl_export,
     test_xmlrpc,

@@ -49,6 +49,7 @@ class TestInvoiceResponse(L10nNoEhfCommon):
         self.company.l10n_no_ehf_confirm_accepted = True
         bill = self._received_bill("F-2002")
         bill.invoice_date = bill.invoice_date or "2026-03-01"
+        bill.action_l10n_no_ehf_confirm_received()  # the new vendor's payee account (issue 10.6)
         bill.action_post()
         self.assertEqual(bill.l10n_no_ehf_response_state, "accepted")
         self._run_send_cron()
@@ -57,6 +58,7 @@ class TestInvoiceResponse(L10nNoEhfCommon):
 
     def test_no_response_by_default_and_not_for_bills_not_received_as_ehf(self):
         bill = self._received_bill("F-2003")
+        bill.action_l10n_no_ehf_confirm_received()
         bill.action_post()
         self.assertEqual(bill.l10n_no_ehf_response_state, "none")
         manual = self.env["account.move"].create({"move_type": "in_invoice", "partner_id": self.partner_no.id})

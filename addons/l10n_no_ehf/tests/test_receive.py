@@ -1,8 +1,11 @@
 import base64
+from unittest.mock import patch
 
-from odoo.tests import tagged
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
 
-from .common import L10nNoEhfCommon, VENDOR_ORGNR
+from .common import VENDOR_ORGNR, L10nNoEhfCommon
 from .ehf_samples import HOSTILE, PDF, ehf_invoice
 
 
@@ -38,7 +41,10 @@ class TestReceive(L10nNoEhfCommon):
         # KID checked and kept as payment reference
         self.assertEqual(bill.payment_reference, "1234567897")
         self.assertTrue(incoming.kid_valid)
-        # payee account recorded on the vendor
+        # the payee account is new for this vendor: kept to be confirmed, not added (issue 10.6)
+        self.assertEqual(bill.l10n_no_ehf_payee_to_confirm, "86011117947")
+        self.assertFalse(self.vendor.bank_ids)
+        bill.action_l10n_no_ehf_confirm_received()
         self.assertEqual(bill.partner_bank_id.acc_number, "86011117947")
         self.assertEqual(bill.partner_bank_id.partner_id, self.vendor)
         # all attachments kept, the original XML archived
@@ -153,3 +159,123 @@ class TestReceive(L10nNoEhfCommon):
         second = Incoming._l10n_no_ehf_import(base64.b64decode(base64.b64encode(xml)), company=self.company)
         self.assertEqual(first, second)
         self.assertTrue(second.env.context.get("l10n_no_ehf_duplicate"))
+
+    def _as_on_a_server(self):
+        """Make Odoo's import take the path it takes outside tests (``_can_commit`` true) and record
+        every commit instead of doing it: a commit there destroys our savepoint on a real server."""
+        commit = patch.object(self.env.cr, "commit")
+        can_commit = patch(
+            "odoo.addons.account.models.account_document_import_mixin._can_commit", return_value=True
+        )
+        self.addCleanup(commit.stop)
+        self.addCleanup(can_commit.stop)
+        can_commit.start()
+        return commit.start()
+
+    def test_receiving_never_commits_half_an_import(self):
+        commit = self._as_on_a_server()
+        self.ap.push_incoming(ehf_invoice("F-SRV"))
+        self._receive()
+        self.assertEqual(commit.call_count, 0, "the import of one document is one transaction")
+        incoming = self.env["l10n_no_ehf.incoming"].search([])
+        self.assertEqual(incoming.state, "imported")
+        self.assertAlmostEqual(incoming.move_id.amount_total, 1250.0)
+        self.assertEqual(incoming.move_id.partner_id, self.vendor)
+        self.assertEqual(incoming.attachment_id.raw, ehf_invoice("F-SRV"))
+
+    def test_upload_never_commits_half_an_import(self):
+        commit = self._as_on_a_server()
+        attachment = self.env["ir.attachment"].create({"name": "faktura.xml", "raw": ehf_invoice("F-UP")})
+        wizard = self.env["l10n_no_ehf.upload.wizard"].create({"attachment_ids": [(6, 0, attachment.ids)]})
+        incoming = self.env["l10n_no_ehf.incoming"].search(wizard.action_import()["domain"])
+        self.assertEqual(commit.call_count, 0)
+        self.assertEqual(incoming.state, "imported")
+        self.assertTrue(incoming.move_id.invoice_line_ids)
+
+    def test_failed_import_leaves_nothing_and_can_be_retried(self):
+        self._as_on_a_server()
+        bills_before = self._bills()
+        partners_before = self.env["res.partner"].search_count([])
+        xml = ehf_invoice("F-ERR", seller_orgnr="991825827", seller_name="Ny Leverandør AS")
+        Common = type(self.env["account.edi.xml.ubl_bis3"])
+        with patch.object(Common, "_import_fill_invoice", side_effect=UserError("boom")):
+            self.ap.push_incoming(xml)
+            self._receive()
+        incoming = self.env["l10n_no_ehf.incoming"].search([])
+        self.assertEqual(incoming.state, "error")
+        self.assertFalse(incoming.move_id)
+        self.assertEqual(self._bills(), bills_before, "no half-imported draft bill")
+        self.assertEqual(self.env["res.partner"].search_count([]), partners_before, "no vendor without a bill")
+        self.assertTrue(incoming.action_l10n_no_ehf_retry_import())
+        self.assertEqual(incoming.state, "imported")
+        self.assertEqual(incoming.move_id.partner_id.l10n_no_bronnoysund_number, "991825827")
+
+
+@tagged("post_install", "-at_install", "post_install_l10n")
+class TestReceivedPayeeAccount(L10nNoEhfCommon):
+    """Issue 10.6: a received bill never adds or replaces a vendor's payee account."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.vendor = cls.env["res.partner"].create({
+            "name": "Leverandør AS (kjent)", "is_company": True, "l10n_no_bronnoysund_number": VENDOR_ORGNR,
+            "peppol_eas": "0192", "peppol_endpoint": VENDOR_ORGNR, "country_id": cls.env.ref("base.no").id,
+        })
+        cls.trusted = cls.env["res.partner.bank"].create({
+            "acc_number": "15031234561", "partner_id": cls.vendor.id, "allow_out_payment": True,
+        })
+        cls.billing = new_test_user(cls.env, login="ehf_bill_user", groups="account.group_account_invoice",
+                                    company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)])
+
+    def _mail(self, xml, number):
+        custom_values = {"move_type": "in_invoice", "company_id": self.company.id,
+                         "journal_id": self.company_data["default_journal_purchase"].id}
+        msg = {"from": "faktura@angriper.example", "subject": number, "body": "<p>Vedlagt</p>",
+               "attachments": [(f"{number}.xml", xml, {})], "message_type": "email"}
+        # as the mail gateway does it: the record, then the message with its attachment
+        move = self.env["account.move"].sudo().message_new(msg, custom_values)
+        move.message_post(body="Vedlagt", message_type="email", attachments=[(f"{number}.xml", xml)])
+        return move.with_env(self.env)
+
+    def test_mail_with_a_new_account_for_a_known_vendor_changes_nothing_until_confirmed(self):
+        bill = self._mail(ehf_invoice("F-FAKE", account="86011117947"), "F-FAKE")
+        self.assertEqual(bill.partner_id, self.vendor)
+        self.assertEqual(self.vendor.bank_ids, self.trusted, "no account added to the vendor")
+        self.assertTrue(self.trusted.allow_out_payment)
+        self.assertNotEqual(bill.partner_bank_id.sanitized_acc_number, "86011117947")
+        self.assertEqual(bill.l10n_no_ehf_payee_to_confirm, "86011117947")
+        self.assertIn("does not have on file", " ".join(bill.message_ids.mapped("body")))
+        bill.invoice_date = "2026-03-01"
+        with self.assertRaises(UserError):
+            bill.action_post()
+        with self.assertRaises(UserError):
+            bill.action_register_payment()
+        with self.assertRaises(AccessError):
+            bill.with_user(self.billing).action_l10n_no_ehf_confirm_received()
+        with self.assertRaises(AccessError):
+            bill.with_user(self.billing).write({"l10n_no_ehf_payee_to_confirm": False})
+        self.assertTrue(bill.action_l10n_no_ehf_confirm_received())
+        self.assertFalse(bill.l10n_no_ehf_payee_to_confirm)
+        self.assertEqual(bill.partner_bank_id.sanitized_acc_number, "86011117947")
+        self.assertIn("Confirmed by", bill.message_ids[0].body)
+        bill.action_post()
+        self.assertEqual(bill.state, "posted")
+
+    def test_access_point_bill_with_the_known_account_needs_no_confirmation(self):
+        self.ap.push_incoming(ehf_invoice("F-OK", account="1503.12.34561"))
+        self.env["l10n_no_ehf.incoming"]._cron_l10n_no_ehf_receive()
+        bill = self.env["l10n_no_ehf.incoming"].search([("name", "=", "F-OK")]).move_id
+        self.assertEqual(bill.partner_bank_id, self.trusted)
+        self.assertFalse(bill.l10n_no_ehf_payee_to_confirm or bill.l10n_no_ehf_sender_to_confirm)
+
+    def test_other_sender_address_must_be_confirmed(self):
+        self.vendor.write({"peppol_eas": "0192", "peppol_endpoint": "999999999"})
+        self.ap.push_incoming(ehf_invoice("F-SND", account="15031234561"))
+        self.env["l10n_no_ehf.incoming"]._cron_l10n_no_ehf_receive()
+        bill = self.env["l10n_no_ehf.incoming"].search([("name", "=", "F-SND")]).move_id
+        self.assertEqual(bill.l10n_no_ehf_sender_to_confirm, "0192:995525828")
+        self.assertEqual((self.vendor.peppol_eas, self.vendor.peppol_endpoint), ("0192", "999999999"))
+        bill.invoice_date = "2026-03-01"
+        with self.assertRaises(UserError):
+            bill.action_post()

@@ -77,3 +77,22 @@ class TestUblExport(L10nNoEhfCommon):
         self.assertEqual(schemes, ["Foretaksregisteret"])
         rules = {f["rule"] for f in move.l10n_no_ehf_check()[0]["findings"]}
         self.assertNotIn("UBL-SR-13", rules)
+
+    def test_payee_account_is_sent_compact(self):
+        """BT-84 as the payer's bank reads it: typed with dots and spaces, sent as digits only."""
+        typed = self.env["res.partner.bank"].create({
+            "acc_number": "1503.12 34561", "partner_id": self.company.partner_id.id, "allow_out_payment": True,
+        })
+        _xml, tree = self._xml(self._invoice(partner_bank_id=typed.id))
+        account = tree.find("cac:PaymentMeans/cac:PayeeFinancialAccount/cbc:ID", NS)
+        self.assertEqual(account.text, "15031234561")
+
+    def test_credit_note_references_the_invoice_it_credits(self):
+        """BT-25/BT-26: the credit note names the credited invoice and its date."""
+        invoice = self._invoice()
+        refund = self._invoice(move_type="out_refund", reversed_entry_id=invoice.id)
+        _xml, tree = self._xml(refund)
+        reference = tree.find("cac:BillingReference/cac:InvoiceDocumentReference", NS)
+        self.assertIsNotNone(reference)
+        self.assertEqual(reference.findtext("cbc:ID", namespaces=NS), invoice.name)
+        self.assertEqual(reference.findtext("cbc:IssueDate", namespaces=NS), "2026-03-01")

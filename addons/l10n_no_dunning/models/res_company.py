@@ -62,6 +62,10 @@ class ResCompany(models.Model):
         [("csv", "CSV"), ("json", "JSON")], string="Hand-over file format", default="csv", required=True
     )
     l10n_no_dunning_law_value_ids = fields.One2many("l10n_no.dunning.law.value", "company_id")
+    l10n_no_dunning_law_alerts = fields.Char(
+        copy=False, groups="base.group_system",
+        help="Technical: missing law values (table:period start) the accounting administrators were told of.",
+    )
 
     # EXTENDS base
     @api.model_create_multi

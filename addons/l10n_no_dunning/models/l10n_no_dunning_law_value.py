@@ -84,7 +84,7 @@ class L10nNoDunningLawValue(models.Model):
         today = fields.Date.context_today(self)
         manager_group = self.env.ref("account.group_account_manager")
         selection = dict(self._fields["law_table"].selection)
-        for company in self.env["res.company"].search([]):
+        for company in self.env["res.company"].search([("active", "=", True)]):
             alerted = set(filter(None, (company.l10n_no_dunning_law_alerts or "").split(",")))
             new = []
             for day in (today, today + timedelta(days=LOOK_AHEAD_DAYS)):

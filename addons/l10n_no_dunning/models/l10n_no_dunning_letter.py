@@ -1,3 +1,4 @@
+import logging
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -8,6 +9,8 @@ from odoo.exceptions import UserError
 
 from .dunning_access import check_accountant, check_protected_fields
 from .l10n_no_dunning_level import STEP_KINDS
+
+_logger = logging.getLogger(__name__)
 
 # inkassoloven § 9 / § 3a: an inkassovarsel or betalingsoppfordring by e-mail must reach the debtor
 # "på betryggende måte"; an address the debtor used with us within this many days counts as such.
@@ -282,7 +285,12 @@ class L10nNoDunningLetter(models.Model):
         )
         if with_fees:
             fee_moves = self.env["account.move"].create(
-                [letter._l10n_no_dunning_fee_invoice_vals(plans[letter.id]) for letter in with_fees]
+                # the lines are labelled in the customer's language
+                [
+                    letter.with_context(lang=letter.partner_id.lang or self.env.lang)
+                    ._l10n_no_dunning_fee_invoice_vals(plans[letter.id])
+                    for letter in with_fees
+                ]
             )
             fee_moves.action_post()
             for letter, fee_move in zip(with_fees, fee_moves, strict=True):
@@ -291,7 +299,14 @@ class L10nNoDunningLetter(models.Model):
         sent.sudo().write({"state": "sent"})
         sent._l10n_no_dunning_update_invoices(plans, levels)
         for letter in sent.filtered(lambda l: l.kind != "handover"):
-            letter._l10n_no_dunning_deliver()
+            # each delivery in its own savepoint: one broken template, PDF or address does not stop the
+            # batch; the failure is recorded on the letter, which then does not count as sent (issue 9.4)
+            try:
+                with self.env.cr.savepoint():
+                    letter._l10n_no_dunning_deliver()
+            except Exception as exc:  # noqa: BLE001 - any delivery error is recorded, never lost
+                _logger.warning("Dunning letter %s could not be delivered", letter.id, exc_info=True)
+                letter._l10n_no_dunning_delivery_failed(str(exc) or exc.__class__.__name__)
         sent._l10n_no_dunning_log()
         return sent
 
@@ -343,10 +358,11 @@ class L10nNoDunningLetter(models.Model):
         }
         if not all(products.values()):
             raise UserError(self.env._("Set the dunning fee, interest and compensation products in the settings."))
+        fee_account, interest_account = company._l10n_no_dunning_income_accounts()
         lines = []
         if plan_letter.fee:
             lines.append(self._l10n_no_dunning_fee_line(
-                products["fee"], self.env._("%(level)s fee", level=self.level_id.name), plan_letter.fee
+                products["fee"], self.env._("%(level)s fee", level=self.level_id.name), plan_letter.fee, fee_account
             ))
         for decision in plan_letter.decisions:
             move_name = self.env["account.move"].browse(decision.claim.id).name
@@ -360,12 +376,13 @@ class L10nNoDunningLetter(models.Model):
                     end=result.end - timedelta(days=1),
                     rates=" / ".join(f"{p.rate} %" for p in result.parts),
                 )
-                lines.append(self._l10n_no_dunning_fee_line(products["interest"], label, result.amount))
+                lines.append(self._l10n_no_dunning_fee_line(products["interest"], label, result.amount, interest_account))
             if decision.compensation:
                 lines.append(self._l10n_no_dunning_fee_line(
                     products["compensation"],
                     self.env._("Standard compensation (forsinkelsesrenteloven § 3a) for %(invoice)s", invoice=move_name),
                     decision.compensation,
+                    fee_account,
                 ))
         # paid into the same account as the claims, so l10n_no_kid gives it a KID of that agreement
         bank = self.item_ids.move_id.partner_bank_id[:1]
@@ -396,8 +413,11 @@ class L10nNoDunningLetter(models.Model):
             or self.company_id.partner_id.bank_ids[:1]
         )
 
-    def _l10n_no_dunning_fee_line(self, product, label, amount):
+    def _l10n_no_dunning_fee_line(self, product, label, amount, account=None):
+        """A fee invoice line without VAT (fees, interest and compensation are outside its scope), on
+        ``account`` when given (see res.company._l10n_no_dunning_income_accounts)."""
         return fields.Command.create({
+            **({"account_id": account.id} if account else {}),
             "product_id": product.id,
             "name": label,
             "quantity": 1,

@@ -258,3 +258,49 @@ class TestDunningSecurity(DunningCommon):
         self.assertIn(letter.fee_move_id.payment_reference, html)
         self.assertIn(self.bank_account.acc_number, html)
         self.assertNotIn(first.acc_number, html)
+
+    # --- F (9.9): fees and interest outside VAT, on their own accounts --------------------------------
+
+    def test_60_fee_invoice_lines_on_own_accounts_in_customer_language(self):
+        self.env["res.lang"]._activate_lang("nb_NO")
+        self.env["ir.module.module"]._load_module_terms(["l10n_no_dunning"], ["nb_NO"], overwrite=True)
+        self.consumer.lang = "nb_NO"
+        self._invoice(self.consumer, 1000.0, DUE)
+        self._run(date(2026, 1, 13), confirm=True)
+        run = self._run(date(2026, 1, 24), confirm=True)
+        fee_move = self._letter(run, self.consumer).fee_move_id
+        lines = fee_move.invoice_line_ids
+        fee_line = lines.filtered(lambda l: l.product_id == self.company.l10n_no_dunning_fee_product_id)
+        interest_line = lines.filtered(lambda l: l.product_id == self.company.l10n_no_dunning_interest_product_id)
+        self.assertEqual((fee_line.account_id.code, interest_line.account_id.code), ("3900", "8055"))
+        self.assertFalse(lines.tax_ids)
+        self.assertTrue(fee_line.name.startswith("Gebyr"), fee_line.name)
+        self.assertTrue(interest_line.name.startswith("Forsinkelsesrente"), interest_line.name)
+        own = self.env["account.account"].create({"code": "3910", "name": "Purregebyr", "account_type": "income"})
+        self.company.l10n_no_dunning_fee_account_id = own
+        self.assertEqual(self.company._l10n_no_dunning_income_accounts()[0], own)
+
+    # --- H: one failing delivery does not block the batch ---------------------------------------------
+
+    def test_70_one_failing_letter_does_not_block_the_batch(self):
+        from unittest.mock import patch  # noqa: PLC0415
+
+        self._invoice(self.consumer, 1000.0, DUE)
+        self._invoice(self.business, 2000.0, DUE)
+        run = self._run(date(2026, 1, 13))
+        Letter = type(self.env["l10n_no.dunning.letter"])
+        original = Letter._l10n_no_dunning_deliver
+
+        def deliver(letter):
+            if letter.partner_id == self.consumer:
+                raise ValueError("template broken")
+            return original(letter)
+
+        with patch.object(Letter, "_l10n_no_dunning_deliver", deliver):
+            run.action_confirm()
+        broken, fine = self._letter(run, self.consumer), self._letter(run, self.business)
+        self.assertEqual((broken.state, broken.delivery_state), ("sent", "failed"))
+        self.assertIn("template broken", broken.delivery_error)
+        self.assertEqual(fine.state, "sent")
+        self.assertNotEqual(fine.delivery_state, "failed")
+        self.assertEqual((run.state, run.failed_count), ("done", 1))

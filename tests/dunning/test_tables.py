@@ -9,13 +9,16 @@ from nofaktura.dunning.tables import (
     FORSINKELSESRENTE,
     INKASSOSATS,
     STANDARDKOMPENSASJON,
+    TABLES,
     Certainty,
+    ImplausibleLawValue,
     LawOverrides,
     LawTable,
     LawValue,
+    check_plausible,
     half_year,
 )
-from nofaktura.exceptions import LawTableError
+from nofaktura.exceptions import LawTableError, ValidationError
 
 # (day, expected) straight from norway.md §5.5 / §5.6
 INKASSOSATS_NORWAY_MD = [
@@ -117,3 +120,38 @@ def test_all_values_are_decimal_with_sources():
             assert isinstance(row.value, Decimal)
             assert row.source
             assert row.valid_from <= row.valid_to
+
+
+@pytest.mark.parametrize(
+    ("table", "value"),
+    [
+        ("forsinkelsesrente", "30.01"),
+        ("forsinkelsesrente", "-0.5"),
+        ("forsinkelsesrente", "125"),
+        ("standardkompensasjon", "46"),
+        ("standardkompensasjon", "46000"),
+        ("inkassosats", "0"),
+        ("inkassosats", "75000"),
+        ("inkassosats", "NaN"),
+    ],
+)
+def test_implausible_supplied_value_refused(table: str, value: str) -> None:
+    with pytest.raises(ImplausibleLawValue, match=table):  # also a nofaktura ValidationError
+        assert issubclass(ImplausibleLawValue, ValidationError)
+        LawOverrides(**{table: {date(2026, 7, 1): Decimal(value)}})
+    with pytest.raises(ImplausibleLawValue, match=r"not plausible|not a number"):
+        check_plausible(table, value)
+
+
+@pytest.mark.parametrize(
+    ("table", "value"), [("forsinkelsesrente", "0"), ("forsinkelsesrente", "30"), ("standardkompensasjon", "460"),
+                         ("inkassosats", "750")],
+)
+def test_plausible_values_pass(table: str, value: str) -> None:
+    assert check_plausible(table, value) == Decimal(value)
+
+
+def test_every_table_row_is_plausible() -> None:
+    for name, table in TABLES.items():
+        for row in table.rows:
+            assert check_plausible(name, row.value) == row.value

@@ -7,3 +7,4 @@ from . import account_move
 from . import l10n_no_dunning_item
 from . import l10n_no_dunning_letter
 from . import l10n_no_dunning_run
+from . import mail_notification

@@ -6,6 +6,18 @@ from nofaktura.dunning import Claim, CustomerKind, PastStep, StepKind
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .dunning_access import check_protected_fields
+
+#: Dunning fields of an invoice only the dunning run changes (see dunning_access).
+PROTECTED_MOVE_FIELDS = (
+    "l10n_no_dunning_state",
+    "l10n_no_dunning_level_id",
+    "l10n_no_dunning_last_date",
+    "l10n_no_dunning_interest_until",
+    "l10n_no_dunning_checked_run_id",
+    "l10n_no_dunning_fee_letter_id",
+)
+
 
 def to_decimal(value, currency):
     """Odoo's float amounts to Decimal, rounded to the currency once at the boundary."""
@@ -51,6 +63,11 @@ class AccountMove(models.Model):
     def _compute_l10n_no_dunning_item_count(self):
         for move in self:
             move.l10n_no_dunning_item_count = len(move.l10n_no_dunning_item_ids.filtered(lambda i: i.state == "sent"))
+
+    # EXTENDS account
+    def write(self, vals):
+        check_protected_fields(self, vals, PROTECTED_MOVE_FIELDS)
+        return super().write(vals)
 
     def action_l10n_no_dunning_history(self):
         self.ensure_one()
@@ -155,15 +172,18 @@ class AccountMove(models.Model):
 
     def _l10n_no_dunning_history(self):
         """Sent dunning items per invoice, oldest first, as library ``PastStep``s."""
+        # a letter whose e-mail failed never reached the debtor: it is no step taken (issue 9.4)
         items = self.env["l10n_no.dunning.item"].search(
-            [("move_id", "in", self.ids), ("state", "=", "sent")], order="date, id"
+            [("move_id", "in", self.ids), ("state", "=", "sent"), ("letter_id.delivery_state", "!=", "failed")],
+            order="date, id",
         )
         history = defaultdict(list)
         for item in items:
             currency = item.currency_id
             history[item.move_id.id].append(PastStep(
                 StepKind(item.kind),
-                item.date,
+                # the waiting periods run from the day the letter actually went out
+                item.letter_id.delivered_on or item.date,
                 to_decimal(item.fee, currency),
                 item.deadline or None,
                 to_decimal(item.compensation, currency),

@@ -12,17 +12,17 @@ class L10nNoDunningItem(models.Model):
     _order = "date desc, id desc"
     _check_company_auto = True
 
-    letter_id = fields.Many2one("l10n_no.dunning.letter", required=True, index=True, ondelete="cascade")
+    letter_id = fields.Many2one("l10n_no.dunning.letter", required=True, index=True, ondelete="cascade", check_company=True)
     # copied from the letter at creation (plain fields: a run creates tens of thousands of items)
-    run_id = fields.Many2one("l10n_no.dunning.run", required=True, index=True, ondelete="cascade")
+    run_id = fields.Many2one("l10n_no.dunning.run", required=True, index=True, ondelete="cascade", check_company=True)
     company_id = fields.Many2one("res.company", required=True, index=True)
     currency_id = fields.Many2one("res.currency", required=True)
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
-    move_id = fields.Many2one("account.move", string="Invoice", required=True, index=True, ondelete="cascade")
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, check_company=True)
+    move_id = fields.Many2one("account.move", string="Invoice", required=True, index=True, ondelete="cascade", check_company=True)
     invoice_date = fields.Date(related="move_id.invoice_date")
     due_date = fields.Date(string="Due date")
     date = fields.Date(required=True, index=True)
-    level_id = fields.Many2one("l10n_no.dunning.level", required=True)
+    level_id = fields.Many2one("l10n_no.dunning.level", required=True, check_company=True)
     step_index = fields.Integer(help="Technical: position of the level in the company's policy when planned.")
     kind = fields.Selection(STEP_KINDS, required=True)
     channel = fields.Selection(related="letter_id.channel")

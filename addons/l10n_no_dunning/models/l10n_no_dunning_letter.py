@@ -1,3 +1,4 @@
+import logging
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -6,12 +7,24 @@ from nofaktura.dunning import StepKind, letters, plan
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .dunning_access import check_accountant, check_protected_fields
 from .l10n_no_dunning_level import STEP_KINDS
+
+_logger = logging.getLogger(__name__)
 
 # inkassoloven § 9 / § 3a: an inkassovarsel or betalingsoppfordring by e-mail must reach the debtor
 # "på betryggende måte"; an address the debtor used with us within this many days counts as such.
 EMAIL_RECENTLY_USED_DAYS = 365
 LEGAL_NOTICE_KINDS = ("inkassovarsel", "betalingsoppfordring")
+#: Fields of a letter only the dunning actions change (see dunning_access); a user may change the
+#: channel and the warning of a proposed letter.
+PROTECTED_LETTER_FIELDS = (
+    "run_id", "company_id", "currency_id", "partner_id", "level_id", "kind", "state", "drop_reason",
+    "deadline", "fee", "interest", "compensation", "principal", "total", "item_ids", "fee_move_id",
+    "attachment_id", "delivery_state", "delivered_on", "delivery_error", "mail_message_id",
+)
+#: Notification states of an e-mail that never reached the customer.
+FAILED_NOTIFICATION_STATES = ("exception", "bounce")
 
 
 def item_values(decision, level, currency):
@@ -46,12 +59,12 @@ class L10nNoDunningLetter(models.Model):
     _check_company_auto = True
 
     name = fields.Char(compute="_compute_name")
-    run_id = fields.Many2one("l10n_no.dunning.run", required=True, index=True, ondelete="cascade")
+    run_id = fields.Many2one("l10n_no.dunning.run", required=True, index=True, ondelete="cascade", check_company=True)
     company_id = fields.Many2one("res.company", required=True, index=True)
     currency_id = fields.Many2one("res.currency", required=True, help="The company currency: only it is dunned.")
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, check_company=True)
     date = fields.Date(related="run_id.date", store=True)
-    level_id = fields.Many2one("l10n_no.dunning.level", required=True)
+    level_id = fields.Many2one("l10n_no.dunning.level", required=True, check_company=True)
     kind = fields.Selection(STEP_KINDS, required=True)
     channel = fields.Selection(
         [("email", "E-mail"), ("post", "Post"), ("agency", "Debt-collection agency")],
@@ -74,8 +87,28 @@ class L10nNoDunningLetter(models.Model):
     principal = fields.Monetary(currency_field="currency_id", readonly=True)
     total = fields.Monetary(currency_field="currency_id", readonly=True)
     item_ids = fields.One2many("l10n_no.dunning.item", "letter_id", string="Invoices")
-    fee_move_id = fields.Many2one("account.move", string="Fee invoice", readonly=True, copy=False)
+    fee_move_id = fields.Many2one("account.move", string="Fee invoice", readonly=True, copy=False, check_company=True)
     attachment_id = fields.Many2one("ir.attachment", string="Letter PDF", readonly=True, copy=False)
+    delivery_state = fields.Selection(
+        [("pending", "Going out"), ("delivered", "Delivered"), ("failed", "Delivery failed")],
+        readonly=True, copy=False, tracking=True, index="btree_not_null",
+        help="A letter whose delivery failed does not count as sent: the planner ignores it until it is "
+        "resent by e-mail or marked as posted on paper.",
+    )
+    delivered_on = fields.Date(
+        readonly=True, copy=False,
+        help="The day the letter actually went out (e-mail accepted by the mail server, or marked as posted); "
+        "the law's waiting periods run from it.",
+    )
+    delivery_error = fields.Text(readonly=True, copy=False)
+    mail_message_id = fields.Many2one("mail.message", string="E-mail", readonly=True, copy=False, index="btree_not_null")
+
+    # EXTENDS base
+    def write(self, vals):
+        check_protected_fields(self, vals, PROTECTED_LETTER_FIELDS)
+        if {"channel", "warning"} & set(vals) and not self.env.su and any(l.state != "proposed" for l in self):
+            raise UserError(self.env._("Only a proposed letter can change its channel."))
+        return super().write(vals)
 
     @api.depends("run_id.name", "partner_id.name", "kind")
     def _compute_name(self):
@@ -123,11 +156,79 @@ class L10nNoDunningLetter(models.Model):
         self.filtered(lambda l: l.state == "proposed" and l.channel == "email").write(
             {"channel": "post", "warning": False}
         )
+        return True
 
     def action_drop(self):
+        self.check_access("write")
         proposed = self.filtered(lambda l: l.state == "proposed")
-        proposed.item_ids.write({"state": "dropped"})
-        proposed.write({"state": "dropped", "drop_reason": self.env._("Dropped by %(user)s.", user=self.env.user.name)})
+        proposed.item_ids.sudo().write({"state": "dropped"})
+        proposed.sudo().write({"state": "dropped", "drop_reason": self.env._("Dropped by %(user)s.", user=self.env.user.name)})
+        return True
+
+    # ------------------------------------------------------------------------------------------------
+    # DELIVERY
+    # ------------------------------------------------------------------------------------------------
+
+    def _l10n_no_dunning_on_notifications(self, notifications):
+        """Follow the e-mail of sent letters: accepted by the server → delivered that day; refused or
+        bounced → failed (shown on the letter and its run, and no longer counted as a step taken)."""
+        messages = notifications.mail_message_id.filtered(lambda m: m.model == self._name)
+        if not messages:
+            return True
+        letters = self.sudo().search([("mail_message_id", "in", messages.ids), ("state", "=", "sent")])
+        today = fields.Date.context_today(self)
+        for letter in letters:
+            mine = notifications.filtered(
+                lambda n, l=letter: n.mail_message_id == l.mail_message_id and n.res_partner_id == l.partner_id
+            )
+            failed = mine.filtered(lambda n: n.notification_status in FAILED_NOTIFICATION_STATES)
+            if failed:
+                first = failed[:1]
+                reason = first.format_failure_reason() or first.failure_type or ""
+                if first.failure_reason and first.failure_reason not in reason:
+                    reason = f"{reason}: {first.failure_reason}" if reason else first.failure_reason
+                letter._l10n_no_dunning_delivery_failed(reason)
+            elif mine.filtered(lambda n: n.notification_status == "sent") and letter.delivery_state == "pending":
+                letter.write({"delivery_state": "delivered", "delivered_on": today, "delivery_error": False})
+        return True
+
+    def _l10n_no_dunning_delivery_failed(self, reason):
+        for letter in self.filtered(lambda l: l.delivery_state != "failed"):
+            letter.sudo().write({"delivery_state": "failed", "delivered_on": False, "delivery_error": reason})
+            letter.run_id.sudo().message_post(body=self.env._(
+                "The letter to %(customer)s could not be delivered by e-mail (%(reason)s). It does not count as "
+                "sent: resend it by e-mail or print and post it and mark it as posted.",
+                customer=letter.partner_id.display_name,
+                reason=reason or "-",
+            ))
+        return True
+
+    def action_l10n_no_dunning_mark_posted(self):
+        """A person posted the letter on paper today: it counts as sent from today."""
+        check_accountant(self)
+        letters = self.filtered(lambda l: l.state == "sent" and l.kind != "handover" and l.delivery_state != "delivered")
+        if letters != self:
+            raise UserError(self.env._("Only a sent letter not yet delivered can be marked as posted."))
+        today = fields.Date.context_today(self)
+        for letter in letters:
+            if letter.channel != "post" or not letter.attachment_id:
+                letter.sudo().channel = "post"
+                letter._l10n_no_dunning_deliver()
+            letter.sudo().write({"delivery_state": "delivered", "delivered_on": today, "delivery_error": False})
+        return True
+
+    def action_l10n_no_dunning_resend_email(self):
+        """Send a letter whose e-mail failed again by e-mail (after the address was corrected)."""
+        check_accountant(self)
+        letters = self.filtered(lambda l: l.state == "sent" and l.delivery_state == "failed")
+        if letters != self:
+            raise UserError(self.env._("Only a letter whose delivery failed can be resent."))
+        for letter in letters:
+            if not letter.partner_id.email:
+                raise UserError(self.env._("%(customer)s has no e-mail address.", customer=letter.partner_id.display_name))
+            letter.sudo().write({"channel": "email", "delivery_error": False})
+            letter._l10n_no_dunning_deliver()
+        return True
 
     # ------------------------------------------------------------------------------------------------
     # SENDING
@@ -155,21 +256,22 @@ class L10nNoDunningLetter(models.Model):
         for item in items:
             decision = decisions.get(item.move_id.id)
             if decision is None or not decision.ready or decision.step_index != item.step_index:
-                item.write({
+                item.sudo().write({
                     "state": "dropped",
                     "note": decision.text if decision else self.env._("The invoice is no longer open."),
                 })
                 continue
-            item.write(item_values(decision, levels[decision.step_index], currency))
+            item.sudo().write(item_values(decision, levels[decision.step_index], currency))
             ready.append(decision)
         if not ready:
-            self.write({"state": "dropped", "drop_reason": self.env._("Nothing left to dun when confirmed.")})
+            self.sudo().write({"state": "dropped", "drop_reason": self.env._("Nothing left to dun when confirmed.")})
             return None
         return letters(ready)[0]
 
     def _l10n_no_dunning_send_letters(self, levels, policy):
         """Confirm proposed letters: re-plan each, post their fee invoices (in one batch), record the
         history on the invoices, deliver, and log. Returns the letters actually sent."""
+        check_accountant(self)
         plans = {}
         decisions = self._l10n_no_dunning_replan_decisions(policy)
         for letter in self:
@@ -183,22 +285,34 @@ class L10nNoDunningLetter(models.Model):
         )
         if with_fees:
             fee_moves = self.env["account.move"].create(
-                [letter._l10n_no_dunning_fee_invoice_vals(plans[letter.id]) for letter in with_fees]
+                # the lines are labelled in the customer's language
+                [
+                    letter.with_context(lang=letter.partner_id.lang or self.env.lang)
+                    ._l10n_no_dunning_fee_invoice_vals(plans[letter.id])
+                    for letter in with_fees
+                ]
             )
             fee_moves.action_post()
             for letter, fee_move in zip(with_fees, fee_moves, strict=True):
-                letter.fee_move_id = fee_move
-        sent.item_ids.filtered(lambda i: i.state == "proposed").write({"state": "sent"})
-        sent.write({"state": "sent"})
+                letter.sudo().fee_move_id = fee_move
+        sent.item_ids.filtered(lambda i: i.state == "proposed").sudo().write({"state": "sent"})
+        sent.sudo().write({"state": "sent"})
         sent._l10n_no_dunning_update_invoices(plans, levels)
         for letter in sent.filtered(lambda l: l.kind != "handover"):
-            letter._l10n_no_dunning_deliver()
+            # each delivery in its own savepoint: one broken template, PDF or address does not stop the
+            # batch; the failure is recorded on the letter, which then does not count as sent (issue 9.4)
+            try:
+                with self.env.cr.savepoint():
+                    letter._l10n_no_dunning_deliver()
+            except Exception as exc:  # noqa: BLE001 - any delivery error is recorded, never lost
+                _logger.warning("Dunning letter %s could not be delivered", letter.id, exc_info=True)
+                letter._l10n_no_dunning_delivery_failed(str(exc) or exc.__class__.__name__)
         sent._l10n_no_dunning_log()
         return sent
 
     def _l10n_no_dunning_apply_plan(self, plan_letter, levels):
         top = max(plan_letter.decisions, key=lambda d: d.step_index)
-        self.write({
+        self.sudo().write({
             "level_id": levels[top.step_index].id,
             "kind": plan_letter.kind.value,
             "fee": float(plan_letter.fee),
@@ -225,7 +339,7 @@ class L10nNoDunningLetter(models.Model):
                     vals["l10n_no_dunning_interest_until"] = decision.interest.end
                 groups.setdefault(tuple(sorted(vals.items())), []).append(decision.claim.id)
         for key, move_ids in groups.items():
-            self.env["account.move"].browse(move_ids).write(dict(key))
+            self.env["account.move"].browse(move_ids).sudo().write(dict(key))
 
     def _l10n_no_dunning_fee_invoice_vals(self, plan_letter):
         """A customer invoice for the fee, interest and compensation of this letter, on income accounts,
@@ -244,10 +358,11 @@ class L10nNoDunningLetter(models.Model):
         }
         if not all(products.values()):
             raise UserError(self.env._("Set the dunning fee, interest and compensation products in the settings."))
+        fee_account, interest_account = company._l10n_no_dunning_income_accounts()
         lines = []
         if plan_letter.fee:
             lines.append(self._l10n_no_dunning_fee_line(
-                products["fee"], self.env._("%(level)s fee", level=self.level_id.name), plan_letter.fee
+                products["fee"], self.env._("%(level)s fee", level=self.level_id.name), plan_letter.fee, fee_account
             ))
         for decision in plan_letter.decisions:
             move_name = self.env["account.move"].browse(decision.claim.id).name
@@ -261,12 +376,13 @@ class L10nNoDunningLetter(models.Model):
                     end=result.end - timedelta(days=1),
                     rates=" / ".join(f"{p.rate} %" for p in result.parts),
                 )
-                lines.append(self._l10n_no_dunning_fee_line(products["interest"], label, result.amount))
+                lines.append(self._l10n_no_dunning_fee_line(products["interest"], label, result.amount, interest_account))
             if decision.compensation:
                 lines.append(self._l10n_no_dunning_fee_line(
                     products["compensation"],
                     self.env._("Standard compensation (forsinkelsesrenteloven § 3a) for %(invoice)s", invoice=move_name),
                     decision.compensation,
+                    fee_account,
                 ))
         # paid into the same account as the claims, so l10n_no_kid gives it a KID of that agreement
         bank = self.item_ids.move_id.partner_bank_id[:1]
@@ -285,8 +401,23 @@ class L10nNoDunningLetter(models.Model):
             "invoice_line_ids": lines,
         }
 
-    def _l10n_no_dunning_fee_line(self, product, label, amount):
+    def _l10n_no_dunning_payment_bank(self):
+        """The account the letter asks to pay into: the one of the fee invoice (its journal's KID
+        agreement made the KID printed next to it), else the one of the dunned invoices. Never simply
+        the company's first account: a KID is only valid on the account of its agreement (issue 9.3)."""
+        self.ensure_one()
+        return (
+            self.fee_move_id.partner_bank_id
+            or self.item_ids.filtered(lambda i: i.state == "sent").move_id.partner_bank_id[:1]
+            or self.item_ids.move_id.partner_bank_id[:1]
+            or self.company_id.partner_id.bank_ids[:1]
+        )
+
+    def _l10n_no_dunning_fee_line(self, product, label, amount, account=None):
+        """A fee invoice line without VAT (fees, interest and compensation are outside its scope), on
+        ``account`` when given (see res.company._l10n_no_dunning_income_accounts)."""
         return fields.Command.create({
+            **({"account_id": account.id} if account else {}),
             "product_id": product.id,
             "name": label,
             "quantity": 1,
@@ -300,10 +431,18 @@ class L10nNoDunningLetter(models.Model):
         report = self.level_id.report_id or self.env.ref("l10n_no_dunning.action_report_dunning_letter")
         if self.channel == "email":
             template = self.level_id.mail_template_id or self.env.ref("l10n_no_dunning.mail_template_dunning_letter")
-            self.message_post_with_source(template, message_type="comment", subtype_xmlid="mail.mt_comment")
-            attachment = self.message_ids[:1].attachment_ids[:1]
+            self.sudo().write({"delivery_state": "pending", "delivered_on": False})
+            message = self.message_post_with_source(template, message_type="comment", subtype_xmlid="mail.mt_comment")
+            message = message[:1] or self.message_ids[:1]
+            self.sudo().mail_message_id = message
+            attachment = message.attachment_ids[:1]
+            # the notification may have been sent (or refused) while posting
+            self._l10n_no_dunning_on_notifications(message.notification_ids)
         else:
             content, _format = self.env["ir.actions.report"]._render_qweb_pdf(report, self.ids)
+            # printed by the run to be posted on the run's date (never later than today, see the run's date
+            # constraint); a letter posted on another day is marked so by a person (mark as posted)
+            self.sudo().write({"delivery_state": "delivered", "delivered_on": self.date})
             attachment = self.env["ir.attachment"].create({
                 "name": f"{self.name}.pdf",
                 "raw": content,
@@ -311,7 +450,7 @@ class L10nNoDunningLetter(models.Model):
                 "res_id": self.id,
                 "mimetype": "application/pdf",
             })
-        self.attachment_id = attachment
+        self.sudo().attachment_id = attachment
 
     def _l10n_no_dunning_log(self):
         """Notes on the customer and on each invoice (the dunning history in Odoo's thread), in batch."""

@@ -15,10 +15,11 @@ from nofaktura.exceptions import NofakturaError
 from nofaktura.identifiers import is_valid_mva, is_valid_orgnr, validate_mva, validate_orgnr
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from .account_move import to_decimal
+from .dunning_access import check_accountant, check_protected_fields
 from .l10n_no_dunning_letter import item_values
 
 
@@ -36,6 +37,8 @@ _logger = logging.getLogger(__name__)
 #: Customers examined per proposal batch, and letters sent per sending batch.
 BATCH_SIZE = 500
 SEND_BATCH_SIZE = 50
+#: Fields of a run only its actions change (see dunning_access).
+PROTECTED_RUN_FIELDS = ("state", "summary", "handover_attachment_ids", "trigger", "letter_ids")
 
 
 class L10nNoDunningRun(models.Model):
@@ -65,22 +68,102 @@ class L10nNoDunningRun(models.Model):
     letter_ids = fields.One2many("l10n_no.dunning.letter", "run_id", string="Letters")
     letter_count = fields.Integer(compute="_compute_letter_count")
     warning_count = fields.Integer(compute="_compute_letter_count")
-    summary = fields.Text(readonly=True, help="How many invoices were skipped, by reason.")
+    failed_count = fields.Integer(compute="_compute_letter_count", string="Undelivered letters")
+    summary = fields.Text(readonly=True, help="Technical: how many invoices were skipped, by reason (JSON).")
+    summary_display = fields.Text(
+        string="Skipped invoices", compute="_compute_summary_display",
+        help="How many invoices were skipped, by reason, one line each.",
+    )
     handover_attachment_ids = fields.Many2many("ir.attachment", string="Hand-over files", readonly=True)
 
-    @api.depends("letter_ids.state", "letter_ids.warning")
+    @api.depends("letter_ids.state", "letter_ids.warning", "letter_ids.delivery_state")
     def _compute_letter_count(self):
         for run in self:
+            run.failed_count = len(run.letter_ids.filtered(lambda l: l.delivery_state == "failed"))
             run.letter_count = len(run.letter_ids)
             run.warning_count = len(run.letter_ids.filtered(lambda l: l.warning and l.state == "proposed"))
+
+    @api.depends("summary")
+    def _compute_summary_display(self):
+        for run in self:
+            run.summary_display = run._l10n_no_dunning_summary_lines()
+
+    def _l10n_no_dunning_summary_lines(self):
+        """The skipped counts as readable lines, the unknown law value first (it needs a person)."""
+        self.ensure_one()
+        summary = json.loads(self.summary or "{}")
+        labels = {
+            Reason.PAID.value: self.env._("paid"),
+            Reason.NOT_DUE.value: self.env._("not yet due for the next step"),
+            Reason.DISPUTED.value: self.env._("disputed"),
+            Reason.BLOCKED.value: self.env._("dunning blocked on the customer"),
+            Reason.PAYMENT_PENDING.value: self.env._("payment on its way"),
+            Reason.HANDED_OVER.value: self.env._("already handed over"),
+            Reason.FINISHED.value: self.env._("all levels done"),
+            Reason.WAITING_DAYS.value: self.env._("waiting days of the level not over"),
+            Reason.DEADLINE_RUNNING.value: self.env._("deadline of the last letter still running"),
+            Reason.WAITING_FEE_DATE.value: self.env._("too early for a fee"),
+            Reason.MISSING_INKASSOVARSEL.value: self.env._("no inkassovarsel sent yet"),
+            Reason.BELOW_MINIMUM.value: self.env._("below the minimum amount"),
+        }
+        lines = []
+        unknown = summary.get(Reason.LAW_VALUE_UNKNOWN.value)
+        if unknown:
+            lines.append(self._l10n_no_dunning_law_value_alert(unknown, summary.get("law_value_unknown_example")))
+        for reason, count in sorted(summary.items()):
+            if reason in (Reason.LAW_VALUE_UNKNOWN.value, "law_value_unknown_example"):
+                continue
+            lines.append(self.env._("%(count)s skipped: %(reason)s", count=count, reason=labels.get(reason, reason)))
+        return "\n".join(lines) or False
+
+    def _l10n_no_dunning_law_value_alert(self, count, example):
+        """The alert for claims skipped because a law value of this run's period is missing."""
+        self.ensure_one()
+        half = "H1" if self.date.month <= 6 else "H2"
+        return self.env._(
+            "%(count)s claims skipped: a law value is missing (%(example)s). Enter the %(year)s %(half)s values "
+            "under Dunning > Law values.",
+            count=count,
+            example=example or "-",
+            year=self.date.year,
+            half=half,
+        )
+
+    @api.constrains("date")
+    def _check_date_not_future(self):
+        today = fields.Date.context_today(self)
+        for run in self:
+            if run.date > today:
+                raise ValidationError(self.env._(
+                    "A dunning run is dated today or earlier, not %(date)s: deadlines, fees and interest are "
+                    "counted from the day the letters really go out.",
+                    date=run.date,
+                ))
 
     # EXTENDS base
     @api.model_create_multi
     def create(self, vals_list):
+        today = fields.Date.context_today(self)
         for vals in vals_list:
+            if vals.get("date") and fields.Date.to_date(vals["date"]) > today:
+                raise ValidationError(self.env._("A dunning run cannot be dated in the future (%(date)s).", date=vals["date"]))
+            # a run starts as a draft and fills itself; the trigger is free at creation (the daily job sets it)
+            if vals.get("state", "draft") != "draft":
+                check_protected_fields(self, vals, ("state",))
+            check_protected_fields(self, vals, ("summary", "letter_ids", "handover_attachment_ids"))
             if vals.get("name", self.env._("New")) == self.env._("New"):
                 vals["name"] = self.env["ir.sequence"].next_by_code("l10n_no.dunning.run") or self.env._("New")
         return super().create(vals_list)
+
+    # EXTENDS base
+    def write(self, vals):
+        check_protected_fields(self, vals, PROTECTED_RUN_FIELDS)
+        if "date" in vals:
+            if fields.Date.to_date(vals["date"]) > fields.Date.context_today(self):
+                raise ValidationError(self.env._("A dunning run cannot be dated in the future (%(date)s).", date=vals["date"]))
+            if not self.env.su and any(run.state != "draft" for run in self):
+                raise ValidationError(self.env._("The date of a proposed or sent run cannot change."))
+        return super().write(vals)
 
     # ------------------------------------------------------------------------------------------------
     # ACTIONS
@@ -91,30 +174,37 @@ class L10nNoDunningRun(models.Model):
         for run in self:
             if run.state != "draft":
                 raise UserError(self.env._("Only a draft run can propose letters."))
+            run._check_date_not_future()
             while True:
                 _processed, remaining = run._l10n_no_dunning_propose_batch()
                 if not remaining:
                     break
-            run.state = "proposed"
+            run.sudo().state = "proposed"
+            run._l10n_no_dunning_post_law_value_alert()
+        return True
 
     def action_confirm(self):
         """Send the proposed letters: each one is re-planned first, so payments that arrived since the
-        proposal drop or shrink it."""
+        proposal drop or shrink it. Accounting administrators only (checked here, not only in the view)."""
+        check_accountant(self)
         for run in self:
             if run.state != "proposed":
                 raise UserError(self.env._("Propose the letters before sending them."))
+            run._check_date_not_future()
             while run._l10n_no_dunning_send_batch():
                 pass
-            run.state = "done"
+            run.sudo().state = "done"
+        return True
 
     def action_cancel(self):
         for run in self:
             if run.state == "done":
                 raise UserError(self.env._("A run that was sent cannot be cancelled."))
             proposed = run.letter_ids.filtered(lambda l: l.state == "proposed")
-            proposed.item_ids.write({"state": "dropped"})
-            proposed.state = "cancel"
-            run.state = "cancel"
+            proposed.item_ids.sudo().write({"state": "dropped"})
+            proposed.sudo().state = "cancel"
+            run.sudo().state = "cancel"
+        return True
 
     def action_open_letters(self):
         self.ensure_one()
@@ -208,11 +298,12 @@ class L10nNoDunningRun(models.Model):
                 "principal": float(group.principal),
                 "total": float(group.total),
             })
-        Letter = self.env["l10n_no.dunning.letter"].with_context(
+        # users cannot create letters or items (ACL): the run creates them, for its own company only
+        Letter = self.env["l10n_no.dunning.letter"].sudo().with_context(
             tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True
         )
         created = Letter.create(letter_vals)
-        self.env["l10n_no.dunning.item"].create([
+        self.env["l10n_no.dunning.item"].sudo().create([
             {
                 **item_values(d, levels[d.step_index], currency),
                 "letter_id": letter.id,
@@ -224,7 +315,7 @@ class L10nNoDunningRun(models.Model):
             for letter, group in zip(created, groups, strict=True)
             for d in group.decisions
         ])
-        return created
+        return created.sudo(False)
 
     def _l10n_no_dunning_add_summary(self, counts, decisions):
         summary = json.loads(self.summary or "{}")
@@ -233,7 +324,19 @@ class L10nNoDunningRun(models.Model):
         unknown = next((d.text for d in decisions if d.reason is Reason.LAW_VALUE_UNKNOWN), None)
         if unknown:
             summary["law_value_unknown_example"] = unknown
-        self.summary = json.dumps(summary, sort_keys=True)
+        self.sudo().summary = json.dumps(summary, sort_keys=True)
+
+    def _l10n_no_dunning_post_law_value_alert(self):
+        """On every run that skipped claims for a missing law value: a message on the run, so the 0 letters
+        it proposes are never silent."""
+        for run in self:
+            summary = json.loads(run.summary or "{}")
+            unknown = summary.get(Reason.LAW_VALUE_UNKNOWN.value)
+            if unknown:
+                run.message_post(body=run._l10n_no_dunning_law_value_alert(
+                    unknown, summary.get("law_value_unknown_example")
+                ))
+        return True
 
     # ------------------------------------------------------------------------------------------------
     # SENDING
@@ -243,6 +346,7 @@ class L10nNoDunningRun(models.Model):
         """Send up to ``limit`` proposed letters (locked, so two confirmations never send twice).
         Returns how many were handled."""
         self.ensure_one()
+        check_accountant(self)
         self.env["l10n_no.dunning.letter"].flush_model(["state", "run_id"])
         rows = self.env.execute_query(SQL(
             "SELECT id FROM l10n_no_dunning_letter WHERE run_id = %s AND state = 'proposed' "
@@ -271,6 +375,7 @@ class L10nNoDunningRun(models.Model):
     def _l10n_no_dunning_hand_over(self, handover_letters):
         """Give the claims of ``handover_letters`` to the agency and keep the file on the run."""
         self.ensure_one()
+        check_accountant(self)
         items = handover_letters.item_ids.filtered(lambda i: i.state == "sent")
         # the sent history of all handed-over invoices in one query (it serves the claims and the fee invoices)
         sent_items = self.env["l10n_no.dunning.item"].search(
@@ -295,7 +400,7 @@ class L10nNoDunningRun(models.Model):
         except NofakturaError as exc:
             raise UserError(self.env._("The hand-over to the debt-collection agency failed: %(error)s", error=exc)) from exc
         if receipt.content:
-            self.handover_attachment_ids = [fields.Command.link(self.env["ir.attachment"].create({
+            self.sudo().handover_attachment_ids = [fields.Command.link(self.env["ir.attachment"].create({
                 "name": receipt.reference,
                 "raw": receipt.content,
                 "res_model": self._name,
@@ -303,7 +408,7 @@ class L10nNoDunningRun(models.Model):
             }).id)]
         # the fee invoices of handed-over claims go with them
         fee_moves = sent_items.letter_id.fee_move_id.filtered(lambda m: m.payment_state in ("not_paid", "partial"))
-        fee_moves.write({"l10n_no_dunning_state": "handed_over"})
+        fee_moves.sudo().write({"l10n_no_dunning_state": "handed_over"})
 
     def _l10n_no_dunning_handover_claim(self, item, history):
         """The library claim for ``item``; ``history`` is the invoice's other sent items, oldest first."""
@@ -372,7 +477,8 @@ class L10nNoDunningRun(models.Model):
             while run.state == "draft":
                 processed, remaining = run._l10n_no_dunning_propose_batch()
                 if not remaining:
-                    run.state = "proposed"
+                    run.sudo().state = "proposed"
+                    run._l10n_no_dunning_post_law_value_alert()
                 if not self.env["ir.cron"]._commit_progress(processed, remaining=remaining) and remaining:
                     cron._trigger()
                     return
@@ -381,4 +487,4 @@ class L10nNoDunningRun(models.Model):
                     if not self.env["ir.cron"]._commit_progress(sent):
                         cron._trigger()
                         return
-                run.state = "done"
+                run.sudo().state = "done"

@@ -42,6 +42,20 @@ class ResCompany(models.Model):
             "l10n_no_dunning.product_dunning_compensation", raise_if_not_found=False
         ),
     )
+    l10n_no_dunning_fee_account_id = fields.Many2one(
+        "account.account",
+        string="Fee income account",
+        check_company=True,
+        help="Reminder fees and B2B compensation are outside the scope of VAT and booked apart from sales; "
+        "empty: 3900 'Annen driftsrelatert inntekt' of the Norwegian chart, else the product's account.",
+    )
+    l10n_no_dunning_interest_account_id = fields.Many2one(
+        "account.account",
+        string="Interest income account",
+        check_company=True,
+        help="Late-payment interest is financial income outside VAT; empty: 8055 'Renteinntekt "
+        "kundefordringer' of the Norwegian chart, else the product's account.",
+    )
     l10n_no_dunning_journal_id = fields.Many2one(
         "account.journal",
         string="Fee invoice journal",
@@ -62,6 +76,10 @@ class ResCompany(models.Model):
         [("csv", "CSV"), ("json", "JSON")], string="Hand-over file format", default="csv", required=True
     )
     l10n_no_dunning_law_value_ids = fields.One2many("l10n_no.dunning.law.value", "company_id")
+    l10n_no_dunning_law_alerts = fields.Char(
+        copy=False, groups="base.group_system",
+        help="Technical: missing law values (table:period start) the accounting administrators were told of.",
+    )
 
     # EXTENDS base
     @api.model_create_multi
@@ -94,6 +112,16 @@ class ResCompany(models.Model):
             if nb_active:
                 for level, row in zip(levels, DEFAULT_LEVELS, strict=True):
                     level.update_field_translations("name", {"nb_NO": row[2]})
+
+    def _l10n_no_dunning_income_accounts(self):
+        """(fee account, interest account): the company's settings, else the accounts of the Norwegian
+        chart (l10n_no) found by their template ids, else empty (the products' accounts apply)."""
+        self.ensure_one()
+        chart = self.env["account.chart.template"].with_company(self)
+        fee = self.l10n_no_dunning_fee_account_id or chart.ref("chart3900", raise_if_not_found=False)
+        interest = self.l10n_no_dunning_interest_account_id or chart.ref("chart8055", raise_if_not_found=False)
+        Account = self.env["account.account"]
+        return (fee or Account), (interest or Account)
 
     def _l10n_no_dunning_levels(self):
         self.ensure_one()

@@ -13,6 +13,12 @@ class ResConfigSettings(models.TransientModel):
     l10n_no_dunning_compensation_product_id = fields.Many2one(
         related="company_id.l10n_no_dunning_compensation_product_id", readonly=False
     )
+    l10n_no_dunning_fee_account_id = fields.Many2one(
+        related="company_id.l10n_no_dunning_fee_account_id", readonly=False
+    )
+    l10n_no_dunning_interest_account_id = fields.Many2one(
+        related="company_id.l10n_no_dunning_interest_account_id", readonly=False
+    )
     l10n_no_dunning_journal_id = fields.Many2one(related="company_id.l10n_no_dunning_journal_id", readonly=False)
     l10n_no_dunning_min_amount = fields.Monetary(related="company_id.l10n_no_dunning_min_amount", readonly=False)
     l10n_no_dunning_auto = fields.Boolean(related="company_id.l10n_no_dunning_auto", readonly=False)

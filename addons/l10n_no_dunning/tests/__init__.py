@@ -1,2 +1,3 @@
 from . import test_dunning_flow
 from . import test_dunning_rules
+from . import test_dunning_security

@@ -30,18 +30,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from nofaktura.exceptions import LawTableError
+from nofaktura.exceptions import LawTableError, ValidationError
 
 __all__ = [
     "FORSINKELSESRENTE",
     "INKASSOSATS",
+    "PLAUSIBLE_RANGES",
     "STANDARDKOMPENSASJON",
     "TABLES",
     "Certainty",
+    "ImplausibleLawValue",
     "LawOverrides",
     "LawTable",
     "LawValue",
     "Period",
+    "check_plausible",
     "half_year",
     "year",
 ]
@@ -151,6 +154,41 @@ class LawTable:
         )
 
 
+class ImplausibleLawValue(ValidationError):
+    """A supplied law value outside the plausible range of its table (a typing error, not a law)."""
+
+    message = "The law value is not plausible."
+
+
+#: Closed ranges a law value must fall in, by table. A value outside is a typing error (a rate of 125
+#: for 12.5, a compensation of 46 for 460), never a real law value: the forsinkelsesrente has been
+#: between 7 % and 17 % since 1976, the compensation about NOK 400-500 and the inkassosats NOK 500-1000.
+#: The bounds are generous so a real change of the law never trips them.
+PLAUSIBLE_RANGES: Mapping[str, tuple[Decimal, Decimal]] = {
+    "forsinkelsesrente": (Decimal("0"), Decimal("30")),
+    "standardkompensasjon": (Decimal("100"), Decimal("2000")),
+    "inkassosats": (Decimal("300"), Decimal("3000")),
+}
+
+
+def check_plausible(table: str, value: Decimal | int | str) -> Decimal:
+    """``value`` as a Decimal if it is a plausible value of law table ``table``.
+
+    Raises :class:`~nofaktura.exceptions.ValidationError` naming the table, the value and the allowed
+    range otherwise: a mistyped company-supplied value would otherwise be charged to every debtor.
+    """
+    if table not in PLAUSIBLE_RANGES:
+        raise ImplausibleLawValue(f"unknown law table {table!r}; known: {', '.join(sorted(PLAUSIBLE_RANGES))}")
+    try:
+        amount = Decimal(value)
+    except (ArithmeticError, ValueError, TypeError) as exc:
+        raise ImplausibleLawValue(f"{table}: {value!r} is not a number") from exc
+    low, high = PLAUSIBLE_RANGES[table]
+    if not amount.is_finite() or not low <= amount <= high:
+        raise ImplausibleLawValue(f"{table}: {value} is not plausible (allowed {low} to {high})")
+    return amount
+
+
 @dataclass(frozen=True)
 class LawOverrides:
     """Values a company supplies for periods the library does not know (or wants to replace).
@@ -162,6 +200,15 @@ class LawOverrides:
     inkassosats: Mapping[date, Decimal] = field(default_factory=dict)
     forsinkelsesrente: Mapping[date, Decimal] = field(default_factory=dict)
     standardkompensasjon: Mapping[date, Decimal] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # refused when built, so an implausible supplied value never reaches a letter
+        for name in ("inkassosats", "forsinkelsesrente", "standardkompensasjon"):
+            for start, value in self.for_table(name).items():
+                try:
+                    check_plausible(name, value)
+                except ImplausibleLawValue as exc:
+                    raise ImplausibleLawValue(f"{exc} (period starting {start})") from None
 
     def for_table(self, name: str) -> Mapping[date, Decimal]:
         return getattr(self, name)

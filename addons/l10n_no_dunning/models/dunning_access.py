@@ -1,0 +1,39 @@
+"""Who may change what in dunning: shared by the run, the letter and the invoice.
+
+Read-only in a view is no protection (XML-RPC writes any field the ACL allows), so status and amount
+fields are refused in ``write`` for every caller but the superuser; the dunning methods check the
+caller first and then write those fields with ``sudo()``. A context flag would not do: an RPC caller
+sets its own context.
+"""
+
+from odoo.exceptions import AccessError
+
+#: The accounting role that confirms, sends and hands over (billing users only view and propose).
+ACCOUNTANT_GROUP = "account.group_account_manager"
+
+
+def check_accountant(records):
+    """Raise AccessError unless the caller may confirm, send or hand over dunning letters."""
+    env = records.env
+    if env.su or env.user.has_group(ACCOUNTANT_GROUP):
+        return True
+    raise AccessError(env._(
+        "Only accounting administrators may confirm, send or hand over dunning letters "
+        "(%(user)s may view and propose them).",
+        user=env.user.name,
+    ))
+
+
+def check_protected_fields(records, vals, protected):
+    """Raise AccessError when a non-superuser ``write`` touches one of ``protected``."""
+    env = records.env
+    if env.su:
+        return True
+    touched = sorted(set(vals) & set(protected))
+    if touched:
+        raise AccessError(env._(
+            "%(fields)s of %(model)s change only through the dunning actions, not directly.",
+            fields=", ".join(touched),
+            model=records._description,
+        ))
+    return True

@@ -141,7 +141,7 @@ class AccountMove(models.Model):
         out without KID until someone changes the recipient account by hand. The KID and the account
         must come from the same agreement, so an account with an agreement wins (same currency first).
         """
-        super()._compute_partner_bank_id()
+        result = super()._compute_partner_bank_id()
         for move in self.filtered(lambda m: m.move_type == "out_invoice" and m.company_id
                                   and not m.preferred_payment_method_line_id.journal_id):
             journal_model = self.env["account.journal"]
@@ -161,6 +161,7 @@ class AccountMove(models.Model):
             move.partner_bank_id = journals.sorted(
                 lambda j, m=move: (j.currency_id or j.company_id.currency_id) != m.currency_id
             )[:1].bank_account_id
+        return result
 
     def _l10n_no_kid_shown(self):
         """Whether the payment reference is a KID (ours, or l10n_no's 'Norway' model) to print as "KID"."""

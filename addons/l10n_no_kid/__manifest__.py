@@ -20,6 +20,7 @@
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_company_views.xml",
         "report/report_invoice.xml",
     ],
     "post_init_hook": "post_init_hook",

@@ -44,6 +44,7 @@ class AccountBankStatementLine(models.Model):
     def action_l10n_no_bank_match(self):
         """Open the wizard to match this line to open invoices by hand."""
         self.ensure_one()
+        self.env["l10n_no.bank.import"]._l10n_no_bank_check_importer()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Match payment"),
@@ -60,6 +61,7 @@ class AccountBankStatementLine(models.Model):
         take stays open on the customer, what they still owe stays open on them.
         """
         self.ensure_one()
+        self.env["l10n_no.bank.import"]._l10n_no_bank_check_importer()
         if self.l10n_no_bank_state not in ("unmatched", False):
             raise UserError(self.env._("This payment is already matched."))
         if self.amount <= 0:

@@ -1,5 +1,6 @@
 import hashlib
 import logging
+import re
 
 from nofaktura.bank.channel import FolderSource, SftpSource
 from nofaktura.exceptions import TransportError
@@ -38,7 +39,9 @@ class AccountJournal(models.Model):
     l10n_no_bank_sftp_port = fields.Integer(string="SFTP port", default=22, groups="base.group_system")
     l10n_no_bank_sftp_username = fields.Char(string="SFTP user", groups="base.group_system")
     l10n_no_bank_sftp_password = fields.Char(string="SFTP password", groups="base.group_system")
-    l10n_no_bank_sftp_private_key = fields.Text(
+    # Char, not Text: only a Char input can be masked like a password in the form. A masked input drops
+    # the key's line breaks when it is pasted; _l10n_no_bank_pem() puts them back before use.
+    l10n_no_bank_sftp_private_key = fields.Char(
         string="SFTP private key", groups="base.group_system",
         help="OpenSSH/PEM private key, used instead of the password when set.",
     )
@@ -64,6 +67,7 @@ class AccountJournal(models.Model):
     def action_l10n_no_bank_import(self):
         """Open the upload wizard for this bank journal."""
         self.ensure_one()
+        self.env["l10n_no.bank.import"]._l10n_no_bank_check_importer()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Import bank file"),
@@ -102,7 +106,7 @@ class AccountJournal(models.Model):
                 port=journal.l10n_no_bank_sftp_port or 22,
                 username=journal.l10n_no_bank_sftp_username,
                 password=journal.l10n_no_bank_sftp_password or None,
-                private_key=journal.l10n_no_bank_sftp_private_key or None,
+                private_key=_l10n_no_bank_pem(journal.l10n_no_bank_sftp_private_key) or None,
                 host_key=journal.l10n_no_bank_sftp_host_key,
                 directory=journal.l10n_no_bank_sftp_directory or ".",
             )
@@ -165,3 +169,23 @@ class AccountJournal(models.Model):
     def _cron_l10n_no_bank_poll(self):
         journals = self.search([("type", "=", "bank"), ("l10n_no_bank_channel", "!=", "none")])
         journals._l10n_no_bank_poll()
+
+
+_PEM = re.compile(r"(-----BEGIN [A-Z0-9 ]+-----)(.*?)(-----END [A-Z0-9 ]+-----)", re.DOTALL)
+
+
+def _l10n_no_bank_pem(key):
+    """Give back a private key with its PEM line breaks, also when it was pasted into the masked field.
+
+    A password input removes line breaks, so ``-----BEGIN … KEY-----`` armour and base64 body arrive on
+    one line (or with spaces). The body is rewrapped at 64 characters; a key that already has line
+    breaks, or whose armour carries headers (``Proc-Type:``), is returned as it is.
+    """
+    if not key or "\n" in key.strip():
+        return key
+    found = _PEM.search(key)
+    if not found or ":" in found.group(2):
+        return key
+    body = "".join(found.group(2).split())
+    lines = [body[i:i + 64] for i in range(0, len(body), 64)]
+    return "\n".join([found.group(1), *lines, found.group(3)]) + "\n"

@@ -2,3 +2,5 @@ from . import test_import
 from . import test_reconcile
 from . import test_channel
 from . import test_xmlrpc
+from . import test_access_roles
+from . import test_credentials

@@ -135,3 +135,33 @@ class TestKidReconciliation(L10nNoBankCommon):
         line._l10n_no_bank_match_invoices(invoice)
         self.assertEqual(invoice.payment_state, "partial")
         self.assertAlmostEqual(invoice.amount_residual, 300.0)
+
+    def test_statement_entries_are_not_tracked_in_the_chatter_unless_audit_trail(self):
+        """Speed (benchmarks/bank_odoo.py): the import creates no chatter tracking for its entries.
+
+        The test classes switch tracking off for everything; here it is switched back on, as in
+        production. With the restrictive audit trail on, the same import keeps Odoo's tracking: that
+        half shows the entries are tracked when nothing turns it off, so the first half fails without
+        the fix.
+        """
+        tracked = self.env(context=dict(self.env.context, tracking_disable=False, mail_notrack=False,
+                                        mail_create_nolog=False))
+
+        def pay(kid, amount, name):
+            record = self.Import.with_env(tracked)._l10n_no_bank_import(
+                self.ocr_file([(kid, amount), (None, "7.00")]), name, journal=self.bank_journal
+            )
+            self.env.flush_all()
+            lines = self.lines_of(record)
+            return self.env["mail.message"].search_count(
+                [("model", "=", "account.move"), ("res_id", "in", lines.move_id.ids)]
+            )
+
+        invoice = self.invoice(amount=100.0)
+        self.assertEqual(pay(invoice.payment_reference, "100.00", "quiet.txt"), 0)
+        self.assertEqual(invoice.payment_state, "paid")
+
+        self.company.restrictive_audit_trail = True
+        invoice = self.invoice(amount=200.0)
+        self.assertGreater(pay(invoice.payment_reference, "200.00", "audited.txt"), 0)
+        self.assertEqual(invoice.payment_state, "paid")

@@ -133,6 +133,36 @@ class AccountMove(models.Model):
                 move.payment_reference = kid
         return posted
 
+    @api.depends("bank_partner_id", "currency_id", "preferred_payment_method_line_id", "move_type")
+    def _compute_partner_bank_id(self):
+        """Propose the company account whose journal has a KID agreement on customer invoices.
+
+        Odoo proposes the first company account; when that one has no KID agreement the invoice goes
+        out without KID until someone changes the recipient account by hand. The KID and the account
+        must come from the same agreement, so an account with an agreement wins (same currency first).
+        """
+        result = super()._compute_partner_bank_id()
+        for move in self.filtered(lambda m: m.move_type == "out_invoice" and m.company_id
+                                  and not m.preferred_payment_method_line_id.journal_id):
+            journal_model = self.env["account.journal"]
+            if journal_model._l10n_no_kid_journal_for_bank_account(move.partner_bank_id, move.company_id):
+                continue
+            journals = journal_model.search(
+                [
+                    *journal_model._check_company_domain(move.company_id),
+                    ("type", "=", "bank"),
+                    ("l10n_no_kid_enabled", "=", True),
+                    ("bank_account_id", "!=", False),
+                ],
+                order="sequence, id",
+            ).filtered(lambda j, m=move: j.bank_account_id.partner_id == m.company_id.partner_id)
+            if not journals:
+                continue
+            move.partner_bank_id = journals.sorted(
+                lambda j, m=move: (j.currency_id or j.company_id.currency_id) != m.currency_id
+            )[:1].bank_account_id
+        return result
+
     def _l10n_no_kid_shown(self):
         """Whether the payment reference is a KID (ours, or l10n_no's 'Norway' model) to print as "KID"."""
         self.ensure_one()

@@ -1,0 +1,45 @@
+"""Dunning on a real server: an overdue invoice, runs proposed and confirmed by the accountant."""
+
+from __future__ import annotations
+
+import datetime
+
+from .conftest import Server, make_invoice, make_partner, read_one
+
+LETTER_FIELDS = ["kind", "state", "fee", "fee_move_id", "attachment_id", "partner_id"]
+
+
+def run_for(srv: Server, day: datetime.date) -> list[dict]:
+    """The accountant creates, proposes and confirms a run for ``day``; returns its letters."""
+    accountant = srv.accountant
+    run_id = accountant("l10n_no.dunning.run", "create", {"company_id": srv.company_id, "date": day.isoformat()})
+    accountant("l10n_no.dunning.run", "action_propose", [run_id])
+    accountant("l10n_no.dunning.run", "action_confirm", [run_id])
+    assert read_one(accountant, "l10n_no.dunning.run", run_id, ["state"])["state"] == "done"
+    return accountant("l10n_no.dunning.letter", "search_read", [("run_id", "=", run_id)], fields=LETTER_FIELDS)
+
+
+def test_overdue_invoice_gets_reminder_then_purring_with_fee_invoice(server: Server) -> None:
+    today = datetime.date.today()
+    due = today - datetime.timedelta(days=40)
+    partner_id = make_partner(server, "Ola Nordmann")
+    invoice_id = make_invoice(server, partner_id, 1000.0, invoice_date=(due - datetime.timedelta(days=14)).isoformat(),
+                              due=due.isoformat())
+
+    letters = [x for x in run_for(server, due + datetime.timedelta(days=3)) if x["partner_id"][0] == partner_id]
+    assert [(x["kind"], x["state"], x["fee"]) for x in letters] == [("soft_reminder", "sent", 0)], letters
+    assert read_one(server.accountant, "account.move", invoice_id, ["l10n_no_dunning_state"])[
+        "l10n_no_dunning_state"] == "in_dunning"
+
+    letters = [x for x in run_for(server, due + datetime.timedelta(days=14)) if x["partner_id"][0] == partner_id]
+    assert len(letters) == 1, letters
+    letter = letters[0]
+    assert (letter["kind"], letter["state"]) == ("reminder", "sent"), letter
+    assert letter["fee"] > 0
+    assert letter["attachment_id"], "the letter has no PDF"
+    assert letter["fee_move_id"], "no fee invoice"
+    fee = read_one(server.accountant, "account.move", letter["fee_move_id"][0],
+                   ["state", "move_type", "partner_id", "payment_reference", "amount_total"])
+    assert (fee["state"], fee["move_type"], fee["partner_id"][0]) == ("posted", "out_invoice", partner_id), fee
+    assert fee["amount_total"] >= letter["fee"]
+    assert (fee["payment_reference"] or "").isdigit() and len(fee["payment_reference"]) == 15, fee

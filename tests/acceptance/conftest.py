@@ -164,7 +164,7 @@ if not env["account.account"].search_count([("company_ids", "in", company.ids)])
 groups = {
     "clerk": ["account.group_account_invoice", "base.group_partner_manager"],
     "accountant": ["account.group_account_user"],
-    "admin": ["account.group_account_manager", "account.group_account_user", "base.group_system"],
+    "accadmin": ["account.group_account_manager", "account.group_account_user", "base.group_system"],
     "portal": ["base.group_portal"],
 }
 for login, xmlids in groups.items():
@@ -246,8 +246,8 @@ def server() -> Iterator[Server]:
             )
         try:
             _wait_healthy(url, process, log)
-            users = {login: Rpc(url, dbname, login, f"{login}-pw-1234") for login in
-                     ("admin", "accountant", "clerk", "portal")}
+            users = {role: Rpc(url, dbname, login, f"{login}-pw-1234") for role, login in
+                     (("admin", "accadmin"), ("accountant", "accountant"), ("clerk", "clerk"), ("portal", "portal"))}
             srv = _configure(url, dbname, folder, log, users)
             yield srv
         finally:

@@ -148,7 +148,7 @@ def test_ehf_in_inbox_is_received_by_cron_as_vendor_bill(server: Server) -> None
     except xmlrpc.client.Fault as fault:
         pytest.fail(f"the receive cron failed on the server:\n{str(fault.faultCode)[-3000:]}\n"
                     f"{str(fault.faultString)[-3000:]}\n--- server log ---\n{server.log_tail(40)}")
-    records = poll("the received EHF to become a vendor bill", lambda: server.accountant(
+    records = poll("the received EHF to become a vendor bill", timeout=60, check=lambda: server.accountant(
         "l10n_no_ehf.incoming", "search_read", [("move_id", "!=", False)], fields=["move_id", "state"]))
     bills = [read_one(server.accountant, "account.move", r["move_id"][0], ["move_type", "ref", "amount_total"])
              for r in records]

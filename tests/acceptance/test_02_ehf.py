@@ -49,7 +49,7 @@ def test_invoice_sent_by_cron_lands_in_outbox_and_validates(server: Server) -> N
     assert len(records) == 1, records
     # the cron thread of the server sends it (the queue triggers it); nobody calls the method here
     done = poll("the cron to send the queued EHF",
-                lambda: [r for r in outgoing(server, move_id) if r["state"] in ("sent", "delivered")])
+                lambda: [r for r in outgoing(server, move_id) if r["state"] in ("sent", "delivered")], server=server)
     record = done[0]
     assert record["attempts"] == 1, record
     path = server.folder / "outbox" / (safe_filename(record["idempotency_key"]) + ".xml")
@@ -106,7 +106,7 @@ def test_two_workers_draining_one_queue_never_send_twice(server: Server) -> None
         records = [r for move_id in moves for r in outgoing(server, move_id)]
         return records if all(r["state"] in ("sent", "delivered") for r in records) else None
 
-    records = poll("every queued EHF to be sent", all_sent)
+    records = poll("every queued EHF to be sent", all_sent, server=server)
     assert len(records) == len(moves)
     for record in records:
         assert record["attempts"] == 1, f"sent more than once: {record}"
@@ -148,8 +148,9 @@ def test_ehf_in_inbox_is_received_by_cron_as_vendor_bill(server: Server) -> None
     except xmlrpc.client.Fault as fault:
         pytest.fail(f"the receive cron failed on the server:\n{str(fault.faultCode)[-3000:]}\n"
                     f"{str(fault.faultString)[-3000:]}\n--- server log ---\n{server.log_tail(40)}")
-    records = poll("the received EHF to become a vendor bill", timeout=60, check=lambda: server.accountant(
-        "l10n_no_ehf.incoming", "search_read", [("move_id", "!=", False)], fields=["move_id", "state"]))
+    records = poll("the received EHF to become a vendor bill", timeout=60, server=server, check=lambda: (
+        server.accountant("l10n_no_ehf.incoming", "search_read", [("move_id", "!=", False)],
+                          fields=["move_id", "state"])))
     bills = [read_one(server.accountant, "account.move", r["move_id"][0], ["move_type", "ref", "amount_total"])
              for r in records]
     mine = [b for b in bills if b["ref"] == number]

@@ -127,8 +127,30 @@ def poll(what: str, check: Any, timeout: float = POLL_TIMEOUT, every: float = 2.
         time.sleep(every)
 
 
+#: Fault codes of Odoo's /xmlrpc/2 endpoint (odoo/addons/rpc/controllers/xmlrpc.py).
+FAULT_WARNING = 2  # UserError, ValidationError: a refusal with a message for the user
+FAULT_ACCESS_ERROR = 4
+
+
 def is_access_error(fault: xmlrpc.client.Fault) -> bool:
-    return "AccessError" in str(fault.faultCode)
+    return fault.faultCode == FAULT_ACCESS_ERROR or "AccessError" in str(fault.faultCode)
+
+
+def is_user_error(fault: xmlrpc.client.Fault) -> bool:
+    return fault.faultCode == FAULT_WARNING or "UserError" in str(fault.faultCode)
+
+
+def action(rpc: Rpc, model: str, method: str, ids: list[int], defects: list[str]) -> Any:
+    """Call a button method over XML-RPC. A method that returns None cannot answer over XML-RPC
+    (the work is committed, then the answer fails to marshal): that is recorded in ``defects`` so
+    the flow goes on and the test still fails at its end."""
+    try:
+        return rpc(model, method, ids)
+    except xmlrpc.client.Fault as fault:
+        if "cannot marshal None" not in str(fault.faultString) + str(fault.faultCode):
+            raise
+        defects.append(f"{model}.{method} returns None: XML-RPC callers get a Fault")
+        return None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import Any
 from nofaktura.bank.generate import OcrTx, write_ocr
 from nofaktura.kid import is_valid
 
-from .conftest import BANK_ACCOUNT, Server, make_invoice, make_partner, read_one
+from .conftest import BANK_ACCOUNT, Server, is_user_error, make_invoice, make_partner, read_one
 
 
 def ocr_file(payments: list[tuple[str, str]], number: str) -> bytes:
@@ -81,7 +81,7 @@ def test_same_file_imported_twice_at_once(server: Server) -> None:
     created = sum(s["created"] for s in summaries)
     assert created == 1, f"the two imports created {created} statement lines: {results}"
     for fault in faults:  # a refusal must say why, not be a crash
-        assert "UserError" in str(fault.faultCode) or "warning" in str(fault.faultCode), fault.faultCode[:2000]
+        assert is_user_error(fault), str(fault.faultString)[-2000:]
     lines_after = server.accountant("account.bank.statement.line", "search_count",
                                     [("journal_id", "=", server.bank_journal_id)])
     assert lines_after - lines_before == 1

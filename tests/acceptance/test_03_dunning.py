@@ -4,34 +4,36 @@ from __future__ import annotations
 
 import datetime
 
-from .conftest import Server, make_invoice, make_partner, read_one
+from .conftest import Server, action, make_invoice, make_partner, read_one
 
 LETTER_FIELDS = ["kind", "state", "fee", "fee_move_id", "attachment_id", "partner_id"]
 
 
-def run_for(srv: Server, day: datetime.date) -> list[dict]:
+def run_for(srv: Server, day: datetime.date, defects: list[str]) -> list[dict]:
     """The accountant creates, proposes and confirms a run for ``day``; returns its letters."""
     accountant = srv.accountant
     run_id = accountant("l10n_no.dunning.run", "create", {"company_id": srv.company_id, "date": day.isoformat()})
-    accountant("l10n_no.dunning.run", "action_propose", [run_id])
-    accountant("l10n_no.dunning.run", "action_confirm", [run_id])
+    action(accountant, "l10n_no.dunning.run", "action_propose", [run_id], defects)
+    action(accountant, "l10n_no.dunning.run", "action_confirm", [run_id], defects)
     assert read_one(accountant, "l10n_no.dunning.run", run_id, ["state"])["state"] == "done"
     return accountant("l10n_no.dunning.letter", "search_read", [("run_id", "=", run_id)], fields=LETTER_FIELDS)
 
 
 def test_overdue_invoice_gets_reminder_then_purring_with_fee_invoice(server: Server) -> None:
+    defects: list[str] = []
     today = datetime.date.today()
     due = today - datetime.timedelta(days=40)
     partner_id = make_partner(server, "Ola Nordmann")
     invoice_id = make_invoice(server, partner_id, 1000.0, invoice_date=(due - datetime.timedelta(days=14)).isoformat(),
                               due=due.isoformat())
 
-    letters = [x for x in run_for(server, due + datetime.timedelta(days=3)) if x["partner_id"][0] == partner_id]
+    day_3, day_14 = due + datetime.timedelta(days=3), due + datetime.timedelta(days=14)
+    letters = [x for x in run_for(server, day_3, defects) if x["partner_id"][0] == partner_id]
     assert [(x["kind"], x["state"], x["fee"]) for x in letters] == [("soft_reminder", "sent", 0)], letters
     assert read_one(server.accountant, "account.move", invoice_id, ["l10n_no_dunning_state"])[
         "l10n_no_dunning_state"] == "in_dunning"
 
-    letters = [x for x in run_for(server, due + datetime.timedelta(days=14)) if x["partner_id"][0] == partner_id]
+    letters = [x for x in run_for(server, day_14, defects) if x["partner_id"][0] == partner_id]
     assert len(letters) == 1, letters
     letter = letters[0]
     assert (letter["kind"], letter["state"]) == ("reminder", "sent"), letter
@@ -43,3 +45,4 @@ def test_overdue_invoice_gets_reminder_then_purring_with_fee_invoice(server: Ser
     assert (fee["state"], fee["move_type"], fee["partner_id"][0]) == ("posted", "out_invoice", partner_id), fee
     assert fee["amount_total"] >= letter["fee"]
     assert (fee["payment_reference"] or "").isdigit() and len(fee["payment_reference"]) == 15, fee
+    assert not defects, sorted(set(defects))

@@ -15,8 +15,10 @@ def run_for(srv: Server, day: datetime.date, defects: list[str]) -> list[dict]:
     run_id = accountant("l10n_no.dunning.run", "create", {"company_id": srv.company_id, "date": day.isoformat()})
     action(accountant, "l10n_no.dunning.run", "action_propose", [run_id], defects)
     action(accountant, "l10n_no.dunning.run", "action_confirm", [run_id], defects)
-    assert read_one(accountant, "l10n_no.dunning.run", run_id, ["state"])["state"] == "done"
-    return accountant("l10n_no.dunning.letter", "search_read", [("run_id", "=", run_id)], fields=LETTER_FIELDS)
+    run = read_one(accountant, "l10n_no.dunning.run", run_id, ["state", "summary"])
+    assert run["state"] == "done", run
+    letters = accountant("l10n_no.dunning.letter", "search_read", [("run_id", "=", run_id)], fields=LETTER_FIELDS)
+    return [dict(letter, run_summary=run["summary"]) for letter in letters] or [{"partner_id": [0], "summary": run}]
 
 
 def test_overdue_invoice_gets_purring_letter_and_fee_invoice(server: Server) -> None:
@@ -31,8 +33,9 @@ def test_overdue_invoice_gets_purring_letter_and_fee_invoice(server: Server) -> 
     invoice_id = make_invoice(server, partner_id, 1000.0, invoice_date=(due - datetime.timedelta(days=14)).isoformat(),
                               due=due.isoformat())
 
-    letters = [x for x in run_for(server, datetime.date.today(), defects) if x["partner_id"][0] == partner_id]
-    assert len(letters) == 1, letters
+    proposed = run_for(server, datetime.date.today(), defects)
+    letters = [x for x in proposed if x["partner_id"][0] == partner_id]
+    assert len(letters) == 1, proposed
     letter = letters[0]
     assert (letter["kind"], letter["state"]) == ("reminder", "sent"), letter
     assert letter["fee"] > 0, letter

@@ -405,6 +405,48 @@ def run_odoo_tests(selected: list[str]) -> Outcome:
     return outcome
 
 
+# ---------------------------------------------------------------------------------------------
+# 4. acceptance: the addons on a real Odoo server, over XML-RPC (tests/acceptance)
+# ---------------------------------------------------------------------------------------------
+
+
+def run_acceptance(selected: list[str]) -> Outcome:
+    """pytest over ``tests/acceptance``: its session fixture starts PostgreSQL and a real Odoo server
+    (workers, cron thread, commits) and drives it over XML-RPC as users with job groups only."""
+    banner("acceptance (real Odoo server)")
+    outcome = Outcome()
+    if selected:
+        print("acceptance: not run, --addon selects a subset and the flows need all four addons")
+        return outcome
+    setup, reason = find_odoo()
+    if setup is None:
+        print(f"!!! ACCEPTANCE TESTS DID NOT RUN: {reason} !!!", flush=True)
+        if os.environ.get("ODOO_PATH") or os.environ.get("ODOO_PYTHON"):
+            outcome.failed += 1
+        outcome.notes.append("acceptance tests did not run: " + reason)
+        return outcome
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "junit.xml"
+        env = dict(os.environ, NOFAKTURA_ACCEPTANCE="1")
+        command = [sys.executable, "-m", "pytest", "tests/acceptance", "-v", "-rfEs", f"--junitxml={report}"]
+        code = subprocess.call(command, cwd=REPO, env=env)
+        skipped = 0
+        if report.exists():
+            root = ET.parse(report).getroot()
+            for item in [root] if root.tag == "testsuite" else list(root):
+                bad = int(item.get("failures", 0)) + int(item.get("errors", 0))
+                skipped += int(item.get("skipped", 0))
+                outcome.passed += int(item.get("tests", 0)) - bad - int(item.get("skipped", 0))
+                outcome.failed += bad
+    if code != 0 and outcome.failed == 0:
+        outcome.failed = 1
+        outcome.notes.append(f"acceptance pytest exited with {code}")
+    if skipped:
+        outcome.failed += 1
+        outcome.notes.append(f"{skipped} acceptance test(s) skipped although Odoo was found")
+    return outcome
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--skip-library", action="store_true", help="do not run pytest")
@@ -423,6 +465,7 @@ def main() -> int:
         results["odoo"] = Outcome(not_run="--skip-odoo")
     else:
         results["odoo"] = run_odoo_tests(args.addon)
+        results["acceptance"] = run_acceptance(args.addon)
 
     banner("summary")
     lines = summary_lines(results)

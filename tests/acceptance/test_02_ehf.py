@@ -1,0 +1,160 @@
+"""EHF through a folder access point: sent by the cron, drained by two workers at once, received."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+import time
+import xmlrpc.client
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from nofaktura.ehf import build, writer
+from nofaktura.ehf.model import Address
+from nofaktura.ehf.validation import validate
+from nofaktura.peppol.transports.folder import safe_filename
+
+from .conftest import SELLER_ORGNR, Server, make_invoice, make_partner, poll, read_one
+
+OUTGOING_FIELDS = ["state", "attempts", "idempotency_key", "message_id", "error_message"]
+
+
+def send_ehf(srv: Server, move_id: int) -> None:
+    """The billing clerk sends the invoice with Send & Print, method EHF (a queue record)."""
+    context = {"active_model": "account.move", "active_ids": [move_id]}
+    wizard_id = srv.clerk("account.move.send.wizard", "create",
+                          {"move_id": move_id, "sending_methods": ["l10n_no_ehf"]}, context=context)
+    srv.clerk("account.move.send.wizard", "action_send_and_print", [wizard_id], context=context)
+
+
+def outgoing(srv: Server, move_id: int) -> list[dict[str, Any]]:
+    return srv.clerk("l10n_no_ehf.outgoing", "search_read", [("move_id", "=", move_id)], fields=OUTGOING_FIELDS)
+
+
+def sent_messages(srv: Server, move_id: int) -> int:
+    return srv.clerk("mail.message", "search_count", [("model", "=", "account.move"), ("res_id", "=", move_id),
+                                                      ("body", "ilike", "EHF sent to")])
+
+
+def ehf_customer_invoice(srv: Server, name: str) -> int:
+    return make_invoice(srv, make_partner(srv, name, ehf=True), 1000.0, taxed=True)
+
+
+def test_invoice_sent_by_cron_lands_in_outbox_and_validates(server: Server) -> None:
+    move_id = ehf_customer_invoice(server, "Kunde Ehf AS")
+    send_ehf(server, move_id)
+    records = outgoing(server, move_id)
+    assert len(records) == 1, records
+    # the cron thread of the server sends it (the queue triggers it); nobody calls the method here
+    done = poll("the cron to send the queued EHF",
+                lambda: [r for r in outgoing(server, move_id) if r["state"] in ("sent", "delivered")], server=server)
+    record = done[0]
+    assert record["attempts"] == 1, record
+    path = server.folder / "outbox" / (safe_filename(record["idempotency_key"]) + ".xml")
+    assert path.is_file(), sorted(p.name for p in (server.folder / "outbox").iterdir())
+    result = validate(path.read_bytes(), source=path.name)
+    assert result.valid, [f.as_dict() for f in result.fatal]
+    assert result.document == "Invoice"
+    assert sent_messages(server, move_id) == 1
+
+
+def test_two_workers_draining_one_queue_never_send_twice(server: Server) -> None:
+    """Two cron jobs with the sending method run at the same instant (one per connection and
+    worker process); every queued document is sent exactly once."""
+    admin = server.admin
+    send_cron = admin.ref("l10n_no_ehf.ir_cron_l10n_no_ehf_send")
+    model_id = admin("ir.model", "search", [("model", "=", "l10n_no_ehf.outgoing")])[0]
+    admin("ir.cron", "write", [send_cron], {"active": False})  # fill the queue without it draining
+    copies: list[int] = []
+    try:
+        moves = [ehf_customer_invoice(server, f"Kunde Kø {i} AS") for i in range(4)]
+        for move_id in moves:
+            send_ehf(server, move_id)
+        queued = [outgoing(server, move_id) for move_id in moves]
+        assert all(len(r) == 1 and r[0]["state"] == "queued" for r in queued), queued
+        far = (datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=30)).strftime("%Y-%m-%d %H:%M:%S")
+        copies = [admin("ir.cron", "create", {
+            "name": f"EHF drain {i}", "model_id": model_id, "state": "code",
+            "code": "model._cron_l10n_no_ehf_send(batch_size=2)", "interval_number": 1, "interval_type": "days",
+            "nextcall": far, "active": True,
+        }) for i in range(2)]
+        barrier = threading.Barrier(2)
+        results: list[Any] = [None, None]
+
+        def drain(index: int) -> None:
+            barrier.wait()
+            try:
+                results[index] = admin("ir.cron", "method_direct_trigger", [copies[index]])
+            except xmlrpc.client.Fault as fault:
+                results[index] = fault
+
+        threads = [threading.Thread(target=drain, args=(i,)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=600)
+        faults = [r for r in results if isinstance(r, xmlrpc.client.Fault)]
+        assert not faults, [str(f.faultCode)[:1500] for f in faults]
+    finally:
+        admin("ir.cron", "write", [send_cron], {"active": True})
+        if copies:
+            admin("ir.cron", "unlink", copies)
+
+    def all_sent() -> list[dict[str, Any]] | None:
+        records = [r for move_id in moves for r in outgoing(server, move_id)]
+        return records if all(r["state"] in ("sent", "delivered") for r in records) else None
+
+    records = poll("every queued EHF to be sent", all_sent, server=server)
+    assert len(records) == len(moves)
+    for record in records:
+        assert record["attempts"] == 1, f"sent more than once: {record}"
+        assert (server.folder / "outbox" / (safe_filename(record["idempotency_key"]) + ".xml")).is_file()
+    assert [sent_messages(server, move_id) for move_id in moves] == [1] * len(moves)
+
+
+def received_ehf(number: str) -> bytes:
+    """A vendor's EHF invoice to our company, written with the library's builder and writer."""
+    seller = build.norwegian_party(
+        name="Leverandør AS", org_number="995525828",
+        address=Address(street="Leverandørgata 3", city="Trondheim", postal_zone="7010", country="NO"),
+    )
+    buyer = build.norwegian_party(
+        name="Selger AS", org_number=SELLER_ORGNR, foretaksregisteret=False,
+        address=Address(street="Storgata 1", city="Oslo", postal_zone="0150", country="NO"),
+    )
+    today = datetime.date.today()
+    document = build.invoice(
+        number=number, issue_date=today, due_date=today + datetime.timedelta(days=14), kind="Invoice",
+        seller=seller, buyer=buyer,
+        lines=[build.line(id="1", name="Rørleggertime", quantity=Decimal(1), unit_price=Decimal(1000),
+                          vat_rate=Decimal(25))],
+        buyer_reference="Ola Nordmann", kid="1234567897", account="86011117947",
+    )
+    return writer.write(document)
+
+
+def test_ehf_in_inbox_is_received_by_cron_as_vendor_bill(server: Server) -> None:
+    inbox = server.folder / "inbox"
+    inbox.mkdir(parents=True, exist_ok=True)
+    number = f"ACC-{int(time.time())}"
+    temp = inbox / f".{number}.tmp"
+    temp.write_bytes(received_ehf(number))
+    temp.rename(inbox / f"{number}.xml")
+    receive_cron = server.admin.ref("l10n_no_ehf.ir_cron_l10n_no_ehf_receive")
+    try:  # run now, as the scheduler runs it (its interval is 15 minutes)
+        server.admin("ir.cron", "method_direct_trigger", [receive_cron])
+    except xmlrpc.client.Fault as fault:
+        pytest.fail(f"the receive cron failed on the server:\n{str(fault.faultCode)[-3000:]}\n"
+                    f"{str(fault.faultString)[-3000:]}\n--- server log ---\n{server.log_tail(40)}")
+    records = poll("the received EHF to become a vendor bill", timeout=60, server=server, check=lambda: (
+        server.accountant("l10n_no_ehf.incoming", "search_read", [("move_id", "!=", False)],
+                          fields=["move_id", "state"])))
+    bills = [read_one(server.accountant, "account.move", r["move_id"][0], ["move_type", "ref", "amount_total"])
+             for r in records]
+    mine = [b for b in bills if b["ref"] == number]
+    assert mine, bills
+    assert mine[0]["move_type"] == "in_invoice"
+    assert mine[0]["amount_total"] == 1250.0
+    assert not (inbox / f"{number}.xml").exists(), "the file was not acknowledged (still in the inbox)"

@@ -48,10 +48,17 @@ def open_reader(stream: IO[bytes], source: str | None = None) -> OcrReader | Cam
     if kind.startswith("camt."):
         return CamtReader(stream, source)
     message = iso20022_message(head)
-    if message is not None:
+    if message is not None and not message.startswith(("camt.052.", "camt.053.", "camt.054.")):
         raise DocumentError(
             f"{message} is not supported (we read camt.052/053/054 and Nets OCR giro)",
             source=source or getattr(stream, "name", None),
+            line=1,
+        )
+    if message is not None:  # names a message we read, but its start is damaged: say so, not "unsupported"
+        raise DocumentError(
+            f"names {message} but does not start as an ISO 20022 document we can read (damaged or truncated)",
+            source=source or getattr(stream, "name", None),
+            line=1,
         )
     raise DocumentError(
         "neither a Nets OCR giro file (starting NY000010) nor an ISO 20022 camt.052/053/054 message",

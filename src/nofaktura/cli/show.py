@@ -225,11 +225,11 @@ def outline(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, str] | N
     missing or malformed required element; ``show`` then still shows what is there (and says why
     the full summary is not possible). None when the file is not such a document at all.
     """
-    if path == "-" or Path(path).stat().st_size > max_bytes:
-        return None
     try:
+        if path == "-" or not Path(path).is_file() or Path(path).stat().st_size > max_bytes:
+            return None
         root, kind = load_ubl(Path(path).read_bytes(), path, max_bytes=max_bytes)
-    except DocumentError:
+    except (DocumentError, OSError):
         return None
     found = {"Document": kind}
     for label, where in _OUTLINE:

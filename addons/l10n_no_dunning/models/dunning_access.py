@@ -8,17 +8,19 @@ sets its own context.
 
 from odoo.exceptions import AccessError
 
-#: The accounting role that confirms, sends and hands over (billing users only view and propose).
-ACCOUNTANT_GROUP = "account.group_account_manager"
+#: The accounting roles that confirm, send and hand over (billing users only view and propose). Odoo 19
+#: Community's "Administrator" does not imply "Show Full Accounting Features" (group_account_user),
+#: and a full-accounting "Accountant" is not an administrator: either role may act.
+ACCOUNTANT_GROUPS = ("account.group_account_manager", "account.group_account_user")
 
 
 def check_accountant(records):
     """Raise AccessError unless the caller may confirm, send or hand over dunning letters."""
     env = records.env
-    if env.su or env.user.has_group(ACCOUNTANT_GROUP):
+    if env.su or any(env.user.has_group(group) for group in ACCOUNTANT_GROUPS):
         return True
     raise AccessError(env._(
-        "Only accounting administrators may confirm, send or hand over dunning letters "
+        "Only accountants and accounting administrators may confirm, send or hand over dunning letters "
         "(%(user)s may view and propose them).",
         user=env.user.name,
     ))

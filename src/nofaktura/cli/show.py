@@ -275,7 +275,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``show`` to the ``nofaktura`` command."""
     parser = subparsers.add_parser(
         "show",
-        help="show what an EHF invoice or credit note says",
+        help="Show what an EHF invoice or credit note says",
         description=(
             "Print a readable summary of an EHF 3 / Peppol BIS 3 document (UBL XML, optionally in an SBDH "
             "envelope, or the nofaktura JSON form): parties, references, lines, VAT, totals, due date, KID, "
@@ -284,8 +284,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("file", metavar="FILE", help="The EHF XML or JSON file to read ('-' for stdin)")
     parser.add_argument(
-        "--json", action="store_true", help="print the JSON form (attachments as name, size and type only)"
+        "--json", action="store_true", help="Print the JSON form (attachments as name, size and type only)"
     )
-    parser.add_argument("--pdf", metavar="OUT.pdf", help="also write a human-readable PDF of the document")
-    parser.add_argument("--lang", choices=["nb", "en"], default="nb", help="language of the PDF (default nb)")
+    parser.add_argument("--pdf", metavar="OUT.pdf", help="Also write a human-readable PDF of the document")
+    parser.add_argument("--lang", choices=["nb", "en"], default="nb", help="Language of the PDF (default nb)")
     parser.set_defaults(func=_show)

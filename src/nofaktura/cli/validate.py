@@ -81,19 +81,19 @@ def _run(args: argparse.Namespace) -> int:
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "validate",
-        help="check EHF / Peppol BIS 3 UBL documents against the official rules",
+        help="Check EHF / Peppol BIS 3 UBL documents against the official rules",
         description="Validate UBL Invoice/CreditNote files (an SBDH envelope is unwrapped) with the BIS 3 "
         "structure, CEN EN 16931 and Peppol BIS 3 rules including the Norwegian ones. Exit 0: no fatal "
         "finding; 1: a file has a fatal finding; 2: a file cannot be read.",
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help="UBL XML file(s) to validate ('-' for stdin)")
-    parser.add_argument("--json", action="store_true", help="print a JSON list, one object per file")
-    parser.add_argument("--lang", choices=("en", "nb"), default="en", help="language of the messages (default en)")
+    parser.add_argument("--json", action="store_true", help="Print a JSON list, one object per file")
+    parser.add_argument("--lang", choices=("en", "nb"), default="en", help="Language of the messages (default en)")
     parser.add_argument(
         "--configuration",
         choices=sorted(CONFIGURATIONS),
         default="ehf",
-        help="which official rule sets to run (default ehf: structure + CEN + Peppol/Norwegian)",
+        help="Which official rule sets to run (default ehf: structure + CEN + Peppol/Norwegian)",
     )
     parser.add_argument(
         "--rules",

@@ -54,3 +54,16 @@ def test_skip_odoo_summary_and_last_line():
     assert "odoo: not run (--skip-odoo)" in lines
     assert lines[-1] == "total: 0 passed, 0 failed"
     assert done.returncode == 0
+
+
+def test_oca_pins_reads_the_pinned_file(runner):
+    pins = runner.oca_pins()
+    assert pins, "addons/oca-requirements.txt names the OCA modules the addons build on"
+    assert all(pin.startswith("odoo-addon-") and "==19.0." in pin for pin in pins)
+
+
+def test_oca_pins_refuses_an_unpinned_line(runner, tmp_path):
+    requirements = tmp_path / "oca-requirements.txt"
+    requirements.write_text("# comment\nodoo-addon-base_tier_validation>=19.0\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="not a pinned"):
+        runner.oca_pins(requirements)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
+import hashlib
 import os
 import re
 import shutil
@@ -40,6 +41,8 @@ ADDONS = REPO / "addons"
 MANIFEST_KEYS = {"name", "version", "license", "depends", "author"}
 VERSION_RE = re.compile(r"^19\.0\.\d+\.\d+\.\d+$")
 ODOO_SUMMARY_RE = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests")
+OCA_REQUIREMENTS = ADDONS / "oca-requirements.txt"
+OCA_CACHE = REPO / ".work" / "oca"
 LIBRARY_IMPORTS = ["lxml", "stdnum", "schwifty", "httpx", "dns.resolver", "reportlab", "paramiko"]
 
 
@@ -242,7 +245,10 @@ def find_odoo() -> tuple[OdooSetup | None, str]:
             f"({deps.stderr.strip().splitlines()[-1:]}); install them with "
             f"`{python} -m pip install -e {REPO}` and Odoo's requirements.txt"
         )
-    addons_path = [str(ADDONS)]
+    oca_path, oca_reason = oca_addons_path()
+    if oca_path is None:
+        return None, oca_reason
+    addons_path = [str(ADDONS), str(oca_path)]
     if odoo_path and (Path(odoo_path) / "addons").is_dir():
         addons_path.append(str(Path(odoo_path) / "addons"))
     addons_path.extend(p for p in addon_paths.strip().split(os.pathsep) if p and Path(p).is_dir())
@@ -251,6 +257,54 @@ def find_odoo() -> tuple[OdooSetup | None, str]:
     else:
         command = [python, "-m", "odoo"]
     return OdooSetup(python, command, addons_path, env), ""
+
+
+def oca_pins(requirements: Path = OCA_REQUIREMENTS) -> list[str]:
+    """The pinned ``odoo-addon-*==19.0.x`` lines of the OCA requirements file, comments dropped."""
+    if not requirements.is_file():
+        return []
+    pins = []
+    for raw in requirements.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if not re.fullmatch(r"odoo-addon-[A-Za-z0-9_.-]+==19\.0\.[0-9.]+", line):
+            raise ValueError(f"{requirements.name}: {line!r} is not a pinned odoo-addon-*==19.0.x requirement")
+        pins.append(line)
+    return pins
+
+
+def oca_addons_path() -> tuple[Path | None, str]:
+    """Install the pinned OCA wheels (once per set of pins) and return the folder of their modules.
+
+    ``--no-deps`` because every OCA wheel requires the ``odoo`` distribution, which a source
+    checkout of Odoo does not register; the modules' own Odoo dependencies are pinned in the file.
+    The folder is private to the runner, so the user's Odoo environment is never changed.
+    """
+    try:
+        pins = oca_pins()
+    except ValueError as exc:
+        return None, str(exc)
+    key = hashlib.sha256("\n".join(sorted(pins)).encode()).hexdigest()[:12]
+    target = OCA_CACHE / key
+    modules = target / "odoo" / "addons"
+    if (target / ".complete").is_file():
+        return modules, ""
+    if not pins:
+        modules.mkdir(parents=True, exist_ok=True)
+        return modules, ""
+    shutil.rmtree(target, ignore_errors=True)
+    print(f"installing {len(pins)} pinned OCA modules into {target} …", flush=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--disable-pip-version-check",
+         "--target", str(target), *pins],
+        capture_output=True, text=True, check=False,
+    )
+    if result.returncode != 0:
+        tail = (result.stderr or result.stdout).strip().splitlines()[-3:]
+        return None, f"could not install the OCA modules of {OCA_REQUIREMENTS.name}: {tail}"
+    (target / ".complete").write_text("\n".join(pins) + "\n", encoding="utf-8")
+    return modules, ""
 
 
 def _free_port() -> int:

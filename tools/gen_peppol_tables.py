@@ -91,6 +91,12 @@ BASE_RELEASE = "3.0.19"
 SELF_BILLING: dict[str, tuple[str, str]] = {
     "3.0.21": ("peppol-bis-3.0.21", "sch/PEPPOL-EN16931-UBL-SB.sch"),
 }
+#: release -> the Peppol Invoice Response (transaction T111) schematron shipped with that release (its
+#: title names the transaction version, 3.1, not the release, so the release is recorded instead)
+INVOICE_RESPONSE: dict[str, tuple[str, str]] = {
+    "3.0.21": ("peppol-bis-3.0.21", "sch/PEPPOLBIS-T111.sch"),
+}
+_EXTRA = {"sb": SELF_BILLING, "t111": INVOICE_RESPONSE}
 
 
 def source_line(corpora: Path, release: str = BASE_RELEASE) -> str:
@@ -103,13 +109,19 @@ def source_line(corpora: Path, release: str = BASE_RELEASE) -> str:
     return f"{repo.group(1) if repo else 'OpenPEPPOL/peppol-bis-invoice-3'} @ {commit}"
 
 
-def sch_path(corpora: Path, release: str = BASE_RELEASE, self_billing: bool = False) -> Path:
-    folder, path = (SELF_BILLING if self_billing else RELEASES)[release]
+def _kind(self_billing: bool | str) -> str:
+    """``""`` (billing), ``"sb"`` (self-billing) or ``"t111"`` (invoice response); True means ``"sb"``."""
+    return "sb" if self_billing is True else (self_billing or "")
+
+
+def sch_path(corpora: Path, release: str = BASE_RELEASE, self_billing: bool | str = False) -> Path:
+    kind = _kind(self_billing)
+    folder, path = (_EXTRA[kind] if kind else RELEASES)[release]
     return corpora / folder / path
 
 
-def sch_version(corpora: Path, release: str = BASE_RELEASE, self_billing: bool = False) -> str:
-    if self_billing:
+def sch_version(corpora: Path, release: str = BASE_RELEASE, self_billing: bool | str = False) -> str:
+    if _kind(self_billing):
         return release
     text = sch_path(corpora, release).read_text(encoding="utf-8")
     match = re.search(r"release (\d+\.\d+\.\d+)", text)
@@ -125,7 +137,7 @@ def _header(
     what: str,
     extra_imports: tuple[str, ...] = (),
     release: str = BASE_RELEASE,
-    self_billing: bool = False,
+    self_billing: bool | str = False,
 ) -> list[str]:
     return [
         f'"""{what}',
@@ -192,14 +204,16 @@ def render_codelists(corpora: Path) -> str:
 # --- code-list tokens inside the Peppol schematron ------------------------------------------------
 
 
-def read_sch_lists(corpora: Path, release: str = BASE_RELEASE, self_billing: bool = False) -> dict[str, list[str]]:
+def read_sch_lists(
+    corpora: Path, release: str = BASE_RELEASE, self_billing: bool | str = False
+) -> dict[str, list[str]]:
     """``<let name=X value="tokenize('...', '\\s')">`` lists and inline lists of asserts."""
     root = _parse(sch_path(corpora, release, self_billing))
     lists: dict[str, list[str]] = {}
     for let in root.iter(f"{{{SCH_NS}}}let"):
         match = _TOKENIZE.fullmatch((let.get("value") or "").strip())
         if match:
-            lists[let.get("name", "").upper()] = match.group(1).split()
+            lists[let.get("name", "").upper().replace("-", "_")] = match.group(1).split()
     for assert_el in root.iter(f"{{{SCH_NS}}}assert"):
         for match in _TOKENIZE.finditer(assert_el.get("test") or ""):
             lists[assert_el.get("id", "").replace("-", "_")] = match.group(1).split()
@@ -212,7 +226,7 @@ def read_sch_lists(corpora: Path, release: str = BASE_RELEASE, self_billing: boo
     return dict(sorted(lists.items()))
 
 
-def render_sch_lists(corpora: Path, release: str = BASE_RELEASE, self_billing: bool = False) -> str:
+def render_sch_lists(corpora: Path, release: str = BASE_RELEASE, self_billing: bool | str = False) -> str:
     lists = read_sch_lists(corpora, release, self_billing)
     out = _header(
         corpora,
@@ -372,6 +386,12 @@ OUTPUTS = {
             corpora, release, self_billing=True
         ))
         for release in SELF_BILLING
+    },
+    **{
+        f"peppol_sch_lists_{release.replace('.', '_')}_t111.py": (lambda corpora, release=release: render_sch_lists(
+            corpora, release, self_billing="t111"
+        ))
+        for release in INVOICE_RESPONSE
     },
     "bis3_structure.py": render_structure,
 }

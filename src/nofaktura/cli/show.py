@@ -6,7 +6,8 @@
     nofaktura show faktura.xml --json          # the JSON form (attachments as name/size/mime only)
     nofaktura show faktura.xml --pdf vis.pdf   # also render a readable PDF (for EHF without one)
 
-FILE is UBL (Invoice or CreditNote, optionally in a Peppol SBDH envelope) or the JSON form.
+FILE is UBL (Invoice or CreditNote, optionally in a Peppol SBDH envelope) or the JSON form; a
+Peppol Invoice Response (ApplicationResponse) is shown as its status and clarifications.
 Exit codes: 0 shown, 1 shown in part (a UBL document the reader cannot map: an outline, and why on
 stderr), 2 the file cannot be used (not XML/JSON, hostile XML, wrong document).
 ``show`` does not judge business rules; ``nofaktura validate`` does.
@@ -20,16 +21,30 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
+from lxml import etree
+
 from nofaktura.cli._common import input_name, read_input
 from nofaktura.ehf.jsonform import from_json, to_json
 from nofaktura.ehf.model import Document, Party
-from nofaktura.ehf.namespaces import NSMAP
+from nofaktura.ehf.namespaces import APPLICATION_RESPONSE, NSMAP
 from nofaktura.ehf.pdf import render_pdf
 from nofaktura.ehf.reader import read
 from nofaktura.exceptions import DocumentError, UnsafeDocument
-from nofaktura.xml import DEFAULT_MAX_BYTES, load_ubl
+from nofaktura.peppol.invoice_response import ACTION_CODES, REASON_CODES, ResponseCode
+from nofaktura.xml import DEFAULT_MAX_BYTES, load_ubl, parse_untrusted, unwrap_sbdh
 
-__all__ = ["load_document", "outline", "register", "summary"]
+_APPLICATION_RESPONSE = f"{{{APPLICATION_RESPONSE}}}ApplicationResponse"
+_RESPONSE_NAMES = {
+    ResponseCode.ACKNOWLEDGED.value: "message acknowledged",
+    ResponseCode.IN_PROCESS.value: "in process",
+    ResponseCode.UNDER_QUERY.value: "under query",
+    ResponseCode.CONDITIONALLY_ACCEPTED.value: "conditionally accepted",
+    ResponseCode.REJECTED.value: "rejected",
+    ResponseCode.ACCEPTED.value: "accepted",
+    ResponseCode.PAID.value: "paid",
+}
+
+__all__ = ["invoice_response_summary", "load_bytes", "load_document", "outline", "register", "summary"]
 
 
 def load_document(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
@@ -39,6 +54,11 @@ def load_document(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """
     source = input_name(path)
     data = read_input(path, max_bytes=max_bytes)  # the one message for a missing file, size limit first
+    return load_bytes(data, source, max_bytes=max_bytes)
+
+
+def load_bytes(data: bytes, source: str | None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """:func:`load_document` for bytes already read (standard input can be read only once)."""
     if data.lstrip()[:1] == b"{":
         try:
             parsed = json.loads(data.decode("utf-8"))
@@ -242,9 +262,87 @@ def outline(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, str] | N
     return found
 
 
+#: what the summary of a Peppol Invoice Response shows: label -> path from the root
+_RESPONSE_FIELDS = (
+    ("Specification", "cbc:CustomizationID"),
+    ("Process", "cbc:ProfileID"),
+    ("Number", "cbc:ID"),
+    ("Issue date", "cbc:IssueDate"),
+    ("Note", "cbc:Note"),
+    ("From (buyer)", "cac:SenderParty/cac:PartyLegalEntity/cbc:RegistrationName"),
+    ("From endpoint", "cac:SenderParty/cbc:EndpointID"),
+    ("To (seller)", "cac:ReceiverParty/cac:PartyLegalEntity/cbc:RegistrationName"),
+    ("To endpoint", "cac:ReceiverParty/cbc:EndpointID"),
+    ("Answers document", "cac:DocumentResponse/cac:DocumentReference/cbc:ID"),
+    ("Document type", "cac:DocumentResponse/cac:DocumentReference/cbc:DocumentTypeCode"),
+    ("Document date", "cac:DocumentResponse/cac:DocumentReference/cbc:IssueDate"),
+    ("Response", "cac:DocumentResponse/cac:Response/cbc:ResponseCode"),
+    ("Effective date", "cac:DocumentResponse/cac:Response/cbc:EffectiveDate"),
+)
+
+
+def _plain(node: etree._Element | None) -> str:
+    return "" if node is None else " ".join("".join(node.itertext()).split())
+
+
+def invoice_response_summary(data: bytes, source: str | None = None) -> dict[str, object] | None:
+    """What a Peppol Invoice Response (UBL ApplicationResponse) says, or None for any other document.
+
+    ``nofaktura validate`` checks Invoice Responses (T111), so ``show`` shows them too: who answers
+    whom, about which document, the status and each clarification (code, its meaning, the text).
+    """
+    if b"ApplicationResponse-2" not in data:
+        return None  # cheap: only a document in that namespace is parsed here
+    root = unwrap_sbdh(parse_untrusted(data, source=source), source)
+    if root.tag != _APPLICATION_RESPONSE:
+        return None
+    found: dict[str, object] = {"Document": "Invoice Response (ApplicationResponse)"}
+    for label, where in _RESPONSE_FIELDS:
+        node = root.find(where, NSMAP)
+        text = _plain(node)
+        if not text:
+            continue
+        if label == "Response":
+            text += f" ({_RESPONSE_NAMES[text]})" if text in _RESPONSE_NAMES else ""
+        elif label.endswith("endpoint") and node is not None and node.get("schemeID"):
+            text = f"{node.get('schemeID')}:{text}"
+        found[label] = text
+    statuses = []
+    for status in root.iterfind("cac:DocumentResponse/cac:Response/cac:Status", NSMAP):
+        code_node = status.find("cbc:StatusReasonCode", NSMAP)
+        code, list_id = _plain(code_node), (code_node.get("listID") if code_node is not None else None) or ""
+        names = ACTION_CODES if list_id == "OPStatusAction" else REASON_CODES
+        meaning = names.get(code, "")
+        parts = [f"{code} ({meaning})" if meaning else code, _plain(status.find("cbc:StatusReason", NSMAP))]
+        statuses.append(" - ".join(part for part in parts if part))
+    if statuses:
+        found["Statuses"] = statuses
+    return found
+
+
+def _print_response(found: dict[str, object], as_json: bool) -> None:
+    if as_json:
+        json.dump({"invoice_response": found}, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return
+    for label, value in found.items():
+        if isinstance(value, list):
+            sys.stdout.write(f"{label}:\n" + "".join(f"  {item}\n" for item in value))
+        else:
+            sys.stdout.write(f"{label}: {value}\n")
+
+
 def _show(args: argparse.Namespace) -> int:
+    data = read_input(args.file, max_bytes=DEFAULT_MAX_BYTES)  # the limit before reading, as for any document
+    response = invoice_response_summary(data, input_name(args.file))
+    if response is not None:
+        _print_response(response, args.json)
+        if args.pdf:
+            print(f"nofaktura: no PDF written to {args.pdf}: PDFs are made for invoices and credit notes only",
+                  file=sys.stderr)  # fmt: skip
+        return 0
     try:
-        document = load_document(args.file)
+        document = load_bytes(data, input_name(args.file))
     except DocumentError as exc:
         # a UBL document the reader cannot map (validate reads it): show what is there, exit 1
         partial = None if isinstance(exc, UnsafeDocument) else outline(args.file)

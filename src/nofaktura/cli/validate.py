@@ -5,9 +5,14 @@
     nofaktura validate invoice.xml other.xml          # readable findings, exit 0/1/2
     nofaktura validate invoice.xml --json --lang nb   # machine-readable, Norwegian messages
 
+A Peppol Invoice Response (UBL ApplicationResponse) is checked against its own rules: the UBL 2.1
+schema and the Peppol T111 rules of release 3.0.21 (``--configuration`` and ``--rules`` choose among
+invoice rules and do not apply to it).
+
 Exit codes follow ``nofaktura.cli``: 0 when no file has a fatal finding, 1 when at least one file
-has one, 2 when a file cannot be read (missing, not XML, hostile XML, not a UBL Invoice or
-CreditNote). All files are checked even when one fails; an unreadable file wins over an invalid one.
+has one, 2 when a file cannot be read (missing, not XML, hostile XML, not a UBL Invoice,
+CreditNote or ApplicationResponse). All files are checked even when one fails; an unreadable file
+wins over an invalid one.
 With ``--json`` the output is a list with one object per file,
 ``{"file", "valid", "document", "findings": [{"rule", "flag", "location", "message"}]}``; an
 unreadable file has ``"valid": false``, ``"document": null`` and an extra ``"error"``.
@@ -83,8 +88,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "validate",
         help="Check EHF / Peppol BIS 3 UBL documents against the official rules",
         description="Validate UBL Invoice/CreditNote files (an SBDH envelope is unwrapped) with the BIS 3 "
-        "structure, CEN EN 16931 and Peppol BIS 3 rules including the Norwegian ones. Exit 0: no fatal "
-        "finding; 1: a file has a fatal finding; 2: a file cannot be read.",
+        "structure, CEN EN 16931 and Peppol BIS 3 rules including the Norwegian ones. A Peppol Invoice "
+        "Response (ApplicationResponse) is checked against the UBL 2.1 schema and the Peppol T111 rules "
+        "instead. Exit 0: no fatal finding; 1: a file has a fatal finding; 2: a file cannot be read.",
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help="UBL XML file(s) to validate ('-' for stdin)")
     parser.add_argument("--json", action="store_true", help="Print a JSON list, one object per file")

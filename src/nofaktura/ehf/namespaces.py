@@ -24,6 +24,7 @@ NSMAP: dict[str, str] = {
     "cac": CAC,
     "cbc": CBC,
     "ext": EXT,
+    "ar": APPLICATION_RESPONSE,  # the Peppol Invoice Response (T111) rules: /ar:ApplicationResponse
     "sbdh": SBDH,
     "nf": XPATH_FUNCTIONS,
 }

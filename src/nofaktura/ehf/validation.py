@@ -3,12 +3,15 @@
 One call, :func:`validate`, takes the bytes of a UBL Invoice or CreditNote (optionally inside a
 Peppol SBDH envelope), runs the rule sets of a configuration (by default all of EHF: BIS 3
 structure, CEN EN 16931, Peppol BIS 3 with the Norwegian rules) and returns a
-:class:`ValidationResult`. It never raises on a bad *invoice*: every broken business rule is a
-finding. It raises :class:`~nofaktura.exceptions.DocumentError` only when there is no invoice to
-check: the bytes are not well-formed XML, are hostile (DTD, entities, too big, too deep), or the
-root element is not a UBL Invoice or CreditNote (a camt file, an ApplicationResponse, an Invoice
-without its namespace). A wrong root is an error rather than a finding on purpose: none of the
-official rules would even look at such a document, so "valid" would be a lie.
+:class:`ValidationResult`. A UBL ApplicationResponse (a Peppol Invoice Response, ours or one a buyer
+sent) is judged by its own rules instead: the UBL 2.1 schema and the Peppol T111 rules
+(:mod:`nofaktura.ehf.rules.peppol_t111`), whatever invoice rule sets or release were asked for.
+It never raises on a bad *document*: every broken business rule is a finding. It raises
+:class:`~nofaktura.exceptions.DocumentError` only when there is nothing to check: the bytes are not
+well-formed XML, are hostile (DTD, entities, too big, too deep), or the root element is not a UBL
+Invoice, CreditNote or ApplicationResponse (a camt file, an Order, an Invoice without its
+namespace). A wrong root is an error rather than a finding on purpose: none of the official rules
+would even look at such a document, so "valid" would be a lie.
 
 >>> result = validate(open(EXAMPLE, "rb").read(), source="Norwegian-example-1.xml")  # doctest: +SKIP
 >>> result.valid, result.document
@@ -24,11 +27,16 @@ from typing import Any
 
 from lxml import etree
 
-from nofaktura.ehf.rules import DEFAULT_RULESETS, rulesets_for, validate_root
+from nofaktura.ehf.namespaces import APPLICATION_RESPONSE
+from nofaktura.ehf.rules import DEFAULT_RULESETS, INVOICE_RESPONSE_RULESETS, rulesets_for, validate_root
 from nofaktura.ehf.rules.engine import Finding, Flag
-from nofaktura.xml import UBL_ROOTS, load_ubl
+from nofaktura.xml import UBL_ROOTS, expect_root, parse_untrusted, unwrap_sbdh
 
-__all__ = ["ValidationResult", "validate", "validate_element"]
+__all__ = ["ROOTS", "ValidationResult", "validate", "validate_element"]
+
+_APPLICATION_RESPONSE = f"{{{APPLICATION_RESPONSE}}}ApplicationResponse"
+#: The documents :func:`validate` reads: root tag -> the name in :attr:`ValidationResult.document`.
+ROOTS: dict[str, str] = {**UBL_ROOTS, _APPLICATION_RESPONSE: "ApplicationResponse"}
 
 
 @dataclass(frozen=True)
@@ -36,7 +44,7 @@ class ValidationResult:
     """What the rules found in one document. ``valid`` means: no fatal finding."""
 
     source: str | None
-    document: str | None  # "Invoice" | "CreditNote"
+    document: str | None  # "Invoice" | "CreditNote" | "ApplicationResponse"
     findings: tuple[Finding, ...] = field(default_factory=tuple)
 
     @property
@@ -70,11 +78,14 @@ def validate_element(
     """Validate an already parsed (trusted or safely parsed) UBL root element.
 
     The rules use absolute paths (``/*/cbc:DocumentCurrencyCode``), so an element that sits inside
-    something else (the payload of an SBDH envelope) is validated as a document of its own.
+    something else (the payload of an SBDH envelope) is validated as a document of its own. An
+    ApplicationResponse is judged by :data:`~nofaktura.ehf.rules.INVOICE_RESPONSE_RULESETS`.
     """
     if root.getparent() is not None:
         root = copy.deepcopy(root)
-    return ValidationResult(source, UBL_ROOTS.get(root.tag), tuple(validate_root(root, rulesets)))
+    if root.tag == _APPLICATION_RESPONSE:
+        rulesets = INVOICE_RESPONSE_RULESETS
+    return ValidationResult(source, ROOTS.get(root.tag), tuple(validate_root(root, rulesets)))
 
 
 def validate(
@@ -96,5 +107,5 @@ def validate(
     if rulesets is not None and release is not None:
         raise ValueError("give either rulesets or release, not both")
     chosen = rulesets_for(release) if release is not None else (rulesets or DEFAULT_RULESETS)
-    root, _kind = load_ubl(data, source)
+    root = expect_root(unwrap_sbdh(parse_untrusted(data, source=source), source), ROOTS, source)
     return validate_element(root, source=source, rulesets=chosen)

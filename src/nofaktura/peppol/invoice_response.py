@@ -126,6 +126,11 @@ class StatusReason:
             raise InvalidComponent(f"{self.reason_code!r} is not an OPStatusReason code ({', '.join(REASON_CODES)})")
         if self.action_code is not None and self.action_code not in ACTION_CODES:
             raise InvalidComponent(f"{self.action_code!r} is not an OPStatusAction code")
+        # PEPPOL-T111-R004 (fatal) and R002 (warning): "partially paid" and "other" must be said in words
+        if not self.text.strip() and "OTH" in (self.reason_code, self.action_code):
+            raise InvalidComponent("a status with code OTH (other) must say the reason in words")
+        if not self.text.strip() and self.reason_code == "PPD":
+            raise InvalidComponent("a status with code PPD (partially paid) must say the reason in words")
 
 
 @dataclass(frozen=True)
@@ -163,7 +168,9 @@ def build_invoice_response(response: InvoiceResponse) -> bytes:
     """The ApplicationResponse XML (UTF-8 bytes) for ``response``.
 
     A rejection (RE), under query (UQ) or conditional acceptance (CA) without a status reason is
-    refused: the seller must be told why (BIS 63A rules on status reasons for these codes).
+    refused: the seller must be told why (BIS 63A rules on status reasons for these codes). What we
+    write passes the UBL 2.1 schema and the Peppol T111 rules (``nofaktura validate`` checks an
+    ApplicationResponse against them; ``tests/peppol/test_invoice_response.py`` keeps that so).
     """
     if not response.response_id or not response.invoice_id:
         raise InvalidFormat("an invoice response needs its own id and the id of the invoice it answers")
@@ -172,6 +179,9 @@ def build_invoice_response(response: InvoiceResponse) -> bytes:
         response.statuses and any(s.text or s.reason_code != "NON" for s in response.statuses)
     ):
         raise InvalidComponent(f"an invoice response with code {code.value} must say why (a status reason)")
+    if code is not ResponseCode.PAID and any(s.reason_code == "PPD" for s in response.statuses):
+        # what PEPPOL-T111-R005 means (the official test of it never fires, see nofaktura.ehf.rules.peppol_t111)
+        raise InvalidComponent("status reason PPD (partially paid) is only for response code PD (paid)")
     nsmap = {None: ns.APPLICATION_RESPONSE, "cac": ns.CAC, "cbc": ns.CBC}
     root = etree.Element(f"{{{ns.APPLICATION_RESPONSE}}}ApplicationResponse", nsmap=nsmap)
     _cbc(root, "CustomizationID", INVOICE_RESPONSE_CUSTOMIZATION)
@@ -189,6 +199,8 @@ def build_invoice_response(response: InvoiceResponse) -> bytes:
         node = _cac(resp, "Status")
         if status.action_code:
             _cbc(node, "StatusReasonCode", status.action_code, listID="OPStatusAction")
+            if status.action_code == "OTH":
+                _cbc(node, "StatusReason", status.text)  # R002: "other" is said in words on its own status
             node = _cac(resp, "Status")
         _cbc(node, "StatusReasonCode", status.reason_code, listID="OPStatusReason")
         if status.text:

@@ -25,6 +25,7 @@ RULESET_MODULES: dict[str, str] = {
     "peppol": "nofaktura.ehf.rules.peppol",  # PEPPOL-EN16931-*, PEPPOL-COMMON-*, national rules (NO-R-*): 3.0.21
     "peppol-3.0.19": "nofaktura.ehf.rules.peppol_3_0_19",  # the same, as in BIS Billing release 3.0.19
     "peppol-sb": "nofaktura.ehf.rules.peppol_sb",  # Peppol BIS Self-Billing 3.0 (of release 3.0.21)
+    "peppol-t111": "nofaktura.ehf.rules.peppol_t111",  # Peppol Invoice Response (T111, of release 3.0.21)
 }
 
 #: Peppol rule set -> the one that judges a self-billing document instead (a release that has one)
@@ -45,7 +46,13 @@ CONFIGURATIONS: dict[str, tuple[str, ...]] = {
     # the same for an older release (vefa unit tests of 3.0.19 name the configurations above)
     "peppolbis-en16931-base-3.0-ubl@3.0.19": ("peppol-3.0.19",),
     "ehf@3.0.19": ("structure", "cen", "peppol-3.0.19"),
+    # a Peppol Invoice Response (UBL ApplicationResponse): its UBL 2.1 schema and the T111 rules
+    "peppol-invoice-response": ("peppol-t111",),
 }
+
+#: The rule sets that judge an ApplicationResponse (Peppol Invoice Response), whatever was asked for
+#: invoices: none of the invoice rules (structure, CEN, Peppol billing) looks at such a document.
+INVOICE_RESPONSE_RULESETS: tuple[str, ...] = CONFIGURATIONS["peppol-invoice-response"]
 
 
 def rulesets_for(release: str) -> tuple[str, ...]:
@@ -118,6 +125,7 @@ __all__ = [
     "CONFIGURATIONS",
     "DEFAULT_RELEASE",
     "DEFAULT_RULESETS",
+    "INVOICE_RESPONSE_RULESETS",
     "RELEASES",
     "Finding",
     "Flag",

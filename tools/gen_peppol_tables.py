@@ -158,8 +158,22 @@ def _header(
 # --- code lists ---------------------------------------------------------------------------------
 
 
+def names_release(corpora: Path) -> str:
+    """The newest release in :data:`RELEASES` whose corpus has the code-list files (names of codes).
+
+    Later releases may bring their schematron only (3.0.21 does): their rules accept codes by the
+    lists written in the schematron, but the names shown to people can only come from a release
+    that publishes ``structure/codelist``. Which one that is, is recorded in the generated module.
+    """
+    found = [release for release, (folder, _) in RELEASES.items()
+             if (corpora / folder / "structure" / "codelist").is_dir()]  # fmt: skip
+    if not found:
+        raise SystemExit("no release in the corpora has structure/codelist")
+    return found[-1]
+
+
 def read_codelists(corpora: Path) -> dict[str, dict[str, Any]]:
-    folder = corpora / "peppol-bis-invoice-3" / "structure" / "codelist"
+    folder = corpora / RELEASES[names_release(corpora)][0] / "structure" / "codelist"
     lists: dict[str, dict[str, Any]] = {}
     for stem, name in sorted(CODELIST_NAMES.items(), key=lambda item: item[1]):
         root = _parse(folder / f"{stem}.xml")
@@ -179,7 +193,21 @@ def read_codelists(corpora: Path) -> dict[str, dict[str, Any]]:
 
 def render_codelists(corpora: Path) -> str:
     lists = read_codelists(corpora)
-    out = _header(corpora, "The code lists of the Peppol BIS 3 syntax binding (structure/codelist/*.xml).")
+    release = names_release(corpora)
+    newer = [name for name in RELEASES if list(RELEASES).index(name) > list(RELEASES).index(release)]
+    out = _header(
+        corpora,
+        "The code lists of the Peppol BIS 3 syntax binding (structure/codelist/*.xml).\n\n"
+        f"The names are those of release {release}, the newest release in the corpora that publishes its\n"
+        "code-list files" + (f" ({', '.join(newer)} brings its schematron only). The rules accept codes by\n"
+                             "the lists in each release's schematron (peppol_sch_lists_*.py); a code that a\n"
+                             "later release added has no name here and is shown as its code."
+                             if newer else ")."),
+        release=release,
+    )
+    out.append("#: the release whose code-list files the names below come from")
+    out.append(f"NAMES_RELEASE = {release!r}")
+    out.append("")
     out.append("#: list name -> title of the list, as published")
     out.append("TITLES: dict[str, str] = {")
     out.extend(f"    {name!r}: {data['title']!r}," for name, data in lists.items())

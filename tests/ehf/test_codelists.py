@@ -79,3 +79,18 @@ def test_3_0_21_lists_carry_the_release_changes() -> None:
     assert {"CNH", "XCG"} <= set(peppol_sch_lists_3_0_21.ISO4217) - set(peppol_sch_lists.ISO4217)
     assert "0242" in peppol_sch_lists_3_0_21.EAID and "0242" not in peppol_sch_lists.EAID
     assert "0037" in peppol_sch_lists.EAID and "0037" not in peppol_sch_lists_3_0_21.EAID
+
+
+def test_code_list_names_say_which_release_they_come_from() -> None:
+    # Checked on 2026-12-03: no corpus newer than 3.0.19 publishes code-list files (3.0.21 is its
+    # schematron and examples only; ehf-norway/g3's lists are older than 3.0.19's, eInvoicing-EN16931
+    # has token lists without names). When a newer corpus brings them, the generator takes the names
+    # from there and this pin must move with it.
+    gen = _generator()
+    assert peppol_codelists.NAMES_RELEASE == gen.names_release(CORPORA) == "3.0.19"
+    assert "names are those of release 3.0.19" in peppol_codelists.__doc__
+    for release, (folder, _path) in gen.RELEASES.items():
+        has_files = (CORPORA / folder / "structure" / "codelist").is_dir()
+        assert has_files == (release == "3.0.19"), release
+    # what that means for a person: a scheme 3.0.21 accepts (EAS 0242) is shown without a name
+    assert "0242" in peppol_sch_lists_3_0_21.EAID and "0242" not in peppol_codelists.CODES["EAS"]

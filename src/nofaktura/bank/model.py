@@ -90,6 +90,10 @@ class Payment:
     #: Bank charges reported for the transaction (camt ``Chrgs``), a positive number; None when not given.
     charges: Decimal | None = None
     charges_currency: str | None = None
+    #: This item is bank charges the bank took out of a batch entry (camt), not a payment: its amount
+    #: (a debit) makes the items of the entry add up to what was booked; ``extra['charges_for']`` names
+    #: the payment's key when the file gives the charges per transaction.
+    is_charges: bool = False
 
     @property
     def booked(self) -> bool:
@@ -140,6 +144,9 @@ class FileSummary:
     #: camt entries not booked (``PDNG``, ``INFO``): listed with their status, never in the totals above.
     unbooked_count: int = 0
     unbooked_total: Decimal = Decimal("0.00")
+    #: camt batch entries with charges for the whole batch: entry, entry_ref, amount, currency,
+    #: in_entry_amount (taken from the entry: then also an ``is_charges`` item), booked, status.
+    batch_charges: list[dict[str, object]] = field(default_factory=list)
     #: AvtaleGiro agreement files: one dict per agreement record (kid, registration_type, notify, account, line).
     agreements: list[dict[str, object]] = field(default_factory=list)
 

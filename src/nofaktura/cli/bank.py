@@ -136,6 +136,10 @@ def _print_table(payments: list[Payment], summary: FileSummary) -> None:
         out.write(f"Declared:   {summary.declared_total:.2f} ({summary.declared_count} transactions)\n")
     if summary.unbooked_count:
         out.write(f"Not booked: {summary.unbooked_count} (pending/information, not in the totals)\n")
+    for item in summary.batch_charges:
+        how = "taken from the entry (a CHARGES line below)" if item["in_entry_amount"] else "booked elsewhere"
+        out.write(f"Charges:    {item['amount']} {item['currency']} for the batch {item['entry_ref'] or item['entry']}"
+                  f", {how}\n")  # fmt: skip
     if summary.agreements:
         out.write(f"Agreements: {len(summary.agreements)}\n")
         for a in summary.agreements:
@@ -144,6 +148,7 @@ def _print_table(payments: list[Payment], summary: FileSummary) -> None:
     out.write(f"{'date':10}  {'amount':>14}  {'cur':3}  {'kid':25}  {'type':14}  text\n")
     for p in payments:
         flags = "".join((" reversal" if p.is_reversal else "", " return" if p.is_return else "",
+                         " CHARGES" if p.is_charges else "",
                          "" if p.booked else f" NOT BOOKED ({p.status})"))  # fmt: skip
         out.write(
             f"{p.date.isoformat() if p.date else '-':10}  {p.amount:>14.2f}  {p.currency:3}  {p.kid or '-':25}  "

@@ -23,6 +23,14 @@ Mapping (paths relative to ``Ntry`` / ``TxDtls``):
   ``CdtDbtInd`` (credit +, debit −). The other amounts (``Amt``, ``InstdAmt``, ``TxAmt``,
   ``CntrValAmt``, exchange rate) go to ``Payment.extra`` (``instructed_amount`` …), ``Chrgs`` to
   ``Payment.charges``;
+* charges on a batch: when the details add up to the entry, the charges were not taken from it and
+  are information (per transaction on its payment, for the whole batch in ``FileSummary.batch_charges``);
+  when details plus charges (signed by each record's ``CdtDbtInd``, debit if absent) add up to the
+  entry, the bank took them from it and each becomes an item of its own (``Payment.is_charges``, one per
+  transaction that has charges, else one for the batch) right after its payment, so the items of an
+  entry always add up to the booked amount and each payment keeps what the payer sent. Charges given
+  for the batch and per transaction count once (per transaction) when their totals agree; any other
+  combination is refused with the three amounts named;
 * status: entries with ``Sts`` (001.02) or ``Sts/Cd`` (001.08) other than ``BOOK`` (``PDNG``,
   ``INFO``) are yielded with that status but are not booked (``Payment.booked``): they are left out
   of the summary's count and totals (``unbooked_count``/``unbooked_total`` instead);
@@ -491,6 +499,8 @@ class CamtReader:
         flats = [self._flatten(tx) for tx in details]
         batch = len(details) > 1
         amounts: list[tuple[Decimal, str] | None] = []
+        #: charges booked inside this entry, as their own items: per transaction position (0: the batch)
+        items: dict[int, tuple[Decimal, Decimal, str, int | None]] = {}
         if batch:
             # Split a batch only by amounts in the account currency (TxDtls/Amt, 001.02: AmtDtls/TxAmt);
             # InstdAmt or a foreign-currency amount is not what the account was booked with.
@@ -509,15 +519,18 @@ class CamtReader:
                         source=self.source, line=details[number - 1].sourceline or line, path=tx_where,
                     )  # fmt: skip
                 amounts.append(found)
-            total = Decimal(0)
+            details_signed = Decimal(0)  # as the details affect the account: credits +, debits -
             for tx_flat, tx_amt in zip(flats, amounts, strict=True):
                 tx_credit = (_text(tx_flat, "CdtDbtInd") or indicator) == "CRDT"
-                total += tx_amt[0] if tx_credit == entry_credit else -tx_amt[0]  # type: ignore[index]
-            if total != entry_amount:
-                raise FileTotalsError(
-                    f"the entry amount is {entry_amount} but its transaction details add up to {total}",
-                    source=self.source, line=line, path=where,
-                )  # fmt: skip
+                details_signed += tx_amt[0] if tx_credit else -tx_amt[0]  # type: ignore[index]
+            tx_charges = [
+                self._charge_effect(tx, f"{where}/NtryDtls/TxDtls[{number}]")
+                for number, tx in enumerate(details, start=1)
+            ]
+            items = self._batch_charges(
+                entry, where, signed, entry_ccy, details_signed, tx_charges=tx_charges,
+                state=(booked, status, common["entry_ref"]),  # type: ignore[arg-type]
+            )  # fmt: skip
         else:
             # One transaction: the booked entry amount is the payment, whatever else the details say.
             amounts.append((entry_amount, entry_ccy))
@@ -535,7 +548,123 @@ class CamtReader:
                 code=self._bank_code(tx_flat) or entry_code, text=entry_text, credit=credit,
                 line=tx.sourceline or line, detail=detail_extra, **common,
             ))  # fmt: skip
+            if position in items:
+                payments.append(self._charges_item(
+                    items[position], position, payments[-1], entry_code=entry_code, entry_ccy=entry_ccy,
+                    common=common,
+                ))  # fmt: skip
+        if 0 in items:
+            payments.append(
+                self._charges_item(items[0], 0, None, entry_code=entry_code, entry_ccy=entry_ccy, common=common)
+            )
         return payments, entry_amount, signed, booked
+
+    def _charge_effect(self, owner: etree._Element, where: str) -> tuple[Decimal, Decimal, str, int | None] | None:
+        """The ``Chrgs`` directly under an entry or a TxDtls: (total, effect on the account, currency, line).
+
+        The total is ``TtlChrgsAndTaxAmt`` or the sum of the records (001.04+ ``Rcrd/Amt``, 001.02
+        ``Chrgs/Amt``). The effect is signed as the charges move the account: each record's
+        ``CdtDbtInd`` (a refund is CRDT), a debit where none is given. None when there are no charges.
+        """
+        blocks = list(owner.iterchildren(self._p("Chrgs")))
+        if not blocks:
+            return None
+        records = [rec for block in blocks for rec in block.iterchildren(self._p("Rcrd"))] or blocks
+        effect, currency, line = Decimal(0), "", blocks[0].sourceline
+        for record in records:
+            amt = self._amount(record.find(self._p("Amt")), where + "/Chrgs/Amt")
+            if amt is None:
+                continue
+            currency = currency or amt[1]
+            effect += amt[0] if record.findtext(self._p("CdtDbtInd")) == "CRDT" else -amt[0]
+        total_elem = blocks[0].find(self._p("TtlChrgsAndTaxAmt"))
+        total = self._amount(total_elem, where + "/Chrgs/TtlChrgsAndTaxAmt")
+        if total is not None:
+            currency = currency or total[1]
+            if not any(rec.find(self._p("Amt")) is not None for rec in records):
+                effect = -total[0]
+            return total[0], effect, currency, line
+        return abs(effect), effect, currency, line
+
+    def _batch_charges(
+        self, entry: etree._Element, where: str, entry_signed: Decimal, entry_ccy: str, details_signed: Decimal, *,
+        tx_charges: list[tuple[Decimal, Decimal, str, int | None] | None],
+        state: tuple[bool, str | None, str | None],
+    ) -> dict[int, tuple[Decimal, Decimal, str, int | None]]:
+        """Reconcile a batch with its charges; the charges to book as their own items (see the module doc).
+
+        * The details add up to the entry: the charges (if any) were not taken from this entry; per
+          transaction they stay on their payment (``Payment.charges``), for the batch they are listed
+          in ``FileSummary.batch_charges`` (booked elsewhere, not an amount of this entry).
+        * The details plus the charges add up to the entry: the bank took the charges from it. They
+          become items of their own (``Payment.is_charges``, a debit), one per transaction that has
+          charges, or one for the batch, so the payments of the entry add up to what was booked and
+          each payment keeps the amount the payer sent (what matches the invoice).
+        * Anything else is refused, naming the entry amount, the details and the charges.
+
+        Charges given both for the batch and per transaction are the same charges when the totals
+        agree (counted once, per transaction); when they do not, the file is refused.
+        """
+        booked, status, entry_ref = state
+        batch_charges = self._charge_effect(entry, where)
+        per_tx = {position: found for position, found in enumerate(tx_charges, start=1) if found is not None}
+        if batch_charges is not None and per_tx:
+            per_tx_total = sum((found[0] for found in per_tx.values()), Decimal(0))
+            if per_tx_total != batch_charges[0]:
+                raise FileTotalsError(
+                    f"the entry reports charges of {batch_charges[0]} but its transaction details report charges of "
+                    f"{per_tx_total} in all: the charges cannot be assigned",
+                    source=self.source, line=batch_charges[3] or entry.sourceline, path=where + "/Chrgs",
+                )  # fmt: skip
+            batch_charges = None  # the same charges, reported once more for the whole batch
+        found: dict[int, tuple[Decimal, Decimal, str, int | None]] = dict(per_tx)
+        if batch_charges is not None:
+            found[0] = batch_charges
+        if details_signed == entry_signed:
+            if 0 in found:
+                total, _effect, currency, _line = found[0]
+                self.summary.batch_charges.append({
+                    "entry": where, "entry_ref": entry_ref, "amount": f"{total}", "currency": currency or entry_ccy,
+                    "in_entry_amount": False, "booked": booked, "status": status,
+                })  # fmt: skip
+            return {}
+        charges_effect = sum((item[1] for item in found.values()), Decimal(0))
+        same_currency = all(item[2] in ("", entry_ccy) for item in found.values())
+        if found and same_currency and details_signed + charges_effect == entry_signed:
+            if 0 in found:
+                total, _effect, currency, _line = found[0]
+                self.summary.batch_charges.append({
+                    "entry": where, "entry_ref": entry_ref, "amount": f"{total}", "currency": currency or entry_ccy,
+                    "in_entry_amount": True, "booked": booked, "status": status,
+                })  # fmt: skip
+            return found
+        why = ""
+        if found:
+            other = "(in another currency) " if not same_currency else ""
+            why = (f" and its charges {other}to {charges_effect}: neither the details alone nor details plus"
+                   " charges give the entry amount")  # fmt: skip
+        raise FileTotalsError(
+            f"the entry amount is {entry_signed} but its transaction details add up to {details_signed}{why}",
+            source=self.source, line=entry.sourceline, path=where,
+        )  # fmt: skip
+
+    def _charges_item(
+        self, charges: tuple[Decimal, Decimal, str, int | None], position: int, payment: Payment | None, *,
+        entry_code: str | None, entry_ccy: str, common: dict[str, object],
+    ) -> Payment:  # fmt: skip
+        """A batch's (``position`` 0) or one transaction's charges, booked inside the entry, as an item."""
+        total, effect, currency, line = charges
+        if payment is None:
+            text = "Bank charges for the batch"
+        else:
+            text = f"Bank charges for the payment of {abs(payment.amount)} ({payment.bank_reference or position})"
+        detail: dict[str, object] = {"_charges": (total, currency)}
+        if payment is not None:
+            detail["charges_for"] = payment.key
+        return self._make(
+            None, amount=effect, currency=entry_ccy, position=f"charges-{position}", code=entry_code, text=text,
+            credit=effect >= 0, line=line, detail=detail, is_charges=True, **common,  # type: ignore[arg-type]
+        )  # fmt: skip
 
     def _detail_amounts(self, tx_flat: _Flat, where: str, *, entry: bool = False) -> dict[str, object]:
         """Other amounts the transaction details (or an entry's ``AmtDtls``) name, and the charges."""
@@ -598,9 +727,9 @@ class CamtReader:
 
     def _make(
         self, tx: _Flat | None, *, account: str, amount: Decimal, currency: str,
-        entry_ref: str | None, position: int, booking: datetime.date | None, value: datetime.date | None,
+        entry_ref: str | None, position: int | str, booking: datetime.date | None, value: datetime.date | None,
         reversal: bool, code: str | None, status: str | None, text: str | None, credit: bool, line: int | None,
-        detail: dict[str, object] | None = None,
+        detail: dict[str, object] | None = None, is_charges: bool = False,
     ) -> Payment:  # fmt: skip
         kid = reference = e2e = tx_ref = payer_name = payer_account = None
         is_return = False
@@ -677,6 +806,7 @@ class CamtReader:
             bank_reference=tx_ref or entry_ref, end_to_end_id=e2e, transaction_type=code, is_reversal=reversal,
             is_return=is_return, account=account, status=status, line=line, extra=extra,
             charges=charges[0] if charges else None, charges_currency=(charges[1] or currency) if charges else None,
+            is_charges=is_charges,
         )  # fmt: skip
         self.summary.add(payment)
         return payment

@@ -188,3 +188,12 @@ def test_cli_shows_the_charges(tmp_path, capsys, valid):
     out = capsys.readouterr().out
     assert "Charges:    15.00 NOK for the batch ACCT-1, taken from the entry" in out
     assert "-15.00  NOK" in out and "Bank charges for the batch CHARGES" in out
+
+
+def test_the_total_with_taxes_on_the_charges_is_what_is_taken(valid):
+    # camt.053.001.08: a 15.00 charge plus 3.75 VAT on it, 18.75 in all taken from the 1 000.00 batch
+    charges = ('<Chrgs><TtlChrgsAndTaxAmt Ccy="NOK">18.75</TtlChrgsAndTaxAmt><Rcrd><Amt Ccy="NOK">15.00</Amt>'
+               '<CdtDbtInd>DBIT</CdtDbtInd><Tax><Amt Ccy="NOK">3.75</Amt></Tax></Rcrd></Chrgs>')  # fmt: skip
+    details = [tx("08", "600.00", "T1", "123456782"), tx("08", "400.00", "T2", "00000000026")]
+    payments, _summary = _read(valid, "08", [entry("08", "981.25", details, batch=2, charges=charges)])
+    assert [(p.amount, p.is_charges, p.charges) for p in payments][-1] == (Decimal("-18.75"), True, Decimal("18.75"))

@@ -562,9 +562,10 @@ class CamtReader:
     def _charge_effect(self, owner: etree._Element, where: str) -> tuple[Decimal, Decimal, str, int | None] | None:
         """The ``Chrgs`` directly under an entry or a TxDtls: (total, effect on the account, currency, line).
 
-        The total is ``TtlChrgsAndTaxAmt`` or the sum of the records (001.04+ ``Rcrd/Amt``, 001.02
-        ``Chrgs/Amt``). The effect is signed as the charges move the account: each record's
-        ``CdtDbtInd`` (a refund is CRDT), a debit where none is given. None when there are no charges.
+        The total is ``TtlChrgsAndTaxAmt`` (charges and their taxes; summed over 001.02's repeated
+        ``Chrgs``) or else the sum of the records (001.04+ ``Rcrd/Amt``, 001.02 ``Chrgs/Amt``). The
+        effect is that total signed as the charges move the account: by the records' ``CdtDbtInd``
+        (a refund is CRDT), a debit where none is given. None when there are no charges.
         """
         blocks = list(owner.iterchildren(self._p("Chrgs")))
         if not blocks:
@@ -577,13 +578,13 @@ class CamtReader:
                 continue
             currency = currency or amt[1]
             effect += amt[0] if record.findtext(self._p("CdtDbtInd")) == "CRDT" else -amt[0]
-        total_elem = blocks[0].find(self._p("TtlChrgsAndTaxAmt"))
-        total = self._amount(total_elem, where + "/Chrgs/TtlChrgsAndTaxAmt")
-        if total is not None:
-            currency = currency or total[1]
-            if not any(rec.find(self._p("Amt")) is not None for rec in records):
-                effect = -total[0]
-            return total[0], effect, currency, line
+        # TtlChrgsAndTaxAmt (one per Chrgs) includes the taxes on the charges: what the account is charged
+        totals = [self._amount(block.find(self._p("TtlChrgsAndTaxAmt")), where + "/Chrgs/TtlChrgsAndTaxAmt")
+                  for block in blocks]  # fmt: skip
+        if any(totals):
+            total = sum((found[0] for found in totals if found), Decimal(0))
+            currency = currency or next(found[1] for found in totals if found)
+            return total, (total if effect > 0 else -total), currency, line
         return abs(effect), effect, currency, line
 
     def _batch_charges(

@@ -8,6 +8,7 @@ UNMATCHED_REASONS = [
     ("customer_only", "Customer found, no open invoice"),
     ("invoice_paid", "Invoice already paid"),
     ("outgoing", "Money out, reversal or return"),
+    ("bank_charges", "Bank charges taken from a batch"),
 ]
 
 

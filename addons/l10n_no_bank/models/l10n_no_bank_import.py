@@ -377,6 +377,10 @@ class L10nNoBankImport(models.Model):
         return decisions
 
     def _l10n_no_bank_decide_one(self, payment, journal, invoices_by_kid, consumed):
+        if payment.is_charges:
+            # The bank's charges on a camt batch (nofaktura: Payment.is_charges): a line of its own so the
+            # statement adds up to the booked amount; an accountant books it to bank fees, nothing to match.
+            return {"state": "unmatched", "reason": "bank_charges"}
         company = journal.company_id
         invoices = invoices_by_kid.get((company.id, payment.kid), self.env["account.move"]) if payment.kid else None
         # The customer-number search only when no invoice names the customer (one query fewer per matched line).

@@ -165,3 +165,31 @@ class TestKidReconciliation(L10nNoBankCommon):
         invoice = self.invoice(amount=200.0)
         self.assertGreater(pay(invoice.payment_reference, "200.00", "audited.txt"), 0)
         self.assertEqual(invoice.payment_state, "paid")
+
+    def test_camt_batch_with_charges_pays_the_invoices_and_keeps_the_charges_apart(self):
+        # One camt.054 batch entry: 600 + 400 paid in by KID, the bank kept 15, 985 booked.
+        first, second = self.invoice(amount=600.0), self.invoice(amount=400.0)
+
+        def tx(ref, amount, kid):
+            return (f'<TxDtls><Refs><AcctSvcrRef>{ref}</AcctSvcrRef></Refs><Amt Ccy="NOK">{amount}</Amt>'
+                    "<CdtDbtInd>CRDT</CdtDbtInd><RmtInf><Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry>"
+                    f"</Tp><Ref>{kid}</Ref></CdtrRefInf></Strd></RmtInf></TxDtls>")
+
+        data = (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08"><BkToCstmrDbtCdtNtfctn>'
+            "<GrpHdr><MsgId>BATCH-MSG-1</MsgId><CreDtTm>2026-01-15T06:00:00</CreDtTm></GrpHdr>"
+            f"<Ntfctn><Id>N1</Id><Acct><Id><Othr><Id>{self.bank_account.acc_number.replace('.', '')}</Id></Othr></Id>"
+            '</Acct><Ntry><Amt Ccy="NOK">985.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>'
+            "<BookgDt><Dt>2026-01-15</Dt></BookgDt><AcctSvcrRef>BATCH-1</AcctSvcrRef>"
+            '<Chrgs><TtlChrgsAndTaxAmt Ccy="NOK">15.00</TtlChrgsAndTaxAmt><Rcrd><Amt Ccy="NOK">15.00</Amt>'
+            "<CdtDbtInd>DBIT</CdtDbtInd></Rcrd></Chrgs>"
+            f"<NtryDtls>{tx('T1', '600.00', first.payment_reference)}{tx('T2', '400.00', second.payment_reference)}"
+            "</NtryDtls></Ntry></Ntfctn></BkToCstmrDbtCdtNtfctn></Document>"
+        ).encode()
+        lines = self.lines_of(self.import_file(data, "batch.xml"))
+        self.assertEqual(lines.mapped("amount"), [600.0, 400.0, -15.0])
+        self.assertEqual((first.payment_state, second.payment_state), ("paid", "paid"))
+        self.assertRecordValues(lines[2], [{"l10n_no_bank_state": "unmatched", "l10n_no_bank_reason": "bank_charges",
+                                            "payment_ref": "Bank charges for the batch"}])
+        self.assertAlmostEqual(sum(lines.mapped("amount")), 985.0)

@@ -221,14 +221,16 @@ def test_pdf_pages_carry_number_and_page():
 
 
 def _readable_by_validate() -> list[Path]:
-    from nofaktura.xml import load_ubl
+    """Every corpus file ``validate`` reads: a UBL Invoice, CreditNote or ApplicationResponse (as it checks)."""
+    from nofaktura.ehf.validation import ROOTS
+    from nofaktura.xml import expect_root, parse_untrusted, unwrap_sbdh
 
     found = []
     for path in sorted(CORPORA.rglob("*.xml")):
         if path.stat().st_size > 2_000_000:
             continue
         try:
-            load_ubl(path.read_bytes(), str(path))
+            expect_root(unwrap_sbdh(parse_untrusted(path.read_bytes(), source=str(path))), ROOTS)
         except Exception:
             continue
         found.append(path)
@@ -248,6 +250,9 @@ def test_show_displays_every_document_validate_can_read(capsys):
             partial.append(path.name)
     # the EHF 2.x test files with blank or broken elements, payment requests, the bare UBL examples
     assert "T10-hode-blank.xml" in partial and "UBL-Invoice-2.1-Example.xml" in partial
+    # Invoice Responses (validate checks them by the T111 rules) are shown in full
+    responses = [path for path in paths if "invoice-response" in str(path)]
+    assert len(responses) == 13 and not {path.name for path in responses} & set(partial)
 
 
 def test_show_json_outline_of_a_partial_document(capsys):

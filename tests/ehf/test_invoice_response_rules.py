@@ -274,3 +274,16 @@ def test_cli_show_shows_an_invoice_response(capsys: pytest.CaptureFixture[str]) 
     assert main(["show", str(REJECTED), "--json"]) == 0
     shown = json.loads(capsys.readouterr().out)["invoice_response"]
     assert (shown["From endpoint"], shown["Document type"]) == ("0196:6963495890", "380")
+
+
+def test_cli_show_of_an_incomplete_invoice_response_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from nofaktura.cli import main
+
+    path = tmp_path / "empty.xml"
+    path.write_bytes(b'<ApplicationResponse xmlns="urn:oasis:names:specification:ubl:schema:xsd:ApplicationResponse-2">'
+                     b"<cbc:ID xmlns:cbc='urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2'>R1"
+                     b"</cbc:ID></ApplicationResponse>")
+    assert main(["show", str(path)]) == 1
+    out, err = capsys.readouterr()
+    assert "Number: R1" in out
+    assert err == f"nofaktura: error: {path}: not a complete Invoice Response (no response and no answers document)\n"

@@ -336,11 +336,15 @@ def _show(args: argparse.Namespace) -> int:
     data = read_input(args.file, max_bytes=DEFAULT_MAX_BYTES)  # the limit before reading, as for any document
     response = invoice_response_summary(data, input_name(args.file))
     if response is not None:
+        missing = [label for label in ("Response", "Answers document") if label not in response]
+        if missing:  # shown in part, as an invoice the reader cannot map
+            print(f"nofaktura: error: {input_name(args.file)}: not a complete Invoice Response (no "
+                  f"{' and no '.join(label.lower() for label in missing)})", file=sys.stderr)  # fmt: skip
         _print_response(response, args.json)
         if args.pdf:
             print(f"nofaktura: no PDF written to {args.pdf}: PDFs are made for invoices and credit notes only",
                   file=sys.stderr)  # fmt: skip
-        return 0
+        return 1 if missing else 0
     try:
         document = load_bytes(data, input_name(args.file))
     except DocumentError as exc:

@@ -195,6 +195,9 @@ def test_an_application_response_gets_its_own_rules_whatever_was_asked() -> None
     root = etree.fromstring(data)
     assert {f.rule for f in validate_element(root).findings} == {"PEPPOL-T111-R003"}
     assert INVOICE_RESPONSE_RULESETS == ("peppol-t111",)
+    invoice = CORPORA / "peppol-bis-3.0.21" / "examples" / "billing" / "base-example.xml"
+    with pytest.raises(ValueError, match="not an invoice"):
+        validate(invoice.read_bytes(), rulesets=INVOICE_RESPONSE_RULESETS)
 
 
 def test_inside_an_sbdh_envelope() -> None:

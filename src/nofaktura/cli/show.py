@@ -377,11 +377,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``show`` to the ``nofaktura`` command."""
     parser = subparsers.add_parser(
         "show",
-        help="Show what an EHF invoice or credit note says",
+        help="Show what an EHF invoice, credit note or Invoice Response says",
         description=(
             "Print a readable summary of an EHF 3 / Peppol BIS 3 document (UBL XML, optionally in an SBDH "
             "envelope, or the nofaktura JSON form): parties, references, lines, VAT, totals, due date, KID, "
-            "account and attachments."
+            "account and attachments. A Peppol Invoice Response (ApplicationResponse) is shown as its status, "
+            "its clarifications and the document it answers."
         ),
     )
     parser.add_argument("file", metavar="FILE", help="The EHF XML or JSON file to read ('-' for stdin)")

@@ -25,7 +25,7 @@ import json
 import sys
 
 from nofaktura.cli._common import input_name, read_input
-from nofaktura.ehf.rules import CONFIGURATIONS, DEFAULT_RELEASE, RELEASES, rulesets_for
+from nofaktura.ehf.rules import CONFIGURATIONS, DEFAULT_RELEASE, INVOICE_RESPONSE_RULESETS, RELEASES, rulesets_for
 from nofaktura.ehf.validation import ValidationResult, validate
 from nofaktura.exceptions import DocumentError
 
@@ -97,7 +97,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--lang", choices=("en", "nb"), default="en", help="Language of the messages (default en)")
     parser.add_argument(
         "--configuration",
-        choices=sorted(CONFIGURATIONS),
+        # the Invoice Response rules are chosen by the document itself (an ApplicationResponse)
+        choices=sorted(name for name, sets in CONFIGURATIONS.items() if sets != INVOICE_RESPONSE_RULESETS),
         default="ehf",
         help="Which official rule sets to run (default ehf: structure + CEN + Peppol/Norwegian)",
     )

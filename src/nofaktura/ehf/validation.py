@@ -85,6 +85,8 @@ def validate_element(
         root = copy.deepcopy(root)
     if root.tag == _APPLICATION_RESPONSE:
         rulesets = INVOICE_RESPONSE_RULESETS
+    elif set(rulesets) & set(INVOICE_RESPONSE_RULESETS):
+        raise ValueError("the Invoice Response rules (T111) judge an ApplicationResponse, not an invoice")
     return ValidationResult(source, ROOTS.get(root.tag), tuple(validate_root(root, rulesets)))
 
 

@@ -17,6 +17,7 @@ import time
 import xmlrpc.client
 from collections.abc import Callable
 from decimal import Decimal
+from email.message import EmailMessage
 from typing import Any
 
 import pytest
@@ -126,31 +127,35 @@ def bank_number(server: Server, bank_id: int) -> str:
     return server.admin("res.partner.bank", "read", [bank_id], ["sanitized_acc_number"])[0]["sanitized_acc_number"]
 
 
-def test_received_bill_with_a_new_account_never_changes_the_payee(server: Server) -> None:
-    trusted, forged = valid_account("1503208011"), valid_account("9710051234")
+@pytest.fixture(scope="module")
+def vendor(server: Server) -> dict[str, Any]:
+    """A known vendor with the account its bills are paid to, entered by people."""
+    trusted = valid_account("1503208011")
     vendor_id = server.clerk("res.partner", "create", {
         "name": "Trygg Leverandør AS", "is_company": True, "l10n_no_bronnoysund_number": VENDOR_ORGNR,
         "vat": f"NO{VENDOR_ORGNR}MVA", "country_id": server.admin.ref("base.no"),
     })
     trusted_id = server.admin("res.partner.bank", "create", {"acc_number": trusted, "partner_id": vendor_id})
-    number = f"FRAUD-{int(time.time())}"
+    return {"id": vendor_id, "trusted": trusted, "trusted_id": trusted_id}
 
-    bill = receive(server, number, vendor_ehf(number, forged))
 
+def check_blocked_until_confirmed(server: Server, vendor: dict[str, Any], bill: dict[str, Any], forged: str) -> None:
+    """The forged account is on the bill only as "to confirm"; nobody posts or pays the bill, nobody
+    clears the flag by a write; the accounting administrator confirms, which is logged."""
+    vendor_id = vendor["id"]
+    before = vendor_accounts(server, vendor_id)
+    assert forged not in before
     assert bill["partner_id"][0] == vendor_id, "the bill is not on the known vendor"
-    assert vendor_accounts(server, vendor_id) == [trusted], "a received bill added or changed the vendor's account"
-    assert not bill["partner_bank_id"] or bill["partner_bank_id"][0] == trusted_id, \
+    assert not bill["partner_bank_id"] or bill["partner_bank_id"][0] == vendor["trusted_id"], \
         f"the bill pays to {bill['partner_bank_id']}"
     assert bill["l10n_no_ehf_payee_to_confirm"] == forged
     move_id = bill["id"]
-    # nobody posts or pays it before a person with the right confirms the account
     for rpc, who in accounting_roles(server):
         assert_user_error(lambda rpc=rpc: rpc("account.move", "action_post", [move_id]), f"{who} posts the bill",
                           "confirm")
         assert_user_error(lambda rpc=rpc: rpc("account.move", "action_register_payment", [move_id]),
                           f"{who} pays the bill", "confirm")
     assert server.admin("account.move", "read", [move_id], ["state"])[0]["state"] == "draft"
-    # the flag is not cleared by a direct write, and only the accounting administrator confirms
     clear = {"l10n_no_ehf_payee_to_confirm": False}
     assert_access_error(lambda: server.clerk("account.move", "write", [move_id], clear),
                         "billing clerk clears the account to confirm")
@@ -160,31 +165,62 @@ def test_received_bill_with_a_new_account_never_changes_the_payee(server: Server
                         "billing clerk confirms the received account")
     assert_access_error(lambda: server.accountant("account.move", "action_l10n_no_ehf_confirm_received", [move_id]),
                         "accountant (not administrator) confirms the received account")
-    assert vendor_accounts(server, vendor_id) == [trusted]
+    assert vendor_accounts(server, vendor_id) == before, "the vendor's accounts changed before the confirmation"
 
     assert server.admin("account.move", "action_l10n_no_ehf_confirm_received", [move_id]) is True
     after = server.admin("account.move", "read", [move_id], ["l10n_no_ehf_payee_to_confirm", "partner_bank_id"])[0]
     assert after["l10n_no_ehf_payee_to_confirm"] is False
     assert after["partner_bank_id"], "the confirmed account is not on the bill"
     assert bank_number(server, after["partner_bank_id"][0]) == forged
-    assert vendor_accounts(server, vendor_id) == sorted([trusted, forged])
+    assert vendor_accounts(server, vendor_id) == sorted([*before, forged])
     logged = server.admin("mail.message", "search_read", [("model", "=", "account.move"), ("res_id", "=", move_id),
                                                           ("body", "ilike", "Confirmed by")], fields=["author_id"])
     assert logged, "the confirmation is not in the bill's chatter"
-    server.admin("account.move", "action_post", [move_id])
-    assert server.admin("account.move", "read", [move_id], ["state"])[0]["state"] == "posted"
 
 
-def test_received_bill_with_the_known_account_needs_no_confirmation(server: Server) -> None:
-    """The control: the same vendor's own account is used as it is, nothing to confirm."""
-    vendors = server.admin("res.partner", "search", [("l10n_no_bronnoysund_number", "=", VENDOR_ORGNR)], limit=1)
-    if not vendors:
-        pytest.skip("runs after the forged-account test, which creates the vendor")
-    trusted = valid_account("1503208011")
+def test_received_bill_with_a_new_account_never_changes_the_payee(server: Server, vendor: dict[str, Any]) -> None:
+    forged = valid_account("9710051234")
+    number = f"FRAUD-{int(time.time())}"
+    bill = receive(server, number, vendor_ehf(number, forged))
+    check_blocked_until_confirmed(server, vendor, bill, forged)
+    server.admin("account.move", "action_post", [bill["id"]])
+    assert server.admin("account.move", "read", [bill["id"]], ["state"])[0]["state"] == "posted"
+
+
+def test_emailed_bill_with_a_new_account_never_changes_the_payee(server: Server, vendor: dict[str, Any]) -> None:
+    """The same attack by e-mail to the purchase journal's alias, delivered as Odoo's mailgate script
+    delivers it: ``mail.thread.message_process`` over XML-RPC with the mailgate's user (here the
+    administrator; Odoo's own mail fetching runs it as superuser). The sender is nobody to trust."""
+    admin = server.admin
+    domains = admin("mail.alias.domain", "search", [("name", "=", "selger.example")])
+    domain_id = domains[0] if domains else admin("mail.alias.domain", "create", {"name": "selger.example"})
+    admin("res.company", "write", [server.company_id], {"alias_domain_id": domain_id})
+    purchase = admin("account.journal", "search", [("type", "=", "purchase"), ("company_id", "=", server.company_id)],
+                     limit=1)[0]
+    admin("account.journal", "write", [purchase], {"alias_name": "bilag"})
+    forged = valid_account("9710059876")
+    number = f"MAIL-{int(time.time())}"
+    message = EmailMessage()
+    message["From"] = "Trygg Leverandør AS <faktura@angriper.example>"
+    message["To"] = "bilag@selger.example"
+    message["Subject"] = f"Faktura {number}"
+    message["Message-Id"] = f"<{number}@angriper.example>"
+    message.set_content("Vedlagt faktura.")
+    message.add_attachment(vendor_ehf(number, forged), maintype="application", subtype="xml", filename=f"{number}.xml")
+    move_id = admin("mail.thread", "message_process", False, message.as_string(), {})
+    assert move_id, "the mail gateway created nothing"
+    bill = admin("account.move", "read", [move_id], ["partner_id", "partner_bank_id", "state", "move_type",
+                                                     "l10n_no_ehf_payee_to_confirm"])[0]
+    assert bill["move_type"] == "in_invoice"
+    check_blocked_until_confirmed(server, vendor, bill, forged)
+
+
+def test_received_bill_with_the_known_account_needs_no_confirmation(server: Server, vendor: dict[str, Any]) -> None:
+    """The control: the vendor's own account is used as it is, nothing to confirm."""
     number = f"OK-{int(time.time())}"
-    bill = receive(server, number, vendor_ehf(number, trusted))
+    bill = receive(server, number, vendor_ehf(number, vendor["trusted"]))
     assert bill["l10n_no_ehf_payee_to_confirm"] is False
-    assert bill["partner_bank_id"] and bank_number(server, bill["partner_bank_id"][0]) == trusted
+    assert bill["partner_bank_id"] and bill["partner_bank_id"][0] == vendor["trusted_id"]
     server.clerk("account.move", "action_post", [bill["id"]])
 
 

@@ -1,5 +1,12 @@
 from odoo import Command, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+
+#: What the bank file said and how the import matched it: evidence, written by the import and the
+#: manual match only (which check the caller first), never directly (XML-RPC ignores read-only views).
+PROTECTED_LINE_FIELDS = (
+    "l10n_no_bank_key", "l10n_no_bank_kid", "l10n_no_bank_import_id", "l10n_no_bank_state",
+    "l10n_no_bank_reason", "l10n_no_bank_invoice_ids",
+)
 
 UNMATCHED_REASONS = [
     ("no_kid", "No KID"),
@@ -41,6 +48,16 @@ class AccountBankStatementLine(models.Model):
         "(company_id, journal_id, l10n_no_bank_key) WHERE l10n_no_bank_key IS NOT NULL",
         "This bank transaction has already been imported into this journal.",
     )
+
+    def write(self, vals):
+        # EXTENDS account
+        touched = sorted(set(vals) & set(PROTECTED_LINE_FIELDS))
+        if touched and not self.env.su:
+            raise AccessError(self.env._(
+                "%(fields)s of a bank statement line are set by the bank file import and the manual match only.",
+                fields=", ".join(touched),
+            ))
+        return super().write(vals)
 
     def action_l10n_no_bank_match(self):
         """Open the wizard to match this line to open invoices by hand."""
@@ -92,7 +109,7 @@ class AccountBankStatementLine(models.Model):
         )
         counterpart = self.move_id.line_ids.filtered(lambda line: line.id == suspense.id)
         self.env["account.move.line"]._reconcile_plan([counterpart + receivable.filtered(lambda l: l.account_id == account)])
-        self.write(
+        self.sudo().write(
             {
                 "l10n_no_bank_state": "manual",
                 "l10n_no_bank_reason": False,

@@ -53,7 +53,10 @@ class AccountJournal(models.Model):
     l10n_no_bank_sftp_directory = fields.Char(string="SFTP directory", default=".", groups="base.group_system")
     l10n_no_bank_last_poll = fields.Datetime(string="Last fetched", readonly=True)
     l10n_no_bank_poll_status = fields.Char(string="Last fetch result", readonly=True)
-    l10n_no_bank_import_ids = fields.One2many("l10n_no.bank.import", "journal_id", string="Bank file imports")
+    l10n_no_bank_import_ids = fields.One2many(
+        "l10n_no.bank.import", "journal_id", string="Bank file imports",
+        groups="account.group_account_readonly,account.group_account_user,account.group_account_manager",
+    )
 
     @api.constrains("l10n_no_bank_tolerance")
     def _check_l10n_no_bank_tolerance(self):
@@ -144,7 +147,7 @@ class AccountJournal(models.Model):
                     except UserError as exc:
                         record = Import._l10n_no_bank_record_refused(data, name, journal, origin, str(exc))
                         if isinstance(exc, AlreadyImported):
-                            record.state = "duplicate"
+                            record.sudo().state = "duplicate"
                         refused += 1
                     records |= record
                     source.done(name)

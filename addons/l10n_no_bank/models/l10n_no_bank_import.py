@@ -92,6 +92,27 @@ class L10nNoBankImport(models.Model):
     )
 
     # ------------------------------------------------------------------------------------------
+    # Only the import writes its log
+    # ------------------------------------------------------------------------------------------
+
+    def _l10n_no_bank_check_direct_write(self):
+        """The log says what a file did (its state, counts and checksum, which finds the same file
+        again): the import methods check the caller and then write it as superuser; nobody creates or
+        changes it directly (XML-RPC ignores read-only views)."""
+        if not self.env.su:
+            raise AccessError(self.env._("Bank file imports are recorded by the import only, not created or changed directly."))
+        return True
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._l10n_no_bank_check_direct_write()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._l10n_no_bank_check_direct_write()
+        return super().write(vals)
+
+    # ------------------------------------------------------------------------------------------
     # Public entry points (web client wizard, channels, XML-RPC)
     # ------------------------------------------------------------------------------------------
 
@@ -167,7 +188,7 @@ class L10nNoBankImport(models.Model):
     def _l10n_no_bank_record_refused(self, data, filename, journal, origin, reason):
         """Keep a refused file fetched by a channel, so a person sees it and it is not fetched again."""
         kind = detect_format(data[:8192])
-        record = self.create(
+        record = self.sudo().create(
             {
                 "name": filename,
                 "journal_id": journal.id,
@@ -180,7 +201,7 @@ class L10nNoBankImport(models.Model):
             }
         )
         record._l10n_no_bank_attach(data)
-        return record
+        return record.sudo(False)
 
     # ------------------------------------------------------------------------------------------
     # The import itself
@@ -188,7 +209,7 @@ class L10nNoBankImport(models.Model):
 
     def _l10n_no_bank_attach(self, data):
         self.ensure_one()
-        self.attachment_id = self.env["ir.attachment"].create(
+        self.sudo().attachment_id = self.env["ir.attachment"].create(
             {
                 "name": self.name,
                 "raw": data,
@@ -211,7 +232,7 @@ class L10nNoBankImport(models.Model):
     @api.model
     def _l10n_no_bank_import_checked(self, data, filename, kind, journal, origin):
         by_account = self._l10n_no_bank_journals_by_account(journal)
-        record = self.create(
+        record = self.sudo().create(
             {
                 "name": filename,
                 "journal_id": journal.id if journal else False,
@@ -220,7 +241,7 @@ class L10nNoBankImport(models.Model):
                 "origin": origin,
                 "checksum": hashlib.sha256(data).hexdigest(),
             }
-        )
+        ).sudo(False)
         reader = open_reader(io.BytesIO(data), source=filename)
         context = _ImportContext(record, by_account, journal)
         companies = journal.company_id if journal else self.env["account.journal"].browse(
@@ -250,7 +271,7 @@ class L10nNoBankImport(models.Model):
             if not context.skipped:
                 raise UserError(self.env._("The file %(file)s holds no transactions.", file=filename))
         journals = context.journals
-        record.write(
+        record.sudo().write(
             {
                 "journal_id": journals[:1].id if len(journals) == 1 else record.journal_id.id,
                 "company_id": journals[:1].company_id.id if journals else record.company_id.id,

@@ -71,6 +71,8 @@ class AccountMove(models.Model):
 
     def action_l10n_no_dunning_history(self):
         self.ensure_one()
+        self.check_access("read")
+        self.env["l10n_no.dunning.item"].check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("l10n_no_dunning.action_l10n_no_dunning_item")
         action["domain"] = [("move_id", "=", self.id)]
         return action

@@ -38,7 +38,7 @@ _logger = logging.getLogger(__name__)
 BATCH_SIZE = 500
 SEND_BATCH_SIZE = 50
 #: Fields of a run only its actions change (see dunning_access).
-PROTECTED_RUN_FIELDS = ("state", "summary", "handover_attachment_ids", "trigger", "letter_ids")
+PROTECTED_RUN_FIELDS = ("state", "summary", "handover_attachment_ids", "trigger", "letter_ids", "name", "company_id")
 
 
 class L10nNoDunningRun(models.Model):
@@ -143,6 +143,7 @@ class L10nNoDunningRun(models.Model):
     # EXTENDS base
     @api.model_create_multi
     def create(self, vals_list):
+        self.check_access("create")  # the caller's rights first: no date check answers a portal user
         today = fields.Date.context_today(self)
         for vals in vals_list:
             if vals.get("date") and fields.Date.to_date(vals["date"]) > today:
@@ -157,6 +158,7 @@ class L10nNoDunningRun(models.Model):
 
     # EXTENDS base
     def write(self, vals):
+        self.check_access("write")  # the caller's rights first: no date check answers a portal user
         check_protected_fields(self, vals, PROTECTED_RUN_FIELDS)
         if "date" in vals:
             if fields.Date.to_date(vals["date"]) > fields.Date.context_today(self):
@@ -208,6 +210,7 @@ class L10nNoDunningRun(models.Model):
 
     def action_open_letters(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("l10n_no_dunning.action_l10n_no_dunning_letter")
         action["domain"] = [("run_id", "=", self.id)]
         return action

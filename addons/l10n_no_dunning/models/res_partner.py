@@ -42,6 +42,7 @@ class ResPartner(models.Model):
 
     def action_l10n_no_dunning_history(self):
         self.ensure_one()
+        self.env["l10n_no.dunning.item"].check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("l10n_no_dunning.action_l10n_no_dunning_item")
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"search_default_sent": 1}

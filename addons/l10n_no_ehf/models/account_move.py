@@ -540,6 +540,8 @@ class AccountMove(models.Model):
 
     def action_l10n_no_ehf_reject(self):
         self.ensure_one()
+        self.check_access("write")
+        self.env["l10n_no_ehf.response.wizard"].check_access("create")
         return {
             "type": "ir.actions.act_window",
             "res_model": "l10n_no_ehf.response.wizard",

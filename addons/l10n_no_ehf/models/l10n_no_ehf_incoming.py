@@ -189,8 +189,9 @@ class L10nNoEhfIncoming(models.Model):
     def action_l10n_no_ehf_retry_import(self):
         """Button "Retry import" on a document whose import failed: the kept bytes are imported
         again, all or nothing (on failure the record stays in error with the new reason)."""
-        if not self.env.user.has_group("account.group_account_invoice"):
-            raise UserError(self.env._("Only billing users can retry an EHF import."))
+        if not self.env.su and not self.env.user.has_group("account.group_account_invoice"):
+            raise AccessError(self.env._("Only billing users can retry an EHF import."))
+        self.check_access("read")
         for record in self:
             if record.state != "error" or record.move_id:
                 raise UserError(self.env._("%(name)s has no failed import to retry.", name=record.display_name))

@@ -3,7 +3,10 @@ from nofaktura.exceptions import LayoutError
 from nofaktura.exceptions import ValidationError as KidValidationError
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+
+#: The result of the vendor KID check: computed from the KID, never written by a user.
+PROTECTED_VENDOR_KID_FIELDS = ("l10n_no_vendor_kid_state", "l10n_no_vendor_kid_algorithms", "l10n_no_vendor_kid_error")
 
 
 class AccountMove(models.Model):
@@ -222,7 +225,13 @@ class AccountMove(models.Model):
         return moves
 
     def write(self, vals):
-        # EXTENDS account
+        # EXTENDS account: the vendor KID check is computed from the KID, never written (a bill marked
+        # "valid KID" by hand would be paid with a wrong reference). Read-only in the view is no protection.
+        touched = sorted(set(vals) & set(PROTECTED_VENDOR_KID_FIELDS))
+        if touched and not self.env.su:
+            raise AccessError(self.env._(
+                "%(fields)s are set by the KID check, not directly.", fields=", ".join(touched)
+            ))
         res = super().write(vals)
         if "payment_reference" in vals and not self.env.context.get("l10n_no_kid_normalising"):
             self._l10n_no_normalise_vendor_kid()

@@ -1,0 +1,14 @@
+{
+    "name": "Norway - permission matrix (tests only)",
+    "summary": "Tries every role against every model, field and public method of the installed l10n_no_* "
+    "addons and checks the outcome against the table in docs/security.md",
+    "version": "19.0.1.0.0",
+    "category": "Hidden/Tests",
+    "website": "https://github.com/nofaktura/nofaktura",
+    "author": "nofaktura",
+    "maintainers": ["nofaktura"],
+    "license": "LGPL-3",
+    "development_status": "Beta",
+    "countries": ["no"],
+    "depends": ["l10n_no_kid", "l10n_no_bank", "l10n_no_dunning", "l10n_no_ehf"],
+}

@@ -149,8 +149,11 @@ class DocumentStatus:
 
 _AUTH_CODES = {"INVALID_SIGNATURE", "MISSING_CERTIFICATE", "DATE_HEADER_OUTSIDE_ACCEPTED_INTERVAL",
                "UNAUTHORIZED", "NOT_AUTHORIZED", "INVALID_BROKER", "MISSING_HEADER"}  # fmt: skip
-_RETRYABLE_CODES = {"SERVER_ERROR", "API_UNAVAILABLE", "GENERAL_ERROR"}
+_RETRYABLE_CODES = {"SERVER_ERROR", "API_UNAVAILABLE"}
 _DUPLICATE_CODES = {"DUPLICATE_MESSAGE", "DUPLICATE_DOCUMENT_ID"}
+#: Refusals that are about the sender's agreement or the content, whatever the status (Digipost may send 403).
+_FINAL_CODES = {"NOT_APPROVED_FOR_PRINT", "CONTENT_OF_PRINT_MESSAGE_MUST_BE_PDF", "INVALID_PDF_CONTENT",
+                "INVALID_RECIPIENT_PRINT_ADDRESS", "INVALID_RETURN_ADDRESS", "FILE_TOO_LARGE"}  # fmt: skip
 
 
 def _error_fields(body: bytes) -> tuple[str | None, str, str | None]:
@@ -186,6 +189,8 @@ def error_from_response(status: int, body: bytes, *, message_id: str | None = No
         error = UnknownRecipient(f"Digipost cannot deliver to the recipient ({detail})")
     elif code == "DATE_HEADER_OUTSIDE_ACCEPTED_INTERVAL":
         error = AuthenticationFailed(f"Digipost refused our Date header: check this server's clock ({detail})")
+    elif code in _FINAL_CODES:
+        error = RecipientRejected(f"Digipost refused the message ({detail})")
     elif status in (401, 403) or code in _AUTH_CODES:
         error = AuthenticationFailed(f"Digipost refused our credentials or signature ({detail})")
     elif status == 429:
@@ -349,7 +354,10 @@ class DigipostClient:
         content_type, body = build_multipart(message)
         response = self._request("POST", "/messages", body, content_type)
         if response.status_code not in (200, 201):
-            raise error_from_response(response.status_code, response.content, message_id=message.message_id)
+            error = error_from_response(response.status_code, response.content, message_id=message.message_id)
+            if isinstance(error, DuplicateSubmission) and self.verify_responses and self._server_key is not None:
+                self._verify(response, "/messages")
+            raise error
         delivery = parse_message_delivery(response.content)
         expected = tuple(d.uuid for d in message.documents)
         if set(delivery.document_uuids) - set(expected):
@@ -398,12 +406,17 @@ class DigipostClient:
             response.read()
         if len(response.content) > MAX_ANSWER_BYTES:
             raise TransportError(f"Digipost answered with {len(response.content)} bytes; refusing to read it")
-        if self.verify_responses and self._server_key is not None and response.status_code < 500:
+        if self.verify_responses and self._server_key is not None and 200 <= response.status_code < 300:
             self._verify(response, path)
         return response
 
     def _verify(self, response: httpx.Response, path: str) -> None:
-        """Check an answer's Date, content hash and signature. A 5xx from a proxy is not signed: not checked."""
+        """Check an answer's Date, content hash and signature.
+
+        Every success is checked, and so is a "duplicate" refusal (it means "sent before", which the queue
+        believes). Other errors are not: a forged error can only make us retry or give up, never mark an
+        invoice sent, and a proxy's 502 page is never signed.
+        """
         headers = response.headers
         signature = headers.get("X-Digipost-Signature")
         if not signature:

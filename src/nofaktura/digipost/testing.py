@@ -156,10 +156,11 @@ class FakeDigipost:
         path = request.url.path
         if self._failures:
             failure = self._failures.pop(0)
-            body = failure.body if failure.body is not None else self._error_xml(
-                failure.code or "SERVER_ERROR", "injected failure", failure.error_type)
-            response = httpx.Response(failure.status, content=body, headers=failure.headers)
-            return self._sign(response, path) if failure.body is None else response
+            if failure.body is None:
+                error = self._error_xml(failure.code or "SERVER_ERROR", "injected failure", failure.error_type)
+                return self._answer(failure.status, path, error)
+            response = httpx.Response(failure.status, content=failure.body, headers=failure.headers)
+            return self._sign(response, path)
         try:
             self._authenticate(request)
             if request.method == "GET" and path == "/":

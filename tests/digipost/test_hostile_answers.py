@@ -88,7 +88,8 @@ def test_error_table_is_total(status, code, text):
     error = error_from_response(status, body, message_id="m")
     assert isinstance(error, TransportError)
     assert error.http_status == status
-    assert error.code in (None, code.strip())  # None only when the body was not readable XML
+    xml_code = code.replace("\r\n", "\n").replace("\r", "\n").strip()  # XML normalises line ends
+    assert error.code in (None, xml_code)  # None only when the body was not readable XML
     final_codes = {"DUPLICATE_MESSAGE", "DUPLICATE_DOCUMENT_ID", "UNKNOWN_RECIPIENT", "NOT_APPROVED_FOR_PRINT",
                    "INVALID_SIGNATURE", "MISSING_CERTIFICATE", "DATE_HEADER_OUTSIDE_ACCEPTED_INTERVAL",
                    "CONTENT_OF_PRINT_MESSAGE_MUST_BE_PDF", "INVALID_PDF_CONTENT", "INVALID_RECIPIENT_PRINT_ADDRESS",

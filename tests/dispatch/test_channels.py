@@ -65,7 +65,8 @@ def test_exclude_skips_channels_that_already_failed():
 
 
 def chain_of(preferred, fallback):
-    return list(dict.fromkeys(([preferred] if preferred else []) + list(DEFAULT_CHAIN if fallback is None else fallback)))
+    tail = list(DEFAULT_CHAIN if fallback is None else fallback)
+    return list(dict.fromkeys(([preferred] if preferred else []) + tail))
 
 
 channels = st.sampled_from(list(Channel))

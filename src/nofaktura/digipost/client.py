@@ -54,7 +54,7 @@ from nofaktura.exceptions import (
     UnknownRecipient,
 )
 from nofaktura.peppol.transports.base import translate_errors
-from nofaktura.xml import parse_untrusted
+from nofaktura.xml import element_path, expect_root, parse_untrusted
 
 __all__ = [
     "PRODUCTION_URL",
@@ -67,6 +67,9 @@ __all__ = [
     "MessageDelivery",
     "MessageStatus",
     "error_from_response",
+    "parse_document_status",
+    "parse_identification",
+    "parse_message_delivery",
     "redact",
 ]
 
@@ -209,76 +212,100 @@ def error_from_response(status: int, body: bytes, *, message_id: str | None = No
 # --- answers ----------------------------------------------------------------------------------------------
 
 
-def _parse_time(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise TransportError(f"Digipost answered a time that is not ISO 8601: {text[:40]!r}") from exc
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+class _Answer:
+    """Reads one answer; every problem is a DocumentError naming the source and the element, raised as the
+    cause of a TransportError (an unusable answer is the transport's failure, the detail says where)."""
+
+    def __init__(self, body: bytes, expected: str, what: str, source: str | None) -> None:
+        self.what = what
+        self.source = source or f"Digipost {what}"
+        try:
+            tree = parse_untrusted(body, max_bytes=MAX_ANSWER_BYTES, source=self.source)
+            self.root = expect_root(tree, [f"{{{NS}}}{expected}"], source=self.source)
+        except DocumentError as exc:
+            raise TransportError(f"Digipost answered {what} with something unusable: {exc}") from exc
+
+    def fail(self, node: etree._Element, message: str) -> TransportError:
+        cause = DocumentError(message, source=self.source, path=element_path(node))
+        error = TransportError(f"Digipost answered {self.what} unusably: {cause}")
+        error.__cause__ = cause
+        return error
+
+    def text(self, name: str, *, required: bool = False) -> str | None:
+        node = self.root.find(f"{{{NS}}}{name}")
+        value = node.text.strip() if node is not None and node.text else None
+        if required and not value:
+            raise self.fail(self.root, f"the element {name} is missing or empty")
+        return value
+
+    def enum(self, cls: type[enum.Enum], value: str | None, node: etree._Element, what: str) -> Any:
+        try:
+            return cls((value or "").strip())
+        except ValueError:
+            error = self.fail(node, f"unknown {what}: {(value or '')[:40]!r}")
+            raise error from error.__cause__
+
+    def time(self, value: str | None, node: etree._Element) -> datetime | None:
+        if not value:
+            return None
+        try:
+            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            error = self.fail(node, f"a time that is not ISO 8601: {value[:40]!r}")
+            raise error from error.__cause__
+        return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def _enum(cls: type[enum.Enum], value: str | None, what: str) -> Any:
-    try:
-        return cls((value or "").strip())
-    except ValueError as exc:
-        raise TransportError(f"Digipost answered an unknown {what}: {(value or '')[:40]!r}") from exc
+def parse_identification(body: bytes, source: str | None = None) -> Identification:
+    """An ``<identification-result>`` answer; TransportError (caused by a DocumentError) when unusable."""
+    answer = _Answer(body, "identification-result", "the identification", source)
+    result = answer.enum(IdentificationResult, answer.text("result", required=True), answer.root,
+                         "identification result")  # fmt: skip
+    reason = answer.text("unidentified-reason") or answer.text("invalid-reason")
+    return Identification(result, reason, answer.text("digipost-address"))
 
 
-def _root(body: bytes, expected: str, what: str) -> etree._Element:
-    try:
-        tree = parse_untrusted(body, max_bytes=MAX_ANSWER_BYTES, source=f"Digipost {what}")
-    except DocumentError as exc:
-        raise TransportError(f"Digipost answered {what} with something that is not safe XML: {exc}") from exc
-    root = tree.getroot()
-    if root.tag != f"{{{NS}}}{expected}":
-        raise TransportError(f"Digipost answered {what} with <{etree.QName(root).localname}>, not <{expected}>")
-    return root
-
-
-def parse_identification(body: bytes) -> Identification:
-    root = _root(body, "identification-result", "the identification")
-    result = _enum(IdentificationResult, root.findtext(f"{{{NS}}}result"), "identification result")
-    reason = root.findtext(f"{{{NS}}}unidentified-reason") or root.findtext(f"{{{NS}}}invalid-reason")
-    address = root.findtext(f"{{{NS}}}digipost-address")
-    return Identification(result, reason.strip() if reason else None, address.strip() if address else None)
-
-
-def parse_message_delivery(body: bytes) -> MessageDelivery:
-    root = _root(body, "message-delivery", "the sending")
-    sender = (root.findtext(f"{{{NS}}}sender-id") or "").strip()
-    if not sender.isdigit():
-        raise TransportError("Digipost answered the sending without a numeric sender-id")
-    uuids = tuple(
-        (node.findtext(f"{{{NS}}}uuid") or "").strip()
-        for node in root.iterchildren(f"{{{NS}}}primary-document", f"{{{NS}}}attachment")
-    )
-    if not uuids:
-        raise TransportError("Digipost answered the sending without its primary document")
+def parse_message_delivery(body: bytes, source: str | None = None) -> MessageDelivery:
+    """A ``<message-delivery>`` answer; TransportError (caused by a DocumentError) when unusable."""
+    answer = _Answer(body, "message-delivery", "the sending", source)
+    root = answer.root
+    sender = answer.text("sender-id", required=True) or ""
+    if not sender.isdigit() or len(sender) > 18:
+        raise answer.fail(root, f"the sender-id is not a number: {sender[:40]!r}")
+    documents = list(root.iterchildren(f"{{{NS}}}primary-document", f"{{{NS}}}attachment"))
+    if not documents:
+        raise answer.fail(root, "the primary-document is missing")
+    uuids = []
+    for node in documents:
+        uuid = (node.findtext(f"{{{NS}}}uuid") or "").strip()
+        if not uuid:
+            raise answer.fail(node, "a document has no uuid")
+        uuids.append(uuid)
     return MessageDelivery(
-        message_id=(root.findtext(f"{{{NS}}}message-id") or "").strip(),
-        channel=_enum(DeliveryChannel, root.findtext(f"{{{NS}}}delivery-method"), "delivery method"),
-        status=_enum(MessageStatus, root.findtext(f"{{{NS}}}status"), "message status"),
+        message_id=answer.text("message-id") or "",
+        channel=answer.enum(DeliveryChannel, answer.text("delivery-method", required=True), root, "delivery method"),
+        status=answer.enum(MessageStatus, answer.text("status", required=True), root, "message status"),
         sender_id=int(sender),
-        delivery_time=_parse_time(root.findtext(f"{{{NS}}}delivery-time")),
-        document_uuids=uuids,
+        delivery_time=answer.time(answer.text("delivery-time"), root),
+        document_uuids=tuple(uuids),
     )
 
 
-def parse_document_status(body: bytes) -> DocumentStatus:
-    root = _root(body, "document-status", "the status request")
+def parse_document_status(body: bytes, source: str | None = None) -> DocumentStatus:
+    """A ``<document-status>`` answer; TransportError (caused by a DocumentError) when unusable."""
+    answer = _Answer(body, "document-status", "the status request", source)
+    root = answer.root
     status = root.get("status")
     if status not in ("DELIVERED", "NOT_DELIVERED"):
-        raise TransportError(f"Digipost answered an unknown document status: {(status or '')[:40]!r}")
+        raise answer.fail(root, f"unknown document status: {(status or '')[:40]!r}")
     channel = root.get("channel")
     read = root.get("read")
     return DocumentStatus(
         uuid=root.get("uuid") or "",
         delivered=status == "DELIVERED",
-        channel=_enum(DeliveryChannel, channel, "channel") if channel else None,
-        created=_parse_time(root.get("created")),
-        delivered_at=_parse_time(root.get("delivered")),
+        channel=answer.enum(DeliveryChannel, channel, root, "channel") if channel else None,
+        created=answer.time(root.get("created"), root),
+        delivered_at=answer.time(root.get("delivered"), root),
         read=None if read is None else read == "Y",
     )
 
@@ -439,8 +466,7 @@ class DigipostClient:
         response = self._request("GET", "/", None, None)
         if response.status_code != 200:
             raise error_from_response(response.status_code, response.content)
-        root = _root(response.content, "entrypoint", "the entry point")
-        certificate = (root.findtext(f"{{{NS}}}certificate") or "").strip()
+        certificate = _Answer(response.content, "entrypoint", "the entry point", None).text("certificate") or ""
         if not certificate:
             raise AuthenticationFailed("Digipost's entry point carries no certificate to verify answers with")
         self._server_key = load_public_key(certificate)

@@ -6,13 +6,17 @@ import base64
 import hashlib
 from datetime import datetime, timedelta, timezone
 
+import httpx
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from nofaktura.digipost import DigipostClient
 from nofaktura.digipost.signing import (
     SenderKey,
     canonical_request,
@@ -25,7 +29,7 @@ from nofaktura.digipost.signing import (
 )
 from nofaktura.exceptions import AuthenticationFailed
 
-from .conftest import NOW
+from .conftest import NOW, USER_ID
 
 
 def test_content_hash_is_base64_sha256_of_the_raw_body():
@@ -130,3 +134,20 @@ def test_load_public_key_from_pem_and_bare_der(fake):
         base64.b64encode(der).decode()).public_numbers()  # fmt: skip
     with pytest.raises(AuthenticationFailed):
         load_public_key("bm90IGEgY2VydA==")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    method=st.sampled_from(["GET", "POST", "PUT", "DELETE"]),
+    path=st.from_regex(r"\A(/[A-Za-z0-9._~-]{0,12}){1,4}\Z"),
+    body=st.none() | st.binary(min_size=1, max_size=300),
+)
+def test_our_signature_verifies_under_the_fakes_independent_canonical_string(fake, sender_key, method, path, body):
+    """The client's canonical string and the fake's (written separately from the notes) agree on any request."""
+    client = DigipostClient(USER_ID, sender_key, transport=fake.transport, clock=lambda: NOW)
+    headers = client.signed_headers(method, path, body)
+    request = httpx.Request(method, "https://api.digipost.no" + path, headers=headers, content=body)
+    canonical = fake.expected_canonical(request)
+    assert canonical == canonical_request(method, path, headers)
+    assert verify_signature(fake.senders[USER_ID], canonical, headers["X-Digipost-Signature"])
+    assert ("X-Content-SHA256" in headers) == bool(body)

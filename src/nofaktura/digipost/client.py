@@ -389,6 +389,8 @@ class DigipostClient:
         expected = tuple(d.uuid for d in message.documents)
         if set(delivery.document_uuids) - set(expected):
             raise TransportError("Digipost's answer names documents that were not in the message")
+        if delivery.message_id and delivery.message_id != message.message_id:
+            raise TransportError("Digipost's answer is about another message id than the one sent")
         _log.info("Digipost message %s to %r: %s via %s", message.message_id, message.recipient,
                   delivery.status.value, delivery.channel.value)  # fmt: skip
         return delivery

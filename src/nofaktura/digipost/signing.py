@@ -86,6 +86,9 @@ def check_date_window(value: str, now: datetime, tolerance: timedelta = DATE_TOL
 
 
 def _path_and_query(url_or_path: str) -> tuple[str, str]:
+    if url_or_path.startswith("/"):  # a path: "//x" is a path here, not a network location
+        path, _, query = url_or_path.partition("?")
+        return path, query.partition("#")[0]
     parts = urlsplit(url_or_path)
     return parts.path or "/", parts.query
 

@@ -289,3 +289,18 @@ def test_message_with_txt_attachment_only_digital(client, fake):
     delivery = client.send(message)
     assert len(delivery.document_uuids) == 2
     assert fake.messages["m-txt"].files[message.attachments[0].uuid] == b"plain text"
+
+
+def test_over_a_real_local_http_server(fake, sender_key):
+    """The same exchange through httpx's real network stack: headers survive the wire unchanged."""
+    from nofaktura.digipost.testing import serve_over_http
+
+    with serve_over_http(fake) as base_url, DigipostClient(USER_ID, sender_key, base_url=base_url) as client:
+        assert client.identify(Recipient.by_national_id(PERSON_USER)).is_digipost_user
+        delivery = client.send(invoice_message(recipient=Recipient.by_national_id(PERSON_NON_USER),
+                                               print_details=print_details()))  # fmt: skip
+        assert delivery.channel is DeliveryChannel.PRINT
+        with pytest.raises(DuplicateSubmission):
+            client.send(invoice_message(recipient=Recipient.by_national_id(PERSON_NON_USER),
+                                        print_details=print_details()))  # fmt: skip
+        assert client.document_status(delivery.document_uuids[0]).channel is DeliveryChannel.PRINT

@@ -24,12 +24,15 @@ Failures can be queued (:meth:`FakeDigipost.fail_next`) to test retries.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime, parsedate_to_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -40,7 +43,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 from lxml import etree
 
-__all__ = ["FakeDigipost", "ReceivedMessage", "load_schema", "make_test_key"]
+__all__ = ["FakeDigipost", "ReceivedMessage", "load_schema", "make_test_key", "serve_over_http"]
 
 NS = "http://api.digipost.no/schema/v8"
 DT = "http://api.digipost.no/schema/datatypes"
@@ -402,3 +405,42 @@ class FakeDigipost:
         root.set("channel", received.channel)
         root.set("is-primary-document", "true" if primary else "false")
         return root
+
+
+@contextlib.contextmanager
+def serve_over_http(fake: FakeDigipost) -> Iterator[str]:
+    """Serve ``fake`` on a real socket at 127.0.0.1 (ephemeral port) and yield its base URL.
+
+    For tests that must go through httpx's real network stack (or a process that cannot take an httpx
+    transport); the checks and answers are the same as with :attr:`FakeDigipost.transport`.
+    """
+
+    class Handler(BaseHTTPRequestHandler):
+        def _handle(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            request = httpx.Request(self.command, f"http://{self.headers.get('Host')}{self.path}",
+                                    headers=list(self.headers.items()), content=body)  # fmt: skip
+            response = fake(request)
+            self.send_response_only(response.status_code)  # no second Date header: ours is signed
+            for name, value in response.headers.items():
+                if name.lower() not in ("content-length", "transfer-encoding", "connection"):
+                    self.send_header(name, value)
+            self.send_header("Content-Length", str(len(response.content)))
+            self.end_headers()
+            self.wfile.write(response.content)
+
+        do_GET = do_POST = _handle
+
+        def log_message(self, format: str, *args: object) -> None:
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, name="fake-digipost", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

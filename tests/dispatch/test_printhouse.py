@@ -8,12 +8,15 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from nofaktura.digipost import ForeignAddress, NorwegianAddress, PostalAddress
 from nofaktura.dispatch import ManifestFormat, PrintHouse, PrintHouseConfig, PrintJob
 from nofaktura.exceptions import AuthenticationFailed, TransportError, ValidationError
 from nofaktura.peppol.transports import LocalFilesystem, SftpFilesystem
+from nofaktura.peppol.transports.folder import safe_filename
 
 from ..peppol.sftp_server import PASSWORD, USER, SftpTestServer
 
@@ -187,3 +190,33 @@ def test_sftp_wrong_host_key_or_password_is_refused(sftp):
                            host_key=server.host_key)  # fmt: skip
     with pytest.raises(AuthenticationFailed):
         PrintHouse(wrong).submit("b", jobs(1))
+
+
+letters = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp"))
+ids = st.text(letters, min_size=1, max_size=80).filter(str.isprintable)
+names = st.text(letters, min_size=1, max_size=60)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(batch=ids, job_ids=st.lists(ids, min_size=1, max_size=5, unique=True), name=names.filter(str.strip),
+       fmt=st.sampled_from(list(ManifestFormat)))  # fmt: skip
+def test_any_batch_is_written_once_and_read_back(tmp_path_factory, batch, job_ids, name, fmt):
+    root = tmp_path_factory.mktemp("ph")
+    address = PostalAddress(name, NorwegianAddress(("Storgata 1",), "0155", "Oslo"))
+    batch_jobs = [PrintJob(j, PDF + j.encode(), address) for j in job_ids]
+    house = PrintHouse(LocalFilesystem(root), PrintHouseConfig(manifest=fmt))
+    manifest, files = house.file_names(batch, batch_jobs)
+    assert len(set(files)) == len(files) and manifest not in files
+    assert all(f == safe_filename(f) and len(f) < 220 for f in (manifest, *files))
+    receipt = house.submit(batch, batch_jobs)
+    assert receipt.written == len(batch_jobs) and house.submit(batch, batch_jobs).duplicate
+    assert visible(root) == sorted([manifest, *files])
+    data = (root / manifest).read_bytes()
+    if fmt is ManifestFormat.CSV:
+        rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline=""), delimiter=";"))
+        got = [(r["file"], r["job_id"], r["name"]) for r in rows]
+    else:
+        ns = "{urn:nofaktura:print-manifest:1}"
+        got = [(x.findtext(f"{ns}file"), x.findtext(f"{ns}job-id"), x.findtext(f"{ns}name"))
+               for x in etree.fromstring(data).iter(f"{ns}letter")]  # fmt: skip
+    assert got == [(f, j.job_id, j.recipient.name) for f, j in zip(files, batch_jobs, strict=True)]

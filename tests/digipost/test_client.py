@@ -304,3 +304,40 @@ def test_over_a_real_local_http_server(fake, sender_key):
             client.send(invoice_message(recipient=Recipient.by_national_id(PERSON_NON_USER),
                                         print_details=print_details()))  # fmt: skip
         assert client.document_status(delivery.document_uuids[0]).channel is DeliveryChannel.PRINT
+
+
+def test_base_url_with_a_path_prefix_signs_the_requested_path(fake, sender_key):
+    paths = []
+
+    def behind_proxy(request: httpx.Request) -> httpx.Response:
+        paths.append(request.url.path)
+        return fake(request)  # the fake checks the signature over the full path it received
+
+    client = DigipostClient(USER_ID, sender_key, base_url="https://proxy.example.no/api",
+                            transport=httpx.MockTransport(behind_proxy), verify_responses=False)  # fmt: skip
+    with client, pytest.raises(RecipientRejected) as info:
+        client.identify(Recipient.by_national_id(PERSON_USER))
+    # not a signature error: the signature covered /api/identification; the fake has no such resource
+    assert info.value.http_status == 404 and info.value.code == "GENERAL_ERROR"
+    assert paths == ["/api/identification"]
+
+
+def test_an_oversized_answer_is_not_read(sender_key):
+    def huge(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=iter([b"<x>" + b"A" * 65536] * 40))
+
+    client = DigipostClient(USER_ID, sender_key, transport=httpx.MockTransport(huge), verify_responses=False)
+    with client, pytest.raises(TransportError, match="more than"):
+        client.identify(Recipient.by_national_id(PERSON_USER))
+
+
+def test_gzip_encoded_answer_is_read(fake, sender_key):
+    import gzip
+
+    def gzipped(request: httpx.Request) -> httpx.Response:
+        response = fake(request)
+        return httpx.Response(response.status_code, content=gzip.compress(response.content),
+                              headers={**response.headers, "Content-Encoding": "gzip"})  # fmt: skip
+
+    with DigipostClient(USER_ID, sender_key, transport=httpx.MockTransport(gzipped)) as client:
+        assert client.identify(Recipient.by_national_id(PERSON_USER)).is_digipost_user

@@ -383,7 +383,7 @@ class DigipostClient:
         if response.status_code not in (200, 201):
             error = error_from_response(response.status_code, response.content, message_id=message.message_id)
             if isinstance(error, DuplicateSubmission) and self.verify_responses and self._server_key is not None:
-                self._verify(response, "/messages")
+                self._verify(response, response.request.url.path)
             raise error
         delivery = parse_message_delivery(response.content)
         expected = tuple(d.uuid for d in message.documents)
@@ -400,6 +400,8 @@ class DigipostClient:
         if not re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", document_uuid or ""):
             raise ValueError("a document UUID is lower-case hexadecimal 8-4-4-4-12")
         sender = str(sender_id or self.user_id)
+        if not sender.isdigit():
+            raise ValueError("a Digipost sender id is numeric")
         response = self._request("GET", f"/documents/{sender}/{document_uuid}/status", None, None)
         if response.status_code != 200:
             raise error_from_response(response.status_code, response.content)
@@ -427,16 +429,29 @@ class DigipostClient:
     def _request(self, method: str, path: str, body: bytes | None, content_type: str | None) -> httpx.Response:
         if self.verify_responses and self._server_key is None and path != "/":
             self._load_entrypoint()
-        headers = {"Accept": XML_MEDIA_TYPE, **self.signed_headers(method, path, body)}
+        headers = {"Accept": XML_MEDIA_TYPE}
         if content_type:
             headers["Content-Type"] = content_type
+        request = self._http.build_request(method, path, content=body, headers=headers)
+        # Signed over the path actually requested (a base URL with a path prefix is part of it).
+        request.headers.update(self.signed_headers(method, request.url.path, body))
         with translate_errors(f"{method} Digipost {path.split('/')[1] or 'entry point'}"):
-            response = self._http.request(method, path, content=body, headers=headers)
-            response.read()
-        if len(response.content) > MAX_ANSWER_BYTES:
-            raise TransportError(f"Digipost answered with {len(response.content)} bytes; refusing to read it")
+            response = self._http.send(request, stream=True)
+            try:
+                chunks, size = [], 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > MAX_ANSWER_BYTES:
+                        raise TransportError(f"Digipost answered with more than {MAX_ANSWER_BYTES} bytes; not read")
+                    chunks.append(chunk)
+            finally:
+                response.close()
+        # The body is decoded already: keep the headers that describe it, not the ones of its encoding.
+        kept = [(k, v) for k, v in response.headers.multi_items()
+                if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]  # fmt: skip
+        response = httpx.Response(response.status_code, headers=kept, content=b"".join(chunks), request=request)
         if self.verify_responses and self._server_key is not None and 200 <= response.status_code < 300:
-            self._verify(response, path)
+            self._verify(response, request.url.path)
         return response
 
     def _verify(self, response: httpx.Response, path: str) -> None:
@@ -474,4 +489,4 @@ class DigipostClient:
         self._server_key = load_public_key(certificate)
         # The entry point was read before the key was known; checking it now proves only that it is consistent
         # (trust in the certificate itself rests on TLS to the configured host), but catches a corrupted answer.
-        self._verify(response, "/")
+        self._verify(response, response.request.url.path)

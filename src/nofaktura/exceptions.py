@@ -112,6 +112,10 @@ class TransportError(NofakturaError):
 
     message = "The transport failed."
     retryable = False
+    #: The service's own error code when it gave one (Digipost ``error-code`` e.g. ``UNKNOWN_RECIPIENT``).
+    code: str | None = None
+    #: The HTTP status of the answer, when there was one.
+    http_status: int | None = None
 
 
 class TransportTimeout(TransportError):
@@ -216,3 +220,17 @@ class PaymentOrderError(NofakturaError, ValueError):
         if self.field:
             where.append(self.field)
         return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+# --- Digipost (nofaktura.digipost) ------------------------------------------------------------------------
+#
+#    TransportError
+#    └── RecipientRejected
+#        └── UnknownRecipient                not a Digipost user, and the message had no print fallback
+
+
+class UnknownRecipient(RecipientRejected):
+    """Digipost cannot deliver to this recipient digitally and the message gave no print details: final for
+    this channel, the dispatcher moves on to the next one."""
+
+    message = "The recipient has no Digipost mailbox and the message had no print fallback."

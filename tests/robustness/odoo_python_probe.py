@@ -29,9 +29,10 @@ from lxml import etree
 
 from nofaktura.bank import read_camt
 from nofaktura.bank.pain002 import read_pain002
+from nofaktura.digipost.client import parse_message_delivery
 from nofaktura.ehf.reader import read
 from nofaktura.ehf.validation import validate
-from nofaktura.exceptions import LookupFailed, UnsafeDocument
+from nofaktura.exceptions import LookupFailed, TransportError, UnsafeDocument
 from nofaktura.peppol.ids import ParticipantId
 from nofaktura.peppol.lookup import SmpClient
 from nofaktura.xml import load_ubl, parse_untrusted
@@ -44,6 +45,13 @@ def _smp(data: bytes, source: str) -> Any:
             return client.service_group("https://smp.example.no", ParticipantId.parse("0192:987654325"))
         except LookupFailed as exc:
             raise exc.__cause__ or exc  # noqa: B904 - report the document error the lookup wraps
+
+
+def _digipost(data: bytes, source: str) -> Any:
+    try:
+        return parse_message_delivery(data, source)
+    except TransportError as exc:
+        raise exc.__cause__ or exc  # noqa: B904 - report the document error the answer reader wraps
 
 
 UBL = '<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2">{body}</Invoice>'
@@ -64,6 +72,9 @@ READERS = {
     ),
     "peppol.SmpClient.service_group": (
         _smp, '<ServiceGroup xmlns="http://busdox.org/serviceMetadata/publishing/1.0/">{body}</ServiceGroup>'
+    ),
+    "digipost.parse_message_delivery": (
+        _digipost, '<message-delivery xmlns="http://api.digipost.no/schema/v8">{body}</message-delivery>'
     ),
 }  # fmt: skip
 

@@ -28,10 +28,11 @@ from nofaktura.bank.camt import CamtReader
 from nofaktura.bank.generate import CamtEntry, CamtTx, write_camt054
 from nofaktura.bank.pain002 import read_pain002, read_pain002_file
 from nofaktura.cli.show import load_document
+from nofaktura.digipost.client import parse_document_status, parse_identification, parse_message_delivery
 from nofaktura.ehf.jsonform import to_json
 from nofaktura.ehf.reader import read as read_ehf
 from nofaktura.ehf.validation import validate
-from nofaktura.exceptions import DocumentError, LookupFailed, NofakturaError
+from nofaktura.exceptions import DocumentError, NofakturaError, TransportError
 from nofaktura.peppol.ids import ParticipantId
 from nofaktura.peppol.lookup import SmpClient
 from nofaktura.xml import load_ubl, parse_untrusted, parse_untrusted_file
@@ -45,6 +46,8 @@ UBL_NS = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 CAMT_NS = "urn:iso:std:iso:20022:tech:xsd:camt.054.001.02"
 PAIN002_NS = "urn:iso:std:iso:20022:tech:xsd:pain.002.001.03"
 SMP_NS = "http://busdox.org/serviceMetadata/publishing/1.0/"
+DIGIPOST_NS = "http://api.digipost.no/schema/v8"
+DIGIPOST_SAMPLES = CORPORA / "digipost" / "samples"
 
 NORWEGIAN_EXAMPLE = CORPORA / "peppol-bis-invoice-3" / "rules" / "national-examples" / "NO" / "Norwegian-example-1.xml"
 CREDIT_NOTE = CORPORA / "peppol-bis-invoice-3" / "rules" / "examples" / "base-creditnote-correction.xml"
@@ -75,8 +78,8 @@ class Reader:
 
 
 def unwrap(exc: BaseException) -> BaseException:
-    """The DocumentError behind an SMP LookupFailed; any other exception as it is."""
-    if isinstance(exc, LookupFailed) and isinstance(exc.__cause__, DocumentError):
+    """The DocumentError behind a TransportError (SMP LookupFailed, a Digipost answer); else as it is."""
+    if isinstance(exc, TransportError) and isinstance(exc.__cause__, DocumentError):
         return exc.__cause__
     return exc
 
@@ -144,6 +147,12 @@ XML_READERS = [
            f'<ServiceGroup xmlns="{SMP_NS}">{{body}}</ServiceGroup>'),
     Reader("peppol.SmpClient.service_metadata", "smp", smp_service_metadata,
            f'<SignedServiceMetadata xmlns="{SMP_NS}">{{body}}</SignedServiceMetadata>'),
+    Reader("digipost.parse_message_delivery", "digipost-delivery", parse_message_delivery,
+           f'<message-delivery xmlns="{DIGIPOST_NS}">{{body}}</message-delivery>'),
+    Reader("digipost.parse_identification", "digipost-identification", parse_identification,
+           f'<identification-result xmlns="{DIGIPOST_NS}">{{body}}</identification-result>'),
+    Reader("digipost.parse_document_status", "digipost-status", parse_document_status,
+           f'<document-status xmlns="{DIGIPOST_NS}">{{body}}</document-status>'),
 ]  # fmt: skip
 
 OCR_READERS = [
@@ -195,5 +204,16 @@ def samples(family: str) -> tuple[bytes, ...]:
             f'<ServiceGroup xmlns="{SMP_NS}"><ServiceMetadataReferenceCollection>'
             f'<ServiceMetadataReference href="{SMP_URL}/x/services/busdox-docid-qns%3A%3Ax"/>'
             "</ServiceMetadataReferenceCollection></ServiceGroup>".encode(),
+        )
+    if family == "digipost-delivery":
+        return ((DIGIPOST_SAMPLES / "upstream" / "SendMessageMessageDelivery.xml").read_bytes(),
+                (DIGIPOST_SAMPLES / "derived" / "message-delivery-print.xml").read_bytes())  # fmt: skip
+    if family == "digipost-identification":
+        return ((DIGIPOST_SAMPLES / "upstream" / "IdentificationResult.xml").read_bytes(),)
+    if family == "digipost-status":
+        return (
+            f'<document-status xmlns="{DIGIPOST_NS}" uuid="6d99008e-2672-4b55-9b09-996b09a06e47" sender-id="1" '
+            'status="DELIVERED" created="2026-12-03T09:00:00+01:00" delivered="2026-12-03T09:00:01+01:00" '
+            'read="N" channel="DIGIPOST" is-primary-document="true"/>'.encode(),
         )
     raise KeyError(family)

@@ -322,13 +322,33 @@ def _pg_bindir() -> Path | None:
     return candidates[-1].parent if candidates else None
 
 
-def _install_postgres() -> None:
+def _apt_install(packages: list[str], why: str) -> None:
     if os.geteuid() != 0 or not shutil.which("apt-get"):
-        raise RuntimeError("PostgreSQL is not installed and this runner cannot install it (not root or no apt-get)")
-    print("installing the PostgreSQL server package with apt-get …", flush=True)
+        raise RuntimeError(f"{why} and this runner cannot install {' '.join(packages)} (not root or no apt-get)")
+    print(f"installing {' '.join(packages)} with apt-get ({why}) …", flush=True)
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     subprocess.run(["apt-get", "update", "-qq"], env=env, check=True)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "postgresql"], env=env, check=True)
+    subprocess.run(["apt-get", "install", "-y", "-qq", *packages], env=env, check=True)
+
+
+def _install_postgres() -> None:
+    _apt_install(["postgresql"], "PostgreSQL is not installed")
+
+
+#: Programs Odoo calls while our tests run, and the Debian package that brings each.
+ODOO_TOOLS = {"wkhtmltopdf": "wkhtmltopdf"}
+
+
+def ensure_odoo_tools() -> str | None:
+    """Install the programs Odoo needs for our tests (PDF rendering) when missing; the reason when not."""
+    missing = [package for program, package in ODOO_TOOLS.items() if not shutil.which(program)]
+    if not missing:
+        return None
+    try:
+        _apt_install(missing, "Odoo renders the invoice and letter PDFs with them")
+    except (RuntimeError, subprocess.CalledProcessError) as exc:
+        return str(exc)
+    return None
 
 
 @contextlib.contextmanager
@@ -403,6 +423,9 @@ def run_odoo_tests(selected: list[str]) -> Outcome:
             outcome.failed += 1  # Odoo was asked for explicitly: not finding it is a failure
         outcome.not_run = reason
         return outcome
+    tools_problem = ensure_odoo_tools()
+    if tools_problem:
+        outcome.notes.append(f"PDF tests may fail: {tools_problem}")
     dbname = f"nofaktura_test_{os.getpid()}"
     try:
         with database_server() as db:

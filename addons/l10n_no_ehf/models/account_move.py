@@ -528,6 +528,16 @@ class AccountMove(models.Model):
             xml = build_invoice_response(response)
         except ValueError as exc:
             raise UserError(str(exc)) from exc
+        # The seller's access point judges our answer by the Peppol T111 rules: never queue one it
+        # would reject, whatever the writer produced.
+        valid, findings = validate_ehf(xml)
+        if not valid:
+            fatal = [f for f in findings if f["flag"] == "fatal"]
+            raise UserError(self.env._(
+                "The Invoice Response for %(name)s breaks the Peppol Invoice Response rules and was not sent: %(findings)s",
+                name=self.display_name,
+                findings="; ".join(f"[{f['rule']}] {f['message']}" for f in fatal[:5]),
+            ))
         outgoing = self.env["l10n_no_ehf.outgoing"]._l10n_no_ehf_enqueue(
             self, xml, kind="response", receiver=str(receiver_id)
         )

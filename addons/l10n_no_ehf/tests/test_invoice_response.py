@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from lxml import etree
 
 from nofaktura.peppol import ids
@@ -69,3 +71,21 @@ class TestInvoiceResponse(L10nNoEhfCommon):
         bill = self._received_bill("F-2004")
         with self.assertRaises(UserError):
             bill._l10n_no_ehf_send_response("RE")
+
+    def test_a_response_breaking_the_t111_rules_is_never_queued(self):
+        """The writer is trusted no further than the rules: a response the seller's access point would
+        reject (here: the response code emptied) is refused before anything is queued or answered."""
+        from odoo.addons.l10n_no_ehf.models import account_move as module
+
+        bill = self._received_bill("F-2005")
+        real_build = module.build_invoice_response
+
+        def broken_build(response):
+            return real_build(response).replace(b'listID="UNCL4343OpSubset">RE<',
+                                                b'listID="UNCL4343OpSubset">XX<')
+
+        with patch.object(module, "build_invoice_response", broken_build), \
+                self.assertRaisesRegex(UserError, "Invoice Response rules"):
+            bill._l10n_no_ehf_send_response("RE", "REF", "Ordrenummer mangler")
+        self.assertFalse(bill.l10n_no_ehf_outgoing_ids)
+        self.assertEqual(bill.l10n_no_ehf_response_state, "none")

@@ -11,7 +11,7 @@ class AccountMove(models.Model):
         self.ensure_one()
         return self.validation_status in ("no", "validated")
 
-    def _l10n_no_payment_payee_confirmed(self):
+    def _l10n_no_payment_payee_confirmed(self, bank=None):
         """The payee account of the bill was confirmed by a person.
 
         Reuses Odoo's own mechanism: a vendor bank account may receive money only once someone with
@@ -20,5 +20,6 @@ class AccountMove(models.Model):
         (``l10n_no_ehf_payee_to_confirm`` of l10n_no_ehf, checked when that module is installed,
         without depending on it)."""
         self.ensure_one()
+        bank = self.partner_bank_id if bank is None else bank
         pending = "l10n_no_ehf_payee_to_confirm" in self._fields and self.sudo().l10n_no_ehf_payee_to_confirm
-        return bool(self.partner_bank_id.allow_out_payment) and not pending
+        return bool(bank.allow_out_payment) and not pending

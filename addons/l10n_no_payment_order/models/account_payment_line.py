@@ -5,7 +5,7 @@ class AccountPaymentLine(models.Model):
     _inherit = "account.payment.line"
 
     l10n_no_group_key = fields.Char(
-        readonly=True, copy=False,
+        string="Payment group", readonly=True, copy=False,
         help="Lines with the same key become one payment: a bill and the credit notes netted into it.",
     )
     l10n_no_bank_state = fields.Selection(related="payment_ids.l10n_no_bank_state", string="At the bank")

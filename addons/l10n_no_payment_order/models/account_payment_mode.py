@@ -6,7 +6,8 @@ from .account_payment_method import CODE
 class AccountPaymentMode(models.Model):
     _inherit = "account.payment.mode"
 
-    l10n_no_is_credit_transfer = fields.Boolean(compute="_compute_l10n_no_is_credit_transfer")
+    l10n_no_is_credit_transfer = fields.Boolean(string="Norwegian credit transfer",
+                                                compute="_compute_l10n_no_is_credit_transfer")
     l10n_no_pain_version = fields.Selection(
         [("03", "pain.001.001.03"), ("09", "pain.001.001.09")], string="pain.001 version", default="03",
         help="pain.001.001.03 is what every Norwegian bank takes; choose .09 only if your bank asks for it.",

@@ -27,14 +27,15 @@ _INTERNAL = "l10n_no_payment_internal"
 class AccountPaymentOrder(models.Model):
     _inherit = "account.payment.order"
 
-    l10n_no_is_credit_transfer = fields.Boolean(related="payment_mode_id.l10n_no_is_credit_transfer")
+    l10n_no_is_credit_transfer = fields.Boolean(related="payment_mode_id.l10n_no_is_credit_transfer",
+                                                string="Norwegian credit transfer")
     l10n_no_leftout_ids = fields.One2many("l10n_no.payment.leftout", "order_id", string="Left out", readonly=True)
-    l10n_no_leftout_count = fields.Integer(compute="_compute_l10n_no_leftout_count")
+    l10n_no_leftout_count = fields.Integer(string="Bills left out", compute="_compute_l10n_no_leftout_count")
     l10n_no_confirmed_by_id = fields.Many2one("res.users", string="Confirmed by", readonly=True, copy=False)
     l10n_no_approved_by_id = fields.Many2one("res.users", string="Approved for sending by", readonly=True, copy=False,
                                              tracking=True)
     l10n_no_approved_date = fields.Datetime(string="Approved on", readonly=True, copy=False)
-    l10n_no_approved_fingerprint = fields.Char(readonly=True, copy=False)
+    l10n_no_approved_fingerprint = fields.Char(string="Approved fingerprint", readonly=True, copy=False)
     l10n_no_message_id = fields.Char(string="Message id", readonly=True, copy=False, index="btree_not_null")
     l10n_no_file_name = fields.Char(string="Payment file", readonly=True, copy=False)
     l10n_no_file_sha256 = fields.Char(string="File SHA-256", readonly=True, copy=False)
@@ -92,7 +93,7 @@ class AccountPaymentOrder(models.Model):
         return Bill(
             ref=line.id, payee=(partner.id, bank.id), payee_name=(partner.name or "")[:140],
             due_date=line.date_maturity or move.invoice_date_due or today, amount=amount,
-            payee_account=bank.acc_number or None, account_confirmed=move._l10n_no_payment_payee_confirmed(),
+            payee_account=bank.acc_number or None, account_confirmed=move._l10n_no_payment_payee_confirmed(bank),
             currency=currency.name, kid=kid, message=message and message[:140], number=(move.ref or move.name)[:35],
             approved=move._l10n_no_payment_is_approved(), blocked=move.payment_state == "blocked",
             credit_note=move.move_type == "in_refund", payee_bic=bank.bank_bic or None, payee_address=address,

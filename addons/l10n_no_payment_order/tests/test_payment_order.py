@@ -320,3 +320,52 @@ class TestNorwegianPaymentOrder(L10nNoBankCommon):
         again = self.bank_journal._l10n_no_bank_poll()
         self.assertFalse(again.filtered(lambda r: r.state == "done"))
         self.assertEqual(len(self.StLine.search([("l10n_no_bank_import_id", "=", record.id)])), len(payments) + 1)
+
+    # -- who may do what ----------------------------------------------------------------------------
+
+    def test_roles(self):
+        self.bill("Kraft AS", 1000, kid="1234567890128")
+        self.bill("Ny Konto AS", 200, ref="F-9")
+        order = self.new_order()
+        order.action_l10n_no_propose()
+        common = {"company_id": self.company.id, "company_ids": [Command.set(self.company.ids)]}
+        internal = new_test_user(self.env, login="pay_internal", groups="base.group_user", **common)
+        billing = new_test_user(self.env, login="pay_billing2", groups="account.group_account_invoice", **common)
+        portal = new_test_user(self.env, login="pay_portal", groups="base.group_portal", **common)
+        for user in (internal, billing, portal):
+            with self.assertRaises(AccessError):
+                order.with_user(user).read(["name"])
+            with self.assertRaises(AccessError):
+                order.l10n_no_leftout_ids.with_user(user).read(["reason"])
+            with self.assertRaises(AccessError):
+                self.env["account.payment.order"].with_user(user).create(
+                    {"payment_mode_id": self.mode.id, "payment_type": "outbound"})
+        # An accountant of another company sees neither the order nor what it left out.
+        other = self.setup_other_company()["company"]
+        stranger = new_test_user(self.env, login="pay_stranger", company_id=other.id,
+                                 company_ids=[Command.set(other.ids)],
+                                 groups="account.group_account_manager,account_payment_order.group_account_payment")
+        self.assertFalse(self.env["account.payment.order"].with_user(stranger).search([("id", "=", order.id)]))
+        self.assertFalse(self.env["l10n_no.payment.leftout"].with_user(stranger).search(
+            [("id", "in", order.l10n_no_leftout_ids.ids)]))
+        # The maker (Payments group, full accounting, not administrator) sees the reasons but cannot approve.
+        self.assertEqual(order.l10n_no_leftout_ids.with_user(self.maker).mapped("reason"), ["unconfirmed_account"])
+        order.draft2open()
+        with self.assertRaises(AccessError):
+            order.with_user(self.maker).action_l10n_no_approve()
+        with self.assertRaises(AccessError):
+            order.with_user(self.maker).write({"l10n_no_approved_by_id": self.maker.id})
+        self.assertTrue(order.with_user(self.approver).action_l10n_no_approve())
+
+    def test_bank_reasons_in_norwegian(self):
+        self.env["res.lang"]._activate_lang("nb_NO")
+        self.env["ir.module.module"]._load_module_terms(["l10n_no_payment_order"], ["nb_NO"], overwrite=True)
+        Order = self.env["account.payment.order"]
+        reasons = (StatusReason("AC04", additional_info=("Konto oppgjort",)), StatusReason(None, "X99"))
+        self.assertEqual(Order._l10n_no_reason_words(reasons), "AC04 (Closed account number): Konto oppgjort; X99")
+        self.assertEqual(Order.with_context(lang="nb_NO")._l10n_no_reason_words(reasons),
+                         "AC04 (Kontoen er avsluttet): Konto oppgjort; X99")
+        self.assertEqual(Order.with_context(lang="nb_NO")._l10n_no_reason_words(()), "Banken oppga ingen grunn")
+        leftout = self.env["l10n_no.payment.leftout"].with_context(lang="nb_NO")
+        labels = dict(leftout._fields["reason"]._description_selection(leftout.env))
+        self.assertEqual(labels["blocked"], "Sperret for betaling")

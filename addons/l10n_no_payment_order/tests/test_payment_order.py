@@ -369,3 +369,15 @@ class TestNorwegianPaymentOrder(L10nNoBankCommon):
         leftout = self.env["l10n_no.payment.leftout"].with_context(lang="nb_NO")
         labels = dict(leftout._fields["reason"]._description_selection(leftout.env))
         self.assertEqual(labels["blocked"], "Sperret for betaling")
+
+    def test_contact_managers_keep_bank_accounts(self):
+        # account_payment_order gives res.partner.bank and res.bank to its Payments group only; this addon
+        # restores Odoo's access for contact managers (trusting an account still needs its own group).
+        clerk = new_test_user(self.env, login="pay_contacts", groups="base.group_partner_manager,base.group_user",
+                              company_id=self.company.id, company_ids=[Command.set(self.company.ids)])
+        partner = self.vendors["Kraft AS"][0]
+        bank = self.env["res.partner.bank"].with_user(clerk).create({"acc_number": "12345678903",
+                                                                     "partner_id": partner.id})
+        self.assertFalse(bank.allow_out_payment)
+        with self.assertRaisesRegex(UserError, "trust"):
+            bank.with_user(clerk).allow_out_payment = True

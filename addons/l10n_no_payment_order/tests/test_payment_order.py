@@ -12,10 +12,12 @@ from lxml import etree
 from nofaktura.bank.generate import CamtEntry, CamtTx, write_camt054
 from nofaktura.bank.pain002 import StatusReason
 from nofaktura.bank.pain002_writer import write_pain002
+from nofaktura.bank.testing import local_sftp_server
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
 from odoo.tools.misc import file_path
 
 from odoo.addons.l10n_no_bank.tests.common import L10nNoBankCommon
@@ -381,3 +383,31 @@ class TestNorwegianPaymentOrder(L10nNoBankCommon):
         self.assertFalse(bank.allow_out_payment)
         with self.assertRaisesRegex(UserError, "trust"):
             bank.with_user(clerk).allow_out_payment = True
+
+    def test_sftp_delivery_and_answer_through_the_same_channel(self):
+        self.bill("Kraft AS", 1000, kid="1234567890128")
+        order = self.new_order()
+        order.action_l10n_no_propose()
+        order.draft2open()
+        order.with_user(self.approver).action_l10n_no_approve()
+        order.with_user(self.maker).open2generated()
+        sftp_root = self.tmp / "sftp"
+        (sftp_root / "inbox").mkdir(parents=True)
+        self.mode.l10n_no_outbox = "to-bank"
+        with mute_logger("paramiko.transport"), local_sftp_server(sftp_root) as server:
+            self.bank_journal.write({
+                "l10n_no_bank_channel": "sftp", "l10n_no_bank_sftp_host": server.host,
+                "l10n_no_bank_sftp_port": server.port, "l10n_no_bank_sftp_username": server.username,
+                "l10n_no_bank_sftp_password": server.password, "l10n_no_bank_sftp_host_key": server.host_key,
+                "l10n_no_bank_sftp_directory": "inbox",
+            })  # fmt: skip
+            order.with_user(self.maker).action_l10n_no_send()
+            delivered = sftp_root / "inbox" / "to-bank" / order.l10n_no_file_name
+            self.assertEqual(delivered.read_bytes(), order._l10n_no_file())
+            self.assertEqual(order.l10n_no_sent_to, f"inbox/to-bank/{order.l10n_no_file_name}")
+            library_order = order._l10n_no_payment_order(order.l10n_no_message_id)
+            (sftp_root / "inbox" / "status.xml").write_bytes(write_pain002(
+                library_order, message_id="BANK-S1", created=datetime.datetime(2026, 12, 3, 10), group_status="ACCP"))
+            record = self.bank_journal._l10n_no_bank_poll()
+        self.assertEqual((record.file_format, record.origin, record.payment_order_id), ("pain.002", "sftp", order))
+        self.assertEqual(order.payment_ids.l10n_no_bank_state, "accepted")

@@ -109,3 +109,32 @@ def test_refused_inputs():
         allocate(D("1"), [])
     with pytest.raises(ValueError, match="negative"):
         allocate(D("1"), ITEMS, tolerance=D("-1"))
+
+
+def test_folder_deliver_writes_whole_files_and_never_overwrites(tmp_path):
+    source = FolderSource(tmp_path)
+    path = source.deliver("pain001-PAY1.xml", b"<Document/>")
+    assert (tmp_path / "outbox" / "pain001-PAY1.xml").read_bytes() == b"<Document/>"
+    assert path.endswith("outbox/pain001-PAY1.xml")
+    assert not list((tmp_path / "outbox").glob(".*"))  # no part file left
+    assert source.names() == []  # the outbox is not an incoming file
+    with pytest.raises(TransportError, match="never overwritten"):
+        source.deliver("pain001-PAY1.xml", b"other")
+    assert (tmp_path / "outbox" / "pain001-PAY1.xml").read_bytes() == b"<Document/>"
+    for bad in ("../x.xml", ".hidden", ""):
+        with pytest.raises(TransportError, match="plain"):
+            source.deliver(bad, b"x")
+
+
+def test_sftp_deliver_uploads_to_the_outbox(tmp_path):
+    with local_sftp_server(tmp_path) as server:
+        source = SftpSource(server.host, port=server.port, username=server.username, password=server.password,
+                            host_key=server.host_key, timeout=10)  # fmt: skip
+        try:
+            source.deliver("pain001-PAY2.xml", b"<Document>2</Document>", directory="to-bank")
+            with pytest.raises(TransportError, match="never overwritten"):
+                source.deliver("pain001-PAY2.xml", b"again", directory="to-bank")
+        finally:
+            source.close()
+    assert (tmp_path / "to-bank" / "pain001-PAY2.xml").read_bytes() == b"<Document>2</Document>"
+    assert sorted(p.name for p in (tmp_path / "to-bank").iterdir()) == ["pain001-PAY2.xml"]

@@ -39,6 +39,9 @@ class FileSource(Protocol):
 
     def close(self) -> None: ...
 
+    def deliver(self, name: str, data: bytes, directory: str = "outbox") -> str:
+        """Put an outgoing file (a pain.001) in ``directory``; return its path. Never overwrites."""
+
 
 class FolderSource:
     """Files in a local folder; done files move to ``<folder>/<done_dir>``."""
@@ -71,6 +74,20 @@ class FolderSource:
 
     def close(self) -> None:
         return None
+
+    def deliver(self, name: str, data: bytes, directory: str = "outbox") -> str:
+        """Write ``data`` as ``<folder>/<directory>/<name>``: first as a hidden part file, then renamed, so a
+        bank client watching the folder never picks up half a file. A file of that name already there is
+        an error (a payment file is never replaced: the bank may have taken it)."""
+        target_dir = self.folder / _plain(directory)
+        target_dir.mkdir(exist_ok=True)
+        target = target_dir / _plain(name)
+        if target.exists():
+            raise TransportError(f"{target} already exists: a payment file is never overwritten")
+        part = target_dir / f".{target.name}.part"
+        part.write_bytes(data)
+        part.rename(target)
+        return str(target)
 
     def _path(self, name: str) -> Path:
         if "/" in name or "\\" in name or name in ("", ".", ".."):
@@ -173,6 +190,29 @@ class SftpSource:
         self._sftp.close()
         self._transport.close()
 
+    def deliver(self, name: str, data: bytes, directory: str = "outbox") -> str:
+        """Upload ``data`` as ``<directory>/<name>`` (relative to the channel's directory unless absolute):
+        uploaded under a hidden part name and renamed when complete; refuses to overwrite a file."""
+        target_dir = directory if directory.startswith("/") else posixpath.join(self.directory, directory)
+        target = posixpath.join(target_dir, _plain(name))
+        try:
+            self._sftp.stat(target_dir)
+        except FileNotFoundError:
+            self._sftp.mkdir(target_dir)
+        try:
+            self._sftp.stat(target)
+        except FileNotFoundError:
+            pass
+        else:
+            raise TransportError(f"{target} already exists on the server: a payment file is never overwritten")
+        part = posixpath.join(target_dir, f".{_plain(name)}.part")
+        try:
+            self._sftp.putfo(io.BytesIO(data), part)
+            self._sftp.posix_rename(part, target)
+        except OSError as exc:
+            raise TransportError(f"uploading {target} failed: {exc}") from exc
+        return target
+
     def __iter__(self) -> Iterator[str]:
         return iter(self.names())
 
@@ -180,6 +220,12 @@ class SftpSource:
         if "/" in name or name in ("", ".", ".."):
             raise TransportError(f"not a plain file name: {name!r}")
         return posixpath.join(self.directory, name)
+
+
+def _plain(name: str) -> str:
+    if not isinstance(name, str) or "/" in name or "\\" in name or name in ("", ".", "..") or name.startswith("."):
+        raise TransportError(f"not a plain file or folder name: {name!r}")
+    return name
 
 
 def _load_private_key(text: str):

@@ -17,7 +17,9 @@ pain.001.001.03", Nordea/DNB/Danske MIGs):
 * per transfer ``PmtId`` (``InstrId``, ``EndToEndId``), ``InstdAmt`` with ``Ccy``, creditor agent
   (BIC when given), creditor with address, creditor account, and ``RmtInf``: a KID as
   ``Strd/CdtrRefInf/Tp/CdOrPrtry/Cd = SCOR`` + ``Ref``; invoice references as one ``Strd`` per
-  invoice (``RfrdDocInf`` ``CINV``/``CREN`` + ``RfrdDocAmt`` ``RmtdAmt``/``CdtNoteAmt``); else ``Ustrd``.
+  invoice (``RfrdDocInf`` ``CINV``/``CREN`` + ``RfrdDocAmt`` ``RmtdAmt``/``CdtNoteAmt``); else ``Ustrd``;
+  for a payment abroad Norway's regulatory reporting (``RgltryRptg``: ``DbtCdtRptgInd = DEBT``,
+  ``Dtls/Cd`` the currency register's purpose code, ``Dtls/Inf`` the text).
 
 The output validates against the ISO XSDs of both versions (tests check it with the schemas of the
 shared corpora). Bank-specific rules not in the XSD (which codes a bank accepts in ``CtgyPurp``,
@@ -194,6 +196,13 @@ class _Writer:
         self.sub(creditor, "Nm", transfer.creditor_name)
         self.address(creditor, transfer.creditor_address)
         self.account(tx, "CdtrAcct", transfer.creditor)
+        if transfer.regulatory_code:
+            # Norway's currency register (valutaregisteret): the payer reports what a payment abroad is for.
+            rgltry = self.sub(tx, "RgltryRptg")
+            self.sub(rgltry, "DbtCdtRptgInd", "DEBT")
+            details = self.sub(rgltry, "Dtls")
+            self.sub(details, "Cd", transfer.regulatory_code)
+            self.sub(details, "Inf", transfer.regulatory_text)
         self.remittance(tx, transfer)
 
     def remittance(self, tx: etree._Element, transfer: CreditTransfer) -> None:

@@ -92,6 +92,8 @@ _CODE_RE = re.compile(r"[A-Z0-9]{1,4}\Z")
 # BICIdentifier / BICFIIdentifier pattern of the pain.001 XSDs.
 _BIC_RE = re.compile(r"[A-Z]{6}[A-Z2-9][A-NP-Z0-9](?:[A-Z0-9]{3})?\Z")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+_REGULATORY_CODE_RE = re.compile(r"[A-Za-z0-9]{1,10}\Z")
+_REGULATORY_TEXT_MAX = 35
 
 
 class AccountKind(str, Enum):
@@ -308,6 +310,11 @@ class CreditTransfer:
     debtor_account: Account | str | None = None
     #: ``CtgyPurp/Cd`` (SUPP supplier, SALA salary, INTC intra-company …); part of the grouping.
     category_purpose: str | None = None
+    #: Norwegian regulatory reporting of a payment abroad (``RgltryRptg/Dtls/Cd``): the code of the
+    #: payment's purpose from the currency register's list (e.g. ``14`` import/export of goods).
+    regulatory_code: str | None = None
+    #: What the payment is for, in words (``RgltryRptg/Dtls/Inf``, at most 35 characters).
+    regulatory_text: str | None = None
     #: Set when checked: the payment type.
     kind: PaymentKind = field(init=False)
 
@@ -347,6 +354,22 @@ class CreditTransfer:
             raise _err("an international payment needs the creditor's country (creditor_address.country)", e2e,
                        "creditor_address")  # fmt: skip
         self._check_remittance(e2e, kind)
+        self._check_regulatory(e2e)
+
+    def _check_regulatory(self, e2e: str) -> None:
+        if self.regulatory_code is None and self.regulatory_text is None:
+            return
+        if self.creditor.is_norwegian:
+            raise _err("regulatory reporting is only for payments to accounts abroad", e2e, "regulatory_code")
+        if not isinstance(self.regulatory_code, str) or not _REGULATORY_CODE_RE.match(self.regulatory_code):
+            raise _err(f"{self.regulatory_code!r} is not a reporting code of 1–10 letters or digits", e2e,
+                       "regulatory_code")  # fmt: skip
+        _check_text(self.regulatory_text, "regulatory_text", e2e, _REGULATORY_TEXT_MAX, required=True)
+
+    @property
+    def needs_regulatory_reporting(self) -> bool:
+        """True for a payment to an account abroad: Norway's currency register needs code and text."""
+        return not self.creditor.is_norwegian
 
     def _check_remittance(self, e2e: str, kind: PaymentKind) -> None:
         if not isinstance(self.invoices, (tuple, list)):
@@ -436,6 +459,9 @@ class PaymentOrder:
     batch_booking: bool = True
     #: ``ChrgBr`` for domestic and international blocks (SEPA blocks are always ``SLEV``); ``None`` = not written.
     charge_bearer: str | None = None
+    #: Norway: payments to accounts abroad must carry the currency register's code and text
+    #: (``RgltryRptg``). True = refuse such a transfer without them (what a Norwegian payer sends).
+    regulatory_reporting: bool = False
 
     def __post_init__(self) -> None:
         _check_id(self.message_id, "message_id", None)
@@ -476,6 +502,12 @@ class PaymentOrder:
                     transfer=transfer.end_to_end_id, index=index, field="end_to_end_id",
                 )
             seen_e2e[transfer.end_to_end_id] = index
+            if self.regulatory_reporting and transfer.needs_regulatory_reporting and not transfer.regulatory_code:
+                raise PaymentOrderError(
+                    "a payment to an account abroad needs Norway's regulatory reporting code and text "
+                    "(regulatory_code, regulatory_text)",
+                    transfer=transfer.end_to_end_id, index=index, field="regulatory_code",
+                )
             if transfer.instruction_id is not None:
                 if transfer.instruction_id in seen_instr:
                     raise PaymentOrderError(
@@ -528,12 +560,13 @@ class PaymentOrder:
 # -- from JSON ----------------------------------------------------------------------------------------
 
 _ORDER_KEYS = {"message_id", "created", "debtor", "execution_date", "batch_booking", "charge_bearer", "transfers",
-               "initiating_party_name"}  # fmt: skip
+               "initiating_party_name", "regulatory_reporting"}  # fmt: skip
 _DEBTOR_KEYS = {"name", "orgnr", "account", "bic", "address", "bank_customer_id"}
 _CREDITOR_KEYS = {"name", "account", "bic", "address"}
 _ADDRESS_KEYS = {"country", "street", "building_number", "postcode", "town", "lines"}
 _TRANSFER_KEYS = {"end_to_end_id", "instruction_id", "amount", "currency", "creditor", "kid", "text", "invoices",
-                  "execution_date", "debtor_account", "category_purpose"}  # fmt: skip
+                  "execution_date", "debtor_account", "category_purpose", "regulatory_code",
+                  "regulatory_text"}  # fmt: skip
 _INVOICE_KEYS = {"number", "amount", "credit_note", "date"}
 
 
@@ -592,6 +625,7 @@ def _json_transfer(value: object, index: int) -> CreditTransfer:
             kid=data.get("kid"), text=data.get("text"), invoices=tuple(invoices),
             execution_date=_json_date(data.get("execution_date"), "execution_date", e2e, index),
             debtor_account=data.get("debtor_account"), category_purpose=data.get("category_purpose"),
+            regulatory_code=data.get("regulatory_code"), regulatory_text=data.get("regulatory_text"),
         )  # fmt: skip
     except PaymentOrderError as exc:
         exc.index = index
@@ -620,5 +654,5 @@ def order_from_dict(data: Mapping[str, Any]) -> PaymentOrder:
         initiating_party_name=data.get("initiating_party_name"),
         execution_date=_json_date(data.get("execution_date"), "execution_date"),
         batch_booking=data.get("batch_booking", True), charge_bearer=data.get("charge_bearer"),
-        transfers=tuple(transfers),
+        regulatory_reporting=data.get("regulatory_reporting", False), transfers=tuple(transfers),
     )  # fmt: skip

@@ -76,7 +76,11 @@ def _classes(root: Path, username: str, password: str):
         def open(self, path: str, flags: int, attr):
             try:
                 handle = Handle(flags)
-                handle.readfile = open(self._real(path), "rb")  # noqa: SIM115 - paramiko closes the handle
+                if flags & (os.O_WRONLY | os.O_RDWR):  # uploads (deliver a payment file)
+                    handle.writefile = open(self._real(path), "wb")  # noqa: SIM115 - paramiko closes the handle
+                    handle.readfile = handle.writefile
+                else:
+                    handle.readfile = open(self._real(path), "rb")  # noqa: SIM115 - paramiko closes the handle
                 return handle
             except OSError as exc:
                 return paramiko.SFTPServer.convert_errno(exc.errno or 2)

@@ -11,6 +11,8 @@ from .l10n_no_approval_matrix import Person, to_decimal
 BILL_TYPES = ("in_invoice", "in_refund")
 # Written only by the approval methods (with sudo), never directly, over RPC neither.
 PROTECTED_FIELDS = {"l10n_no_do_not_pay_reason", "l10n_no_autopost_after_approval"}
+# OCA's stored result of the reviews: computed, never written by anybody.
+COMPUTED_STATE = {"validation_status"}
 ACTIVITY = "l10n_no_approval.mail_activity_l10n_no_approve"
 OVERRIDE_GROUP = "l10n_no_approval.group_l10n_no_approval_override"
 QUIET_MINUTES = 15
@@ -64,7 +66,7 @@ class AccountMove(models.Model):
         string="Do not pay", readonly=True, copy=False, tracking=True,
         help="Set when an approver rejected the bill; the reason they gave.",
     )
-    l10n_no_autopost_after_approval = fields.Boolean(readonly=True, copy=False)
+    l10n_no_autopost_after_approval = fields.Boolean(string="Post after approval", readonly=True, copy=False)
 
     # ------------------------------------------------------------------ mapping to the library
 
@@ -515,7 +517,7 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------------ no way round
 
     def write(self, vals):
-        if not self.env.su and PROTECTED_FIELDS & set(vals):
+        if not self.env.su and (PROTECTED_FIELDS | COMPUTED_STATE) & set(vals):
             raise AccessError(self.env._("The approval state of a bill changes only through its approval actions."))
         if {"partner_id", "partner_bank_id"} & set(vals):
             for move in self.filtered(lambda m: m.state == "posted" and m.move_type in BILL_TYPES):

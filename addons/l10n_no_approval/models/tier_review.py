@@ -16,8 +16,8 @@ class TierReview(models.Model):
     l10n_no_pending_since = fields.Date(string="Pending since", readonly=True)
     l10n_no_note = fields.Char(string="Routing note", readonly=True)
     l10n_no_acted_for = fields.Char(string="Acted for", readonly=True)
-    l10n_no_fingerprint = fields.Char(readonly=True, copy=False)
-    l10n_no_refresh = fields.Integer(readonly=True, copy=False)
+    l10n_no_fingerprint = fields.Char(string="Approved fingerprint", readonly=True, copy=False)
+    l10n_no_refresh = fields.Integer(string="Reviewer refresh", readonly=True, copy=False)
 
     @api.model
     def _get_reviewer_fields(self):

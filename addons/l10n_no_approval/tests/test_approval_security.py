@@ -31,6 +31,8 @@ class TestApprovalSecurity(ApprovalCommon):
             })
         with self.assertRaises(AccessError):
             move.with_user(self.clerk).write({"l10n_no_do_not_pay_reason": False})
+        with self.assertRaises(AccessError):
+            move.with_user(self.clerk).write({"validation_status": "validated"})
         # a context key cannot open the door either
         with self.assertRaises(UserError):
             move.with_user(self.clerk).with_context(skip_validation_check=True).action_post()

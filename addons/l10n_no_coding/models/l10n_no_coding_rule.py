@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from nofaktura.coding import CodingError, normalize_distribution
+
 
 class L10nNoCodingRule(models.Model):
     """Default coding (standardkontering) of vendor bill lines, for one product or one vendor.
@@ -91,7 +93,21 @@ class L10nNoCodingRule(models.Model):
                     self.env._("Coding rule %(rule)s: account %(account)s is a receivable, payable or off-balance account "
                       "and cannot code a bill line.", rule=rule.display_name, account=rule.account_id.display_name)
                 )
+            if rule.analytic_distribution:
+                try:
+                    normalize_distribution(rule.analytic_distribution, rule._l10n_no_plan_of())
+                except CodingError as exc:
+                    raise ValidationError(
+                        self.env._("Coding rule %(rule)s: %(reason)s.", rule=rule.display_name, reason=exc)
+                    ) from exc
             if rule.attestant_id and rule.attestant_id.share:
                 raise ValidationError(
                     self.env._("Coding rule %(rule)s: the attestant must be an internal user.", rule=rule.display_name)
                 )
+
+    def _l10n_no_plan_of(self):
+        """{analytic account id: root plan id} for the accounts of this rule's distribution."""
+        self.ensure_one()
+        ids = {int(i) for key in (self.analytic_distribution or {}) for i in str(key).split(",") if i.strip().isdigit()}
+        accounts = self.env["account.analytic.account"].browse(ids).exists()
+        return {str(account.id): str(account.root_plan_id.id) for account in accounts}

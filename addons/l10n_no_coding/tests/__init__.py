@@ -1,1 +1,2 @@
-
+from . import test_coding
+from . import test_coding_security

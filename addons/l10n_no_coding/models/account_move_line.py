@@ -62,10 +62,10 @@ class AccountMoveLine(models.Model):
             return {}
         Rule = self.env["l10n_no.coding.rule"]
         rules = Rule.search([
-            ("company_id", "in", lines.company_id.ids),
+            ("company_id", "in", lines.company_id._origin.ids),
             "|",
-            "&", ("rule_type", "=", "product"), ("product_id", "in", lines.product_id.ids),
-            "&", ("rule_type", "=", "vendor"), ("partner_id", "in", lines.move_id.commercial_partner_id.ids),
+            "&", ("rule_type", "=", "product"), ("product_id", "in", lines.product_id._origin.ids),
+            "&", ("rule_type", "=", "vendor"), ("partner_id", "in", lines.move_id.commercial_partner_id._origin.ids),
         ])
         result = {}
         for rule in rules:
@@ -96,14 +96,15 @@ class AccountMoveLine(models.Model):
         arguments = self._get_analytic_distribution_arguments(self.env["account.analytic.plan"])
         return self.env["account.analytic.distribution.model"]._get_distribution(arguments) or {}
 
-    def _l10n_no_resolve(self, rules, cache):
+    def _l10n_no_resolve(self, rules, cache, with_model=True):
         """(library coding, product rule, vendor rule) for one bill line."""
         self.ensure_one()
-        company = self.company_id.id
-        product_rule = rules.get(("product", company, self.product_id.id)) if self.product_id else None
-        vendor = self.move_id.commercial_partner_id
+        company = self.company_id._origin.id
+        product = self.product_id._origin
+        product_rule = rules.get(("product", company, product.id)) if product else None
+        vendor = self.move_id.commercial_partner_id._origin
         vendor_rule = rules.get(("vendor", company, vendor.id)) if vendor else None
-        product_key = str(self.product_id.id) if self.product_id else None
+        product_key = str(product.id) if product else None
         vendor_key = str(vendor.id) if vendor else None
         lib_product = self._l10n_no_library_rule(product_rule, cache)
         lib_vendor = self._l10n_no_library_rule(vendor_rule, cache)
@@ -116,10 +117,56 @@ class AccountMoveLine(models.Model):
             ),
             {product_key: lib_product} if lib_product else {},
             {vendor_key: lib_vendor} if lib_vendor else {},
-            model_distribution=self._l10n_no_model_distribution(),
-            default_account=str(self.account_id.id) if self.account_id else None,
+            model_distribution=self._l10n_no_model_distribution() if with_model else None,
+            default_account=str(self.account_id._origin.id) if self.account_id else None,
         )
         return coding, product_rule, vendor_rule
+
+    # ------------------------------------------------------------------
+    # Odoo's own computes, extended: the form shows the coding while the line is typed
+    # ------------------------------------------------------------------
+
+    def _l10n_no_live_codings(self):
+        lines = self.filtered(lambda line: line.display_type == "product" and line.move_id.move_type in BILL_TYPES)
+        if not lines:
+            return []
+        rules = lines._l10n_no_fetch_rules()
+        if not rules:
+            return []
+        cache = {}
+        return [(line, line._l10n_no_resolve(rules, cache, with_model=False)[0]) for line in lines]
+
+    def _compute_account_id(self):
+        # EXTENDS account: the product rule's, else the vendor rule's expense account
+        result = super()._compute_account_id()
+        for line, coding in self._l10n_no_live_codings():
+            if coding.account.source in ("product", "vendor"):
+                line.account_id = self.env["account.account"].browse(int(coding.account.value))
+        return result
+
+    def _compute_tax_ids(self):
+        # EXTENDS account: the rule's taxes, except on lines whose taxes the vendor invoiced (imported)
+        result = super()._compute_tax_ids()
+        for line, coding in self._l10n_no_live_codings():
+            if coding.taxes.source in ("product", "vendor") and not line.is_imported:
+                line.tax_ids = line._l10n_no_rule_taxes(coding)
+        return result
+
+    def _compute_analytic_distribution(self):
+        # EXTENDS account: a rule's distribution comes before Odoo's distribution models
+        result = super()._compute_analytic_distribution()
+        for line, coding in self._l10n_no_live_codings():
+            if coding.distribution.source in ("product", "vendor"):
+                line.analytic_distribution = {key: float(value) for key, value in coding.distribution.value.items()}
+        return result
+
+    def _l10n_no_rule_taxes(self, coding):
+        """The rule's taxes as the line gets them: through the bill's fiscal position."""
+        self.ensure_one()
+        taxes = self.env["account.tax"].browse([int(i) for i in coding.taxes.value or ()])
+        if taxes and self.move_id.fiscal_position_id:
+            taxes = self.move_id.fiscal_position_id.map_tax(taxes)
+        return taxes
 
     def _l10n_no_line_label(self):
         self.ensure_one()
@@ -147,9 +194,9 @@ class AccountMoveLine(models.Model):
         coding, product_rule, vendor_rule = self._l10n_no_resolve(rules, cache)
         rule_by_source = {"product": product_rule, "vendor": vendor_rule}
         differs = (
-            (coding.account.source in ("product", "vendor") and str(self.account_id.id) != coding.account.value)
+            (coding.account.source in ("product", "vendor") and str(self.account_id._origin.id) != coding.account.value)
             or (coding.taxes.source in ("product", "vendor") and not self.is_imported
-                and tuple(str(i) for i in self.tax_ids.ids) != coding.taxes.value)
+                and self.tax_ids._origin != self._l10n_no_rule_taxes(coding))
             or (coding.distribution.source in CODED_BY_RULE
                 and not _same_distribution(self.analytic_distribution, coding.distribution.value))
         )
@@ -206,9 +253,7 @@ class AccountMoveLine(models.Model):
             if coding.account.source in ("product", "vendor") and str(line.account_id.id) != coding.account.value:
                 vals["account_id"] = int(coding.account.value)
             if coding.taxes.source in ("product", "vendor"):
-                taxes = self.env["account.tax"].browse([int(i) for i in coding.taxes.value])
-                if line.move_id.fiscal_position_id:
-                    taxes = line.move_id.fiscal_position_id.map_tax(taxes)
+                taxes = line._l10n_no_rule_taxes(coding)
                 same_rate = sorted(taxes.mapped("amount")) == sorted(line.tax_ids.mapped("amount"))
                 if taxes != line.tax_ids and (not line.is_imported or same_rate):
                     vals["tax_ids"] = [fields.Command.set(taxes.ids)]

@@ -1,6 +1,6 @@
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import CodingCommon
 
@@ -24,6 +24,28 @@ class TestCoding(CodingCommon):
         self.assertEqual(bill.l10n_no_attestant_id, self.attestant)
         bill.action_post()
         self.assertEqual(bill.state, "posted")
+
+    def test_the_form_shows_the_coding_while_typing(self):
+        with Form(self.env["account.move"].with_context(default_move_type="in_invoice")) as bill_form:
+            bill_form.partner_id = self.supplier
+            bill_form.invoice_date = "2026-11-30"
+            with bill_form.invoice_line_ids.new() as line_form:
+                line_form.product_id = self.paper
+                line_form.price_unit = 50.0
+                # before saving: the product rule's account and tax, the vendor rule's department
+                self.assertEqual(line_form.account_id, self.account_office)
+                self.assertEqual(line_form.tax_ids[:], self.tax_rule)
+                self.assertEqual(line_form.analytic_distribution, {str(self.dept_office.id): 100})
+                self.assertEqual(line_form.l10n_no_coding_source, "product")
+            with bill_form.invoice_line_ids.new() as line_form:
+                line_form.name = "Freight"
+                line_form.price_unit = 10.0
+        bill = bill_form.record
+        # a line without product is coded by the vendor rule when saved
+        self.assertEqual(bill.invoice_line_ids[1].account_id, self.account_other)
+        self.assertEqual(bill.invoice_line_ids.mapped("l10n_no_coding_source"), ["product", "vendor"])
+        self.assertEqual(bill.l10n_no_attestant_id, self.attestant)
+        self.assertFalse(any(bill.invoice_line_ids.mapped("l10n_no_recoded")))
 
     def test_vendor_rule_codes_lines_without_product_rule(self):
         bill = self._bill(self.supplier, [

@@ -10,7 +10,9 @@
     "license": "AGPL-3",
     "development_status": "Beta",
     "countries": ["no"],
-    "depends": ["account", "l10n_no", "mail", "analytic", "base_tier_validation", "account_move_tier_validation"],
+    "depends": [
+        "account", "l10n_no", "mail", "analytic", "base_tier_validation", "account_move_tier_validation", "l10n_no_coding",
+    ],
     "external_dependencies": {"python": ["nofaktura"]},
     "data": [
         "security/l10n_no_approval_security.xml",

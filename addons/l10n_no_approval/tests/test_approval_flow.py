@@ -247,6 +247,29 @@ class TestApprovalFlow(ApprovalCommon):
         self.assertIn("Nobody may act on Anvis", review.l10n_no_note)
         self.assertIn("the limit of Boss is below 5000000.00 NOK", move.l10n_no_approval_note)
 
+    def test_attestant_from_default_coding_attests(self):
+        self.env["l10n_no.coding.rule"].create({
+            "rule_type": "vendor", "partner_id": self.vendor.id, "attestant_id": self.att_b.id,
+            "company_id": self.company.id,
+        })
+        move = self.bill(1000)
+        self.assertEqual(move.l10n_no_attestant_id, self.att_b)
+        move.with_user(self.clerk).request_validation()
+        self.assertEqual(self.reviews(move)[0].reviewer_ids, self.att_b)
+        with self.assertRaisesRegex(UserError, "Att may not act on Attest"):
+            move.with_user(self.att).validate_tier()
+        move.with_user(self.att_b).validate_tier()
+        move.with_user(self.boss).validate_tier()
+        self.assertTrue(move.l10n_no_approved)
+
+    def test_coded_attestant_who_registered_the_bill_falls_back_to_the_pool(self):
+        self.att_b.group_ids |= self.env.ref("account.group_account_invoice")
+        move = self.bill(1000, user=self.att_b)
+        move.with_user(self.att_b).write({"l10n_no_attestant_id": self.att_b.id})
+        move.with_user(self.att_b).request_validation()
+        review = self.reviews(move)[0]
+        self.assertEqual(review.reviewer_ids, self.att)
+
     def test_customer_invoices_are_not_routed(self):
         invoice = self.init_invoice("out_invoice", amounts=[100], post=True)
         self.assertEqual(invoice.state, "posted")

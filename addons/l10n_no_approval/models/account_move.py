@@ -143,16 +143,27 @@ class AccountMove(models.Model):
         return ApprovalContext(library_matrix, bill, steps, pairs, stale, fields.Date.context_today(self))
 
     def _l10n_no_reviewers_for(self, review):
-        """Who may act on ``review`` today, by the library (called from the review's compute)."""
+        """Who may act on ``review`` today, by the library."""
+        return self._l10n_no_reviewers_map(review).get(review, self.env["res.users"])
+
+    def _l10n_no_reviewers_map(self, reviews):
+        """{review: users who may act on it today} for reviews of this bill, from one library context."""
+        self.ensure_one()
         ctx = self._l10n_no_context()
         users = self.env["res.users"]
-        if ctx is None or ctx.stale or review not in ctx.reviews:
-            return users
-        index = ctx.reviews.index(review)
-        if review.status == "approved":
-            return review.done_by
-        now = actors(ctx.matrix, ctx.bill, ctx.steps, index, **ctx.kwargs(index))
-        return users.browse(sorted(int(p) for p in now.persons))
+        if ctx is None or ctx.stale:
+            return {}
+        result = {}
+        for review in reviews:
+            if review not in ctx.reviews:
+                continue
+            if review.status == "approved":
+                result[review] = review.done_by
+                continue
+            index = ctx.reviews.index(review)
+            now = actors(ctx.matrix, ctx.bill, ctx.steps, index, **ctx.kwargs(index))
+            result[review] = users.browse(sorted(int(p) for p in now.persons))
+        return result
 
     # ------------------------------------------------------------------ computed state
 
@@ -478,9 +489,9 @@ class AccountMove(models.Model):
         """Recompute who may act (substitutes, escalation, forwarding) and keep activities in step."""
         for move in self:
             reviews = move._l10n_no_reviews().filtered(lambda r: r.status in ("waiting", "pending"))
-            for review in reviews:
-                review.sudo().write({"l10n_no_refresh": review.l10n_no_refresh + 1})
-            reviews.flush_recordset()
+            if reviews:
+                reviews.sudo().write({"l10n_no_refresh": max(reviews.mapped("l10n_no_refresh")) + 1})
+                reviews.flush_recordset()
             ctx = move._l10n_no_context()
             if ctx is not None and not ctx.stale and ctx.index is not None:
                 current = ctx.reviews[ctx.index]

@@ -23,6 +23,22 @@ class TierReview(models.Model):
     def _get_reviewer_fields(self):
         return [*super()._get_reviewer_fields(), "l10n_no_refresh", "l10n_no_forward_user_id", "done_by"]
 
+    @api.depends(lambda self: self._get_reviewer_fields())
+    def _compute_reviewer_ids(self):
+        # One library context per bill for all its reviews, instead of one per review.
+        ours = self.filtered(lambda r: r.definition_id.review_type == "l10n_no_matrix" and r.model == "account.move")
+        super(TierReview, self - ours)._compute_reviewer_ids()
+        by_move = {}
+        for review in ours:
+            by_move.setdefault(review.res_id, self.browse())
+            by_move[review.res_id] |= review
+        for res_id, reviews in by_move.items():
+            move = self.env["account.move"].sudo().browse(res_id).exists()
+            found = move._l10n_no_reviewers_map(reviews) if move else {}
+            for review in reviews:
+                review.reviewer_ids = found.get(review, self.env["res.users"])
+        return True
+
     def _get_reviewers(self):
         if self.definition_id.review_type != "l10n_no_matrix" or self.model != "account.move":
             return super()._get_reviewers()

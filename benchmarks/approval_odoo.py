@@ -58,7 +58,7 @@ def outer(args: argparse.Namespace) -> int:
                 "--stop-after-init",
                 "--log-level=warn",
                 "--no-http",
-                "--without-demo=all",
+                "--without-demo=True",
             ],
             check=True,
             env=setup.env,
@@ -73,6 +73,7 @@ def outer(args: argparse.Namespace) -> int:
                 str(args.bills),
                 "--approve",
                 str(args.approve),
+                *(["--profile"] if args.profile else []),
                 "--",
                 *options,
             ],
@@ -147,6 +148,14 @@ def inside(args: argparse.Namespace, odoo_options: list[str]) -> int:
             lambda: env["account.move"].with_user(clerk).create(values).with_user(clerk)
         )
         env.flush_all()
+        if args.profile:
+            import cProfile  # noqa: PLC0415
+            import pstats  # noqa: PLC0415
+
+            profiler = cProfile.Profile()
+            profiler.runcall(lambda: (bills[:100].request_validation(), env.flush_all()))
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+            bills = bills[100:]
         _, wall_route, cpu_route = _clock(lambda: (bills.request_validation(), env.flush_all()))
         reviews = env["tier.review"].search_count([("model", "=", "account.move"), ("res_id", "in", bills.ids)])
 
@@ -204,6 +213,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bills", type=int, default=1000)
     parser.add_argument("--approve", type=int, default=200, help="how many bills to approve step by step")
+    parser.add_argument("--profile", action="store_true", help="profile sending 100 bills round first")
     parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
     args, rest = parser.parse_known_args()
     if args.inside:

@@ -13,6 +13,11 @@ BILL_TYPES = ("in_invoice", "in_refund")
 PROTECTED_FIELDS = {"l10n_no_do_not_pay_reason", "l10n_no_autopost_after_approval"}
 # OCA's stored result of the reviews: computed, never written by anybody.
 COMPUTED_STATE = {"validation_status"}
+# What an approval vouches for, or what routes it; other writes (tokens, sending data) skip the check.
+ROUTED_FIELDS = {
+    "partner_id", "partner_bank_id", "currency_id", "invoice_line_ids", "line_ids", "move_type", "company_id",
+    "l10n_no_attestant_id", "amount_total", "state",
+}
 ACTIVITY = "l10n_no_approval.mail_activity_l10n_no_approve"
 OVERRIDE_GROUP = "l10n_no_approval.group_l10n_no_approval_override"
 QUIET_MINUTES = 15
@@ -542,7 +547,8 @@ class AccountMove(models.Model):
                         bill=move.name,
                     ))
         result = super().write(vals)
-        self._l10n_no_restart_if_changed()
+        if ROUTED_FIELDS & set(vals):
+            self._l10n_no_restart_if_changed()
         if {"l10n_no_attestant_id", "invoice_line_ids", "line_ids"} & set(vals):
             # the coded attestant or the dimensions may name other people for the open steps
             self.filtered(lambda m: m.state == "draft" and m.validation_status in ("waiting", "pending"))._l10n_no_refresh_reviewers()

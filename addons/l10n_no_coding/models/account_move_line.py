@@ -3,6 +3,7 @@ from decimal import Decimal
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import format_list
 
 from nofaktura.coding import BillLine, CodingError, CodingRule, code_line
@@ -10,6 +11,11 @@ from nofaktura.coding import BillLine, CodingError, CodingRule, code_line
 BILL_TYPES = ("in_invoice", "in_refund")
 CODED_BY_RULE = ("product", "vendor", "model")
 CODING_FIELDS = ("account_id", "tax_ids", "analytic_distribution")
+#: set by the coding itself only: writing them would fake "coded by hand" or hide a problem
+PROTECTED_FIELDS = frozenset({
+    "l10n_no_recoded", "l10n_no_coding_source", "l10n_no_coding_rule_id", "l10n_no_coding_note",
+    "l10n_no_coding_problem",
+})
 
 
 class AccountMoveLine(models.Model):
@@ -269,14 +275,26 @@ class AccountMoveLine(models.Model):
                 line.move_id.with_context(l10n_no_coding_apply=True).l10n_no_attestant_id = attestant
         return changed
 
+    def _l10n_no_check_protected(self, vals_list):
+        if self.env.context.get("l10n_no_coding_apply"):
+            return
+        for vals in vals_list:
+            if fields_set := PROTECTED_FIELDS.intersection(vals):
+                raise UserError(self.env._(
+                    "The coding origin of a bill line (%(fields)s) is set by default coding only: change the "
+                    "account, taxes or analytic distribution instead.", fields=", ".join(sorted(fields_set)),
+                ))
+
     @api.model_create_multi
     def create(self, vals_list):
+        self._l10n_no_check_protected(vals_list)
         lines = super().create(vals_list)
         if not self.env.context.get("l10n_no_coding_apply"):
             lines.filtered(lambda line: line.move_id.move_type in BILL_TYPES)._l10n_no_apply_coding()
         return lines
 
     def write(self, vals):
+        self._l10n_no_check_protected([vals])
         if self.env.context.get("l10n_no_coding_apply") or not (set(vals) & {"product_id", *CODING_FIELDS}):
             return super().write(vals)
         watched = self.filtered(lambda line: line._l10n_no_is_bill_line() and line.parent_state == "draft")

@@ -96,11 +96,20 @@ class AccountMoveLine(models.Model):
                 cache[rule.id] = None
         return cache[rule.id]
 
-    def _l10n_no_model_distribution(self):
-        """What Odoo's own analytic distribution models give this line (extended, not duplicated)."""
+    def _l10n_no_model_distribution(self, cache=None):
+        """What Odoo's own analytic distribution models give this line (extended, not duplicated).
+
+        Lines with the same arguments share one look-up, as in Odoo's own compute.
+        """
         self.ensure_one()
         arguments = self._get_analytic_distribution_arguments(self.env["account.analytic.plan"])
-        return self.env["account.analytic.distribution.model"]._get_distribution(arguments) or {}
+        key = ("model", repr(sorted(arguments.items(), key=lambda item: item[0])))
+        if cache is not None and key in cache:
+            return cache[key]
+        result = self.env["account.analytic.distribution.model"]._get_distribution(arguments) or {}
+        if cache is not None:
+            cache[key] = result
+        return result
 
     def _l10n_no_resolve(self, rules, cache, with_model=True):
         """(library coding, product rule, vendor rule) for one bill line."""
@@ -123,7 +132,7 @@ class AccountMoveLine(models.Model):
             ),
             {product_key: lib_product} if lib_product else {},
             {vendor_key: lib_vendor} if lib_vendor else {},
-            model_distribution=self._l10n_no_model_distribution() if with_model else None,
+            model_distribution=self._l10n_no_model_distribution(cache) if with_model else None,
             default_account=str(self.account_id._origin.id) if self.account_id else None,
         )
         return coding, product_rule, vendor_rule
@@ -253,6 +262,7 @@ class AccountMoveLine(models.Model):
         rules = lines._l10n_no_fetch_rules()
         cache = {}
         changed = self.browse()
+        attestants = {}
         for line in lines:
             coding, _product_rule, _vendor_rule = line._l10n_no_resolve(rules, cache)
             vals = {}
@@ -271,8 +281,13 @@ class AccountMoveLine(models.Model):
                 line.with_context(l10n_no_coding_apply=True).write(vals)
                 changed |= line
             if coding.attestant.value and not line.move_id.l10n_no_attestant_id:
-                attestant = self.env["res.users"].browse(int(coding.attestant.value))
-                line.move_id.with_context(l10n_no_coding_apply=True).l10n_no_attestant_id = attestant
+                attestants.setdefault(line.move_id, int(coding.attestant.value))
+        # one write per attestant, not per bill
+        by_attestant = {}
+        for move, user_id in attestants.items():
+            by_attestant[user_id] = by_attestant.get(user_id, self.env["account.move"]) | move
+        for user_id, moves in by_attestant.items():
+            moves.with_context(l10n_no_coding_apply=True).write({"l10n_no_attestant_id": user_id})
         return changed
 
     def _l10n_no_check_protected(self, vals_list):

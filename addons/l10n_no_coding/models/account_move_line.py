@@ -3,6 +3,7 @@ from decimal import Decimal
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import format_list
 
 from nofaktura.coding import BillLine, CodingError, CodingRule, code_line
@@ -10,6 +11,11 @@ from nofaktura.coding import BillLine, CodingError, CodingRule, code_line
 BILL_TYPES = ("in_invoice", "in_refund")
 CODED_BY_RULE = ("product", "vendor", "model")
 CODING_FIELDS = ("account_id", "tax_ids", "analytic_distribution")
+#: set by the coding itself only: writing them would fake "coded by hand" or hide a problem
+PROTECTED_FIELDS = frozenset({
+    "l10n_no_recoded", "l10n_no_coding_source", "l10n_no_coding_rule_id", "l10n_no_coding_note",
+    "l10n_no_coding_problem",
+})
 
 
 class AccountMoveLine(models.Model):
@@ -90,11 +96,20 @@ class AccountMoveLine(models.Model):
                 cache[rule.id] = None
         return cache[rule.id]
 
-    def _l10n_no_model_distribution(self):
-        """What Odoo's own analytic distribution models give this line (extended, not duplicated)."""
+    def _l10n_no_model_distribution(self, cache=None):
+        """What Odoo's own analytic distribution models give this line (extended, not duplicated).
+
+        Lines with the same arguments share one look-up, as in Odoo's own compute.
+        """
         self.ensure_one()
         arguments = self._get_analytic_distribution_arguments(self.env["account.analytic.plan"])
-        return self.env["account.analytic.distribution.model"]._get_distribution(arguments) or {}
+        key = ("model", repr(sorted(arguments.items(), key=lambda item: item[0])))
+        if cache is not None and key in cache:
+            return cache[key]
+        result = self.env["account.analytic.distribution.model"]._get_distribution(arguments) or {}
+        if cache is not None:
+            cache[key] = result
+        return result
 
     def _l10n_no_resolve(self, rules, cache, with_model=True):
         """(library coding, product rule, vendor rule) for one bill line."""
@@ -117,7 +132,7 @@ class AccountMoveLine(models.Model):
             ),
             {product_key: lib_product} if lib_product else {},
             {vendor_key: lib_vendor} if lib_vendor else {},
-            model_distribution=self._l10n_no_model_distribution() if with_model else None,
+            model_distribution=self._l10n_no_model_distribution(cache) if with_model else None,
             default_account=str(self.account_id._origin.id) if self.account_id else None,
         )
         return coding, product_rule, vendor_rule
@@ -247,6 +262,7 @@ class AccountMoveLine(models.Model):
         rules = lines._l10n_no_fetch_rules()
         cache = {}
         changed = self.browse()
+        attestants = {}
         for line in lines:
             coding, _product_rule, _vendor_rule = line._l10n_no_resolve(rules, cache)
             vals = {}
@@ -265,18 +281,35 @@ class AccountMoveLine(models.Model):
                 line.with_context(l10n_no_coding_apply=True).write(vals)
                 changed |= line
             if coding.attestant.value and not line.move_id.l10n_no_attestant_id:
-                attestant = self.env["res.users"].browse(int(coding.attestant.value))
-                line.move_id.with_context(l10n_no_coding_apply=True).l10n_no_attestant_id = attestant
+                attestants.setdefault(line.move_id, int(coding.attestant.value))
+        # one write per attestant, not per bill
+        by_attestant = {}
+        for move, user_id in attestants.items():
+            by_attestant[user_id] = by_attestant.get(user_id, self.env["account.move"]) | move
+        for user_id, moves in by_attestant.items():
+            moves.with_context(l10n_no_coding_apply=True).write({"l10n_no_attestant_id": user_id})
         return changed
+
+    def _l10n_no_check_protected(self, vals_list):
+        if self.env.context.get("l10n_no_coding_apply"):
+            return
+        for vals in vals_list:
+            if fields_set := PROTECTED_FIELDS.intersection(vals):
+                raise UserError(self.env._(
+                    "The coding origin of a bill line (%(fields)s) is set by default coding only: change the "
+                    "account, taxes or analytic distribution instead.", fields=", ".join(sorted(fields_set)),
+                ))
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._l10n_no_check_protected(vals_list)
         lines = super().create(vals_list)
         if not self.env.context.get("l10n_no_coding_apply"):
             lines.filtered(lambda line: line.move_id.move_type in BILL_TYPES)._l10n_no_apply_coding()
         return lines
 
     def write(self, vals):
+        self._l10n_no_check_protected([vals])
         if self.env.context.get("l10n_no_coding_apply") or not (set(vals) & {"product_id", *CODING_FIELDS}):
             return super().write(vals)
         watched = self.filtered(lambda line: line._l10n_no_is_bill_line() and line.parent_state == "draft")

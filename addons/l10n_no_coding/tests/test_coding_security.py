@@ -32,6 +32,22 @@ class TestCodingSecurity(CodingCommon):
             env["l10n_no.coding.rule"].create({"rule_type": "vendor", "partner_id": self.other_vendor.id,
                                                "account_id": self.account_manual.id})
 
+    def test_nobody_fakes_the_coding_origin(self):
+        """Marking a line "coded by hand" without coding it would unblock posting: refused, over XML-RPC too."""
+        self.company.l10n_no_coding_required = True
+        env = self.env(user=self.billing)
+        bill = self._bill(self.other_vendor, [{"name": "Mystery", "price_unit": 10.0}], env=env)
+        line = bill.invoice_line_ids
+        for vals in ({"l10n_no_recoded": True}, {"l10n_no_coding_source": "manual"},
+                     {"l10n_no_coding_problem": False}):
+            with self.assertRaisesRegex(UserError, "set by default coding only"), self.env.cr.savepoint():
+                line.write(vals)
+        with self.assertRaisesRegex(UserError, "set by default coding only"), self.env.cr.savepoint():
+            bill.write({"invoice_line_ids": [Command.create({"name": "X", "price_unit": 1.0, "l10n_no_recoded": True})]})
+        with self.assertRaisesRegex(UserError, "cannot be posted before they are coded"), self.env.cr.savepoint():
+            bill.action_post()
+        self.assertEqual(bill.state, "draft")
+
     def test_internal_user_without_accounting_reads_no_rule(self):
         with self.assertRaises(AccessError):
             self.env["l10n_no.coding.rule"].with_user(self.internal).search([])

@@ -1,0 +1,2 @@
+from . import test_approval_flow
+from . import test_approval_security

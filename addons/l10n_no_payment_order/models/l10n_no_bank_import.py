@@ -38,13 +38,14 @@ class L10nNoBankImport(models.Model):
             # The importer's groups were checked above; the payment order models belong to the Payments group.
             Order = self.env["account.payment.order"].sudo().with_context(allowed_company_ids=companies)
             order, summary = Order._l10n_no_apply_status(data, filename)
-            record = self.create({
+            # The log is written by the import only (l10n_no_bank): as superuser, after the check above.
+            record = self.sudo().create({
                 "name": filename, "journal_id": (journal or order.journal_id).id, "company_id": order.company_id.id,
                 "file_format": "pain.002", "origin": origin, "checksum": checksum, "message": summary,
                 "payment_order_id": order.id,
             })  # fmt: skip
             record._l10n_no_bank_attach(data)
-        return record
+        return record.sudo(False)
 
     def _l10n_no_bank_decide_one(self, payment, journal, invoices_by_kid, consumed):
         if payment.amount < 0 and payment.end_to_end_id and not (payment.is_reversal or payment.is_return):

@@ -75,7 +75,7 @@ class TestInvoiceResponse(L10nNoEhfCommon):
     def test_a_response_breaking_the_t111_rules_is_never_queued(self):
         """The writer is trusted no further than the rules: a response the seller's access point would
         reject (here: the response code emptied) is refused before anything is queued or answered."""
-        from odoo.addons.l10n_no_ehf.models import account_move as module
+        from ..models import account_move as module
 
         bill = self._received_bill("F-2005")
         real_build = module.build_invoice_response

@@ -172,8 +172,14 @@ class AccountMove(models.Model):
     # LIBRARY MAPPING
     # ------------------------------------------------------------------------------------------------
 
-    def _l10n_no_dunning_history(self):
-        """Sent dunning items per invoice, oldest first, as library ``PastStep``s."""
+    def _l10n_no_dunning_history(self, day=None):
+        """Sent dunning items per invoice, oldest first, as library ``PastStep``s, seen on ``day`` (the
+        run's date; default today).
+
+        A letter whose e-mail is still in the mail queue ("Going out") has not reached the debtor: it is a
+        step under way, so no second letter of its kind goes out, but its waiting period cannot have
+        started before ``day`` (issue 9: a queued e-mail does not count as sent until it is sent)."""
+        day = day or fields.Date.context_today(self)
         # a letter whose e-mail failed never reached the debtor: it is no step taken (issue 9.4)
         items = self.env["l10n_no.dunning.item"].search(
             [("move_id", "in", self.ids), ("state", "=", "sent"), ("letter_id.delivery_state", "!=", "failed")],
@@ -182,21 +188,26 @@ class AccountMove(models.Model):
         history = defaultdict(list)
         for item in items:
             currency = item.currency_id
+            sent_on, deadline = item.letter_id.delivered_on or item.date, item.deadline or None
+            if item.letter_id.delivery_state == "pending" and day > item.date:
+                # still queued: as if it went out on ``day``, its deadline as far from it as planned
+                shift = day - item.date
+                sent_on, deadline = day, deadline and deadline + shift
             history[item.move_id.id].append(PastStep(
                 StepKind(item.kind),
-                # the waiting periods run from the day the letter actually went out
-                item.letter_id.delivered_on or item.date,
+                sent_on,  # the waiting periods run from the day the letter actually went out
                 to_decimal(item.fee, currency),
-                item.deadline or None,
+                deadline,
                 to_decimal(item.compensation, currency),
             ))
         return history
 
-    def _l10n_no_dunning_claims(self, company):
-        """The invoices of ``self`` as library claims, with history, skip flags and allocated credit."""
+    def _l10n_no_dunning_claims(self, company, day=None):
+        """The invoices of ``self`` as library claims on ``day`` (the run's date), with history, skip flags
+        and allocated credit."""
         currency = company.currency_id
         pending = self._l10n_no_dunning_payment_pending_ids()
-        history = self._l10n_no_dunning_history()
+        history = self._l10n_no_dunning_history(day)
         credit = self._l10n_no_dunning_credit_by_partner(company, set(self.commercial_partner_id.ids))
         claims = []
         for move in self.sorted(lambda m: (m.invoice_date_due, m.id)):

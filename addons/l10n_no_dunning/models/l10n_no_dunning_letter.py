@@ -21,10 +21,15 @@ LEGAL_NOTICE_KINDS = ("inkassovarsel", "betalingsoppfordring")
 PROTECTED_LETTER_FIELDS = (
     "run_id", "company_id", "currency_id", "partner_id", "level_id", "kind", "state", "drop_reason",
     "deadline", "fee", "interest", "compensation", "principal", "total", "item_ids", "fee_move_id",
-    "attachment_id", "delivery_state", "delivered_on", "delivery_error", "mail_message_id",
+    "attachment_id", "delivery_state", "delivered_on", "delivery_error", "mail_message_id", "delivery_attempts",
 )
 #: Notification states of an e-mail that never reached the customer.
 FAILED_NOTIFICATION_STATES = ("exception", "bounce")
+#: The mail server could not be reached or refused the connection: worth retrying. Anything else (a
+#: refused recipient, a bounce, a bad address) is not retried by itself: a person looks at the address.
+RETRIED_FAILURE_TYPES = ("mail_smtp",)
+#: How many times an e-mail letter is handed to the mail server before a person must act.
+EMAIL_ATTEMPTS = 3
 
 
 def item_values(decision, level, currency):
@@ -102,6 +107,7 @@ class L10nNoDunningLetter(models.Model):
     )
     delivery_error = fields.Text(readonly=True, copy=False)
     mail_message_id = fields.Many2one("mail.message", string="E-mail", readonly=True, copy=False, index="btree_not_null")
+    delivery_attempts = fields.Integer(string="E-mail attempts", readonly=True, copy=False)
 
     # EXTENDS base
     def write(self, vals):
@@ -203,6 +209,37 @@ class L10nNoDunningLetter(models.Model):
             ))
         return True
 
+    @api.model
+    def _cron_l10n_no_dunning_retry_email(self):
+        """Hourly job: hand the e-mail of a letter the mail server refused (connection or server error, not
+        a wrong address or a bounce) back to Odoo's mail queue, up to ``EMAIL_ATTEMPTS`` times in all. The
+        letter shows "Delivery failed" until then and "Going out" again while queued; it counts as sent only
+        when the server accepts it."""
+        letters = self.sudo().search([
+            ("state", "=", "sent"), ("channel", "=", "email"), ("delivery_state", "=", "failed"),
+            ("delivery_attempts", "<", EMAIL_ATTEMPTS), ("mail_message_id", "!=", False),
+        ])
+        mails = self.env["mail.mail"].sudo().search([
+            ("mail_message_id", "in", letters.mail_message_id.ids), ("state", "=", "exception"),
+        ])
+        retried = self.browse()
+        for letter in letters:
+            notifications = letter.mail_message_id.notification_ids.filtered(
+                lambda n, l=letter: n.res_partner_id == l.partner_id and n.notification_status == "exception"
+            )
+            mail = mails.filtered(lambda m, l=letter: m.mail_message_id == l.mail_message_id)
+            if not mail or not notifications or notifications.filtered(
+                lambda n: n.failure_type not in RETRIED_FAILURE_TYPES
+            ):
+                continue
+            mail.mark_outgoing()
+            notifications.write({"notification_status": "ready", "failure_type": False, "failure_reason": False})
+            letter.write({"delivery_state": "pending", "delivery_attempts": letter.delivery_attempts + 1})
+            retried |= letter
+        if retried:
+            self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
+        return len(retried)
+
     def action_l10n_no_dunning_mark_posted(self):
         """A person posted the letter on paper today: it counts as sent from today."""
         check_accountant(self)
@@ -241,7 +278,7 @@ class L10nNoDunningLetter(models.Model):
         decisions = {}
         for run, run_letters in self.grouped("run_id").items():
             moves = run_letters.item_ids.filtered(lambda i: i.state == "proposed").move_id
-            claims = moves._l10n_no_dunning_claims(run.company_id)
+            claims = moves._l10n_no_dunning_claims(run.company_id, run.date)
             decisions.update((d.claim.id, d) for d in plan(claims, policy, run.date))
         return decisions
 
@@ -431,7 +468,7 @@ class L10nNoDunningLetter(models.Model):
         report = self.level_id.report_id or self.env.ref("l10n_no_dunning.action_report_dunning_letter")
         if self.channel == "email":
             template = self.level_id.mail_template_id or self.env.ref("l10n_no_dunning.mail_template_dunning_letter")
-            self.sudo().write({"delivery_state": "pending", "delivered_on": False})
+            self.sudo().write({"delivery_state": "pending", "delivered_on": False, "delivery_attempts": 1})
             message = self.message_post_with_source(template, message_type="comment", subtype_xmlid="mail.mt_comment")
             message = message[:1] or self.message_ids[:1]
             self.sudo().mail_message_id = message

@@ -55,7 +55,7 @@ class L10nNoDunningRun(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     date = fields.Date(
         required=True,
-        default=fields.Date.context_today,
+        default=lambda self: self._l10n_no_dunning_today(),
         help="The day the run dunns for: deadlines, fees and interest are computed for this day.",
     )
     trigger = fields.Selection([("manual", "Manual"), ("cron", "Daily job")], default="manual", required=True)
@@ -129,25 +129,41 @@ class L10nNoDunningRun(models.Model):
             half=half,
         )
 
+    def _l10n_no_dunning_today(self):
+        """The only day a run may be dated: today in the user's time zone (one method, so the tests can
+        move the clock without moving Odoo's)."""
+        return fields.Date.context_today(self)
+
+    def _l10n_no_dunning_date_error(self, day):
+        """A run is dated today, never another day (issues 9 and 10.2). A later day would charge fees and
+        interest not yet due; an earlier day would print deadlines and waiting periods that count from a
+        day the letter did not go out, shortening the debtor's 14 days (inkassoloven § 9, § 10). No rule
+        of the law needs a back-dated letter: a letter posted on another day is marked so on the letter."""
+        today = self._l10n_no_dunning_today()
+        if fields.Date.to_date(day) == today:
+            return None
+        return ValidationError(self.env._(
+            "A dunning run is dated today (%(today)s), not %(date)s: deadlines, fees and interest are "
+            "counted from the day the letters really go out.",
+            today=today,
+            date=day,
+        ))
+
     @api.constrains("date")
-    def _check_date_not_future(self):
-        today = fields.Date.context_today(self)
-        for run in self:
-            if run.date > today:
-                raise ValidationError(self.env._(
-                    "A dunning run is dated today or earlier, not %(date)s: deadlines, fees and interest are "
-                    "counted from the day the letters really go out.",
-                    date=run.date,
-                ))
+    def _check_date_today(self):
+        for run in self.filtered(lambda r: r.state in ("draft", "proposed")):
+            error = run._l10n_no_dunning_date_error(run.date)
+            if error:
+                raise error
 
     # EXTENDS base
     @api.model_create_multi
     def create(self, vals_list):
         self.check_access("create")  # the caller's rights first: no date check answers a portal user
-        today = fields.Date.context_today(self)
         for vals in vals_list:
-            if vals.get("date") and fields.Date.to_date(vals["date"]) > today:
-                raise ValidationError(self.env._("A dunning run cannot be dated in the future (%(date)s).", date=vals["date"]))
+            error = vals.get("date") and self._l10n_no_dunning_date_error(vals["date"])
+            if error:
+                raise error
             # a run starts as a draft and fills itself; the trigger is free at creation (the daily job sets it)
             if vals.get("state", "draft") != "draft":
                 check_protected_fields(self, vals, ("state",))
@@ -161,8 +177,9 @@ class L10nNoDunningRun(models.Model):
         self.check_access("write")  # the caller's rights first: no date check answers a portal user
         check_protected_fields(self, vals, PROTECTED_RUN_FIELDS)
         if "date" in vals:
-            if fields.Date.to_date(vals["date"]) > fields.Date.context_today(self):
-                raise ValidationError(self.env._("A dunning run cannot be dated in the future (%(date)s).", date=vals["date"]))
+            error = self._l10n_no_dunning_date_error(vals["date"])
+            if error:
+                raise error
             if not self.env.su and any(run.state != "draft" for run in self):
                 raise ValidationError(self.env._("The date of a proposed or sent run cannot change."))
         return super().write(vals)
@@ -176,7 +193,7 @@ class L10nNoDunningRun(models.Model):
         for run in self:
             if run.state != "draft":
                 raise UserError(self.env._("Only a draft run can propose letters."))
-            run._check_date_not_future()
+            run._check_date_today()
             while True:
                 _processed, remaining = run._l10n_no_dunning_propose_batch()
                 if not remaining:
@@ -192,7 +209,7 @@ class L10nNoDunningRun(models.Model):
         for run in self:
             if run.state != "proposed":
                 raise UserError(self.env._("Propose the letters before sending them."))
-            run._check_date_not_future()
+            run._check_date_today()
             while run._l10n_no_dunning_send_batch():
                 pass
             run.sudo().state = "done"
@@ -259,7 +276,7 @@ class L10nNoDunningRun(models.Model):
         if not partner_ids:
             return 0, 0
         moves = Move.search(domain + [("commercial_partner_id", "in", partner_ids)])
-        decisions = plan(moves._l10n_no_dunning_claims(company), policy, self.date)
+        decisions = plan(moves._l10n_no_dunning_claims(company, self.date), policy, self.date)
         self._l10n_no_dunning_create_letters(decisions, levels)
         self._l10n_no_dunning_add_summary(Counter(d.reason.value for d in decisions if not d.ready), decisions)
         # technical marker, written in one statement (account.move.write does posted-entry checks per move)
@@ -467,7 +484,7 @@ class L10nNoDunningRun(models.Model):
     def _cron_l10n_no_dunning(self):
         """Daily job: per company, propose (and, if allowed, send) today's letters in batches; commits
         after each batch and re-triggers itself when its time is up."""
-        today = fields.Date.context_today(self)
+        today = self._l10n_no_dunning_today()
         cron = self.env.ref("l10n_no_dunning.ir_cron_l10n_no_dunning")
         for company in self.env["res.company"].search([("l10n_no_dunning_auto", "=", True)]):
             run = self.search([

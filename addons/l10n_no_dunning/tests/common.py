@@ -1,6 +1,9 @@
+from contextlib import contextmanager
 from datetime import timedelta
+from unittest.mock import patch
 
-from odoo import Command
+from odoo import Command, fields
+from odoo.tools import mute_logger
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 
@@ -77,12 +80,50 @@ class DunningCommon(AccountTestInvoicingCommon):
         (receivable + entry.line_ids.filtered(lambda l: l.account_id == receivable.account_id)).reconcile()
         return entry
 
-    def _run(self, day, confirm=False):
-        run = self.env["l10n_no.dunning.run"].create({"company_id": self.company.id, "date": day})
+    def setUp(self):
+        super().setUp()
+        # A run is dated today only (the law's deadlines count from the day letters go out), so the tests
+        # move the dunning clock to the day of the run they make: ``self.today`` (None: the real today).
+        self.today = None
+        Run = type(self.env["l10n_no.dunning.run"])
+        real_today = Run._l10n_no_dunning_today
+        self.patch(Run, "_l10n_no_dunning_today", lambda run: self.today or real_today(run))
+
+    def _new_run(self, day, **values):
+        """A run for ``day``, created on that day."""
+        self.today = day
+        return self.env["l10n_no.dunning.run"].create({"company_id": self.company.id, "date": day, **values})
+
+    def _run(self, day, confirm=False, deliver=True):
+        """A run for ``day``, proposed; ``confirm``: sent, and (``deliver``) its e-mails sent by the mail
+        queue the same day, as on a server (Odoo's test mode never sends a queued e-mail)."""
+        run = self._new_run(day)
         run.action_propose()
         if confirm:
             run.action_confirm()
+            if deliver:
+                with self._mail_server(day):
+                    self._letter_mails(run.letter_ids).send()
         return run
+
+    def _letter_mails(self, letters):
+        """The queued or failed e-mails (mail.mail) of ``letters``."""
+        return self.env["mail.mail"].sudo().search([
+            ("mail_message_id", "in", letters.mail_message_id.ids), ("state", "in", ("outgoing", "exception")),
+        ])
+
+    @contextmanager
+    def _mail_server(self, day, refuse=None, reject=None):
+        """The outgoing mail server on ``day``: it accepts every e-mail, refuses the connection with the
+        exception ``refuse`` or rejects each message with the exception ``reject``. Odoo's own sending code
+        runs (mail.mail, notifications); only the SMTP connection is replaced."""
+        IrMailServer = type(self.env["ir.mail_server"])
+        with patch.object(IrMailServer, "_disable_send", classmethod(lambda cls: False)), \
+                patch.object(IrMailServer, "_connect__", side_effect=refuse, return_value=None), \
+                patch.object(IrMailServer, "send_email", side_effect=reject, return_value="<dunning-test@example.no>"), \
+                patch.object(fields.Date, "context_today", lambda *a, **k: day), \
+                mute_logger("odoo.addons.mail.models.mail_mail"):  # the refusals are logged as errors
+            yield
 
     def _letter(self, run, partner):
         return run.letter_ids.filtered(lambda l: l.partner_id == partner)

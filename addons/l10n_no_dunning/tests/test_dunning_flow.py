@@ -256,7 +256,7 @@ class TestDunningFlow(DunningCommon):
         for partner in partners:
             self._invoice(partner, 1000.0, DUE)
             self._invoice(partner, 500.0, DUE)
-        run = self.env["l10n_no.dunning.run"].create({"company_id": self.company.id, "date": date(2026, 1, 13)})
+        run = self._new_run(date(2026, 1, 13))
         self.assertEqual(run._l10n_no_dunning_propose_batch(limit=2), (4, 2))
         self.assertEqual(run._l10n_no_dunning_propose_batch(limit=2), (2, 0))
         self.assertEqual(run._l10n_no_dunning_propose_batch(limit=2), (0, 0))

@@ -50,7 +50,7 @@ class TestDunningRules(DunningCommon):
         self.assertEqual(str(overrides.inkassosats[date(2027, 1, 1)]), "760.00")
 
     def test_04_run_states(self):
-        run = self.env["l10n_no.dunning.run"].create({"company_id": self.company.id, "date": date(2026, 1, 13)})
+        run = self._new_run(date(2026, 1, 13))
         with self.assertRaises(UserError):
             run.action_confirm()
         run.action_propose()

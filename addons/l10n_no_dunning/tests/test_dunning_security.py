@@ -1,3 +1,4 @@
+import smtplib
 from datetime import date, timedelta
 
 from odoo import fields
@@ -27,14 +28,14 @@ class TestDunningSecurity(DunningCommon):
     def test_01_public_methods_return_a_value(self):
         self._invoice(self.consumer, 1000.0, DUE)
         self._invoice(self.business, 2000.0, DUE)
-        run = self.env["l10n_no.dunning.run"].create({"company_id": self.company.id, "date": date(2026, 1, 13)})
+        run = self._new_run(date(2026, 1, 13))
         self.assertIsNotNone(run.action_propose())
         consumer_letter, business_letter = self._letter(run, self.consumer), self._letter(run, self.business)
         self.assertIsNotNone(consumer_letter.action_l10n_no_dunning_set_post())
         self.assertIsNotNone(business_letter.action_drop())
         self.assertIsNotNone(run.action_confirm())
         self.assertEqual(consumer_letter.state, "sent")
-        other = self.env["l10n_no.dunning.run"].create({"company_id": self.company.id, "date": date(2026, 1, 14)})
+        other = self._new_run(date(2026, 1, 14))
         self.assertIsNotNone(other.action_cancel())
 
     def test_02_skipped_summary_is_readable(self):
@@ -103,17 +104,31 @@ class TestDunningSecurity(DunningCommon):
 
     # --- D (10.2): dates and roles --------------------------------------------------------------------
 
-    def test_20_no_run_dated_in_the_future(self):
+    def test_20_run_dated_today_only(self):
+        """Issue 9: a run is dated today; neither a later nor an earlier day, at creation, by a later
+        change of date, or by confirming yesterday's proposal today."""
         Run = self.env["l10n_no.dunning.run"].with_user(self.billing)
-        tomorrow = fields.Date.context_today(Run) + timedelta(days=1)
+        today = fields.Date.context_today(Run)
+        for day in (today + timedelta(days=1), today - timedelta(days=1), date(2026, 1, 13)):
+            with self.subTest(day=day), self.assertRaises(ValidationError):
+                Run.create({"company_id": self.company.id, "date": day})
+        run = Run.create({"company_id": self.company.id})
+        self.assertEqual(run.date, today)
+        for day in (today + timedelta(days=1), today - timedelta(days=1)):
+            with self.subTest(day=day), self.assertRaises(ValidationError):
+                run.write({"date": day})
+        # proposed yesterday, confirmed today: refused (the letters would carry yesterday's deadlines)
+        self._invoice(self.consumer, 1000.0, DUE)
+        yesterday = self._new_run(date(2026, 1, 13))
+        yesterday.action_propose()
+        self.today = date(2026, 1, 14)
         with self.assertRaises(ValidationError):
-            Run.create({"company_id": self.company.id, "date": tomorrow})
-        run = Run.create({"company_id": self.company.id, "date": date(2026, 1, 13)})
-        with self.assertRaises(ValidationError):
-            run.write({"date": tomorrow})
+            yesterday.action_confirm()
+        self.assertEqual(yesterday.state, "proposed")
 
     def test_21_billing_user_proposes_but_does_not_send(self):
         self._invoice(self.consumer, 1000.0, DUE)
+        self.today = date(2026, 1, 13)
         run = self.env["l10n_no.dunning.run"].with_user(self.billing).create(
             {"company_id": self.company.id, "date": date(2026, 1, 13)}
         )
@@ -197,22 +212,22 @@ class TestDunningSecurity(DunningCommon):
 
     def _failed_reminder(self):
         invoice = self._invoice(self.consumer, 1000.0, DUE)
-        run = self._run(date(2026, 1, 13), confirm=True)
+        run = self._run(date(2026, 1, 13), confirm=True, deliver=False)
         letter = run.letter_ids
         self.assertEqual((letter.kind, letter.channel, letter.state), ("soft_reminder", "email", "sent"))
         self.assertTrue(letter.mail_message_id)
-        self.assertEqual([p.sent_on for p in invoice._l10n_no_dunning_history()[invoice.id]], [date(2026, 1, 13)])
-        notification = letter.mail_message_id.notification_ids.filtered(lambda n: n.res_partner_id == self.consumer)
-        self.assertTrue(notification)
-        notification.sudo().write({  # as mail.mail does when the server refuses the message
-            "notification_status": "exception", "failure_type": "mail_smtp", "failure_reason": "550 no such mailbox",
-        })
+        self.assertEqual(letter.delivery_state, "pending")
+        self.assertEqual(
+            [p.sent_on for p in invoice._l10n_no_dunning_history(date(2026, 1, 13))[invoice.id]], [date(2026, 1, 13)]
+        )
+        with self._mail_server(date(2026, 1, 13), reject=smtplib.SMTPDataError(550, "no such mailbox")):
+            self._letter_mails(letter).send()
         return invoice, run, letter
 
     def test_40_failed_email_is_not_a_step_taken(self):
         invoice, run, letter = self._failed_reminder()
         self.assertEqual(letter.delivery_state, "failed")
-        self.assertIn("550 no such mailbox", letter.delivery_error)
+        self.assertIn("no such mailbox", letter.delivery_error)
         self.assertEqual(run.failed_count, 1)
         self.assertTrue(run.message_ids.filtered(lambda m: "could not be delivered" in (m.body or "")))
         self.assertFalse(invoice._l10n_no_dunning_history().get(invoice.id))
@@ -236,6 +251,79 @@ class TestDunningSecurity(DunningCommon):
         self.assertNotEqual(letter.mail_message_id, first)
         self.assertIn(letter.delivery_state, ("pending", "delivered"))
         self.assertFalse(letter.delivery_error)
+
+    def _letter_mail(self, letter):
+        mail = self._letter_mails(letter)
+        self.assertEqual(len(mail), 1)
+        return mail
+
+    def test_43_queued_email_is_no_step_taken_until_sent(self):
+        """Issue 9: the reminder's e-mail (deadline the 20th) still waits in the mail queue on the 24th,
+        when the purring would be due: nothing new is proposed, its deadline counts as if it went out that
+        day. The mail server accepts it on the 25th: from then on it counts as sent."""
+        invoice = self._invoice(self.consumer, 1000.0, DUE)
+        letter = self._run(date(2026, 1, 13), confirm=True, deliver=False).letter_ids
+        self.assertEqual((letter.kind, letter.delivery_state, letter.deadline),
+                         ("soft_reminder", "pending", date(2026, 1, 20)))
+        step = invoice._l10n_no_dunning_history(date(2026, 1, 24))[invoice.id][0]
+        self.assertEqual((step.sent_on, step.deadline), (date(2026, 1, 24), date(2026, 1, 31)))
+        self.assertFalse(self._letter(self._run(date(2026, 1, 24)), self.consumer))
+        with self._mail_server(date(2026, 1, 25)):
+            self._letter_mail(letter).send()
+        self.assertEqual((letter.delivery_state, letter.delivered_on), ("delivered", date(2026, 1, 25)),
+                         letter.delivery_error)
+        self.assertFalse(letter.run_id.message_ids.filtered(lambda m: "could not be delivered" in (m.body or "")))
+        self.assertEqual(self._letter(self._run(date(2026, 1, 26)), self.consumer).kind, "reminder")
+
+    def test_44_refused_by_mail_server_shows_failed_and_is_retried(self):
+        """The mail server refuses the connection: the letter shows "Delivery failed" (not sent), the hourly
+        job hands the e-mail back to the queue, and when the server accepts it the letter counts from then."""
+        invoice = self._invoice(self.consumer, 1000.0, DUE)
+        run = self._run(date(2026, 1, 13), confirm=True, deliver=False)
+        letter = run.letter_ids
+        mail = self._letter_mail(letter)
+        Letter = self.env["l10n_no.dunning.letter"]
+        refused = ConnectionRefusedError(111, "Connection refused")
+        with self._mail_server(date(2026, 1, 13), refuse=refused):
+            mail.send()
+        self.assertEqual((mail.state, letter.delivery_state, letter.delivery_attempts), ("exception", "failed", 1))
+        self.assertIn("Connection failed", letter.delivery_error)
+        self.assertEqual(run.failed_count, 1)
+        self.assertFalse(invoice._l10n_no_dunning_history(date(2026, 1, 14)).get(invoice.id))
+        # retried by the hourly job; refused again (2nd attempt), retried again (3rd), then the server accepts
+        self.assertEqual(Letter._cron_l10n_no_dunning_retry_email(), 1)
+        self.assertEqual((mail.state, letter.delivery_state, letter.delivery_attempts), ("outgoing", "pending", 2))
+        with self._mail_server(date(2026, 1, 14), refuse=refused):
+            mail.send()
+        self.assertEqual(letter.delivery_state, "failed")
+        self.assertEqual(Letter._cron_l10n_no_dunning_retry_email(), 1)
+        with self._mail_server(date(2026, 1, 15)):
+            mail.send()
+        self.assertEqual((letter.delivery_state, letter.delivered_on, letter.delivery_attempts),
+                         ("delivered", date(2026, 1, 15), 3))
+        self.assertFalse(letter.delivery_error)
+        self.assertEqual([p.sent_on for p in invoice._l10n_no_dunning_history()[invoice.id]], [date(2026, 1, 15)])
+        self.assertEqual(Letter._cron_l10n_no_dunning_retry_email(), 0)
+
+    def test_45_no_endless_retry_and_no_retry_of_a_wrong_address(self):
+        self._invoice(self.consumer, 1000.0, DUE)
+        self._invoice(self.business, 1000.0, DUE)
+        run = self._run(date(2026, 1, 13), confirm=True, deliver=False)
+        consumer, business = self._letter(run, self.consumer), self._letter(run, self.business)
+        Letter = self.env["l10n_no.dunning.letter"]
+        for _attempt in range(3):
+            with self._mail_server(date(2026, 1, 13), refuse=OSError("no route to host")):
+                self._letter_mail(consumer).send()
+            Letter._cron_l10n_no_dunning_retry_email()
+        self.assertEqual((consumer.delivery_state, consumer.delivery_attempts), ("failed", 3))
+        self.assertEqual(self._letter_mail(consumer).state, "exception", "a person must act after three attempts")
+        # a bounce or a wrong address is not the server's fault: shown as failed, never retried by itself
+        business.mail_message_id.notification_ids.filtered(lambda n: n.res_partner_id == self.business).sudo().write(
+            {"notification_status": "bounce", "failure_type": "mail_bounce", "failure_reason": "550 unknown user"}
+        )
+        self.assertEqual(business.delivery_state, "failed")
+        self.assertEqual(Letter._cron_l10n_no_dunning_retry_email(), 0)
+        self.assertEqual(business.delivery_state, "failed")
 
     # --- G (9.3): KID and account from the same agreement ---------------------------------------------
 

@@ -254,6 +254,11 @@ class L10nNoEhfOutgoing(models.Model):
             polled = self._l10n_no_ehf_claim(("sent",), batch_size)
             polled._l10n_no_ehf_poll_status()
             remaining = self.search_count([("state", "=", "queued"), ("next_try", "<=", fields.Datetime.now())])
+            if not (batch or polled):
+                # Everything due is locked by another worker that is sending it (or hangs on it until the
+                # server's time limit ends it): it is that worker's, or the next regular run's. Reporting
+                # it as remaining would make the scheduler start this job again at once, in a busy loop.
+                remaining = 0
             if not in_cron:
                 break
             time_left = self.env["ir.cron"]._commit_progress(len(batch) + len(polled), remaining=remaining)

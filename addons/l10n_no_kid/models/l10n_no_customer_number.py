@@ -1,5 +1,8 @@
+from psycopg2 import errors
+
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import ConcurrencyError, UserError
+from odoo.tools import SQL
 
 SEQUENCE_CODE = "l10n_no.customer.number"
 
@@ -60,6 +63,16 @@ class L10nNoCustomerNumber(models.Model):
             .search([("code", "=", SEQUENCE_CODE), ("company_id", "=", company.id)], limit=1)
         )
         if not sequence:
+            # Two first invoices posted at once would create two sequences and draw the same numbers from
+            # them. Touching the company row makes the second transaction wait for the first and then fail
+            # with a serialization error, which Odoo's RPC layer and the cron retry: it then finds this one.
+            self.env.cr.execute(SQL("UPDATE res_company SET write_date = write_date WHERE id = %s", company.id))
+            sequence = (
+                self.env["ir.sequence"]
+                .sudo()
+                .search([("code", "=", SEQUENCE_CODE), ("company_id", "=", company.id)], limit=1)
+            )
+        if not sequence:
             sequence = (
                 self.env["ir.sequence"]
                 .sudo()
@@ -106,4 +119,13 @@ class L10nNoCustomerNumber(models.Model):
                 number = int(sequence._next())
             taken.add(number)
             vals_list.append({"partner_id": partner.id, "company_id": company.id, "number": number})
-        return self.sudo().create(vals_list)
+        try:
+            with self.env.cr.savepoint():
+                return self.sudo().create(vals_list)
+        except errors.UniqueViolation as exc:
+            # Another transaction (two first invoices of a new customer posted at the same moment) gave
+            # the customer its number first. Odoo's RPC layer and the cron retry the whole call on this
+            # error; the retry finds that number, so both invoices get the same customer part.
+            raise ConcurrencyError(self.env._(
+                "Another transaction assigned a customer number to the same customer at the same time."
+            )) from exc

@@ -72,6 +72,12 @@ class AccountMove(models.Model):
         help="Set when an approver rejected the bill; the reason they gave.",
     )
     l10n_no_autopost_after_approval = fields.Boolean(string="Post after approval", readonly=True, copy=False)
+    l10n_no_payee_unconfirmed = fields.Boolean(
+        compute="_compute_l10n_no_payee_unconfirmed", string="Payee account not confirmed",
+        help="Nobody has confirmed the bank account this bill would be paid to yet (Odoo's \"Send money\" trust "
+        "on the vendor's account, or an account received by EHF that is still to confirm): approving the bill "
+        "does not confirm the account, and it is not paid until someone does.",
+    )
 
     # ------------------------------------------------------------------ mapping to the library
 
@@ -171,6 +177,20 @@ class AccountMove(models.Model):
         return result
 
     # ------------------------------------------------------------------ computed state
+
+    def _l10n_no_payee_depends(self):
+        # l10n_no_ehf's "to confirm" account counts when that addon is installed (no dependency on it).
+        extra = ["l10n_no_ehf_payee_to_confirm"] if "l10n_no_ehf_payee_to_confirm" in self._fields else []
+        return ["move_type", "partner_bank_id.allow_out_payment", *extra]
+
+    @api.depends(lambda self: self._l10n_no_payee_depends())
+    def _compute_l10n_no_payee_unconfirmed(self):
+        ehf = "l10n_no_ehf_payee_to_confirm" in self._fields
+        for move in self:
+            bill = move.sudo()
+            unconfirmed = bool(bill.partner_bank_id) and not bill.partner_bank_id.allow_out_payment
+            pending = ehf and bool(bill.l10n_no_ehf_payee_to_confirm)
+            move.l10n_no_payee_unconfirmed = move.move_type in BILL_TYPES and (unconfirmed or pending)
 
     @api.depends_context("uid")
     @api.depends("review_ids.status", "review_ids.reviewer_ids", "state", "move_type", "amount_total_signed")
@@ -318,12 +338,14 @@ class AccountMove(models.Model):
     def validate_tier(self):
         self.ensure_one()
         if not self._l10n_no_reviews():
+            self.check_access("read")  # OCA's path reads the reviews as superuser: the caller must see the bill
             return super().validate_tier()
         return self.action_l10n_no_approve()
 
     def reject_tier(self):
         self.ensure_one()
         if not self._l10n_no_reviews():
+            self.check_access("read")
             return super().reject_tier()
         return self.action_l10n_no_open_wizard("reject")
 
@@ -451,6 +473,10 @@ class AccountMove(models.Model):
 
     def action_l10n_no_open_wizard(self, action="reject"):
         self.ensure_one()
+        if not self._l10n_no_reviews():
+            # a routed bill's wizard checks the caller against the matrix; no wizard on any other bill
+            # the caller may not see
+            self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "res_model": "l10n.no.approval.action",
@@ -571,30 +597,45 @@ class AccountMove(models.Model):
                 move.sudo().request_validation()
         return True
 
+    def _l10n_no_approval_refusal(self):
+        """Why this bill may not be posted or paid now, or False when it may.
+
+        The one gate of posting, registering a payment and payment orders (l10n_no_payment_order):
+        a bill of a company that approves its bills must be fully approved for exactly what it says now
+        (vendor, bank account, currency, amount)."""
+        self.ensure_one()
+        if self.move_type not in BILL_TYPES or not self._l10n_no_in_flow() or self._l10n_no_is_approved():
+            return False
+        return self._l10n_no_blocking_reason()
+
     def _post(self, soft=True):
         override = self.env.user.has_group(OVERRIDE_GROUP)
         for move in self:
-            if move.move_type not in BILL_TYPES or not move._l10n_no_in_flow() or move._l10n_no_is_approved():
+            reason = move._l10n_no_approval_refusal()
+            if not reason:
                 continue
             if not override:
-                raise UserError(move._l10n_no_blocking_reason())
+                raise UserError(reason)
             move.sudo().message_post(body=self.env._(
                 "Posted without completed approval by %(user)s (approval override). %(reason)s",
-                user=self.env.user.name, reason=move._l10n_no_blocking_reason(),
+                user=self.env.user.name, reason=reason,
             ))
         return super()._post(soft=soft)
 
-    def _l10n_no_check_payable(self):
-        """Refuse paying a bill that is not fully approved, unless the user holds approval override."""
+    def _l10n_no_check_payable(self, action=None):
+        """Refuse paying a bill that is not fully approved, unless the user holds approval override (logged).
+
+        ``action`` names what pays it in the log (a payment order); a registered payment by default."""
         override = self.env.user.has_group(OVERRIDE_GROUP)
         for move in self:
-            if move.move_type not in BILL_TYPES or not move._l10n_no_in_flow() or move._l10n_no_is_approved():
+            reason = move._l10n_no_approval_refusal()
+            if not reason:
                 continue
             if not override:
-                raise UserError(move._l10n_no_blocking_reason())
+                raise UserError(reason)
             move.sudo().message_post(body=self.env._(
-                "Payment registered without completed approval by %(user)s (approval override).",
-                user=self.env.user.name,
+                "%(action)s without completed approval by %(user)s (approval override). %(reason)s",
+                action=action or self.env._("Payment registered"), user=self.env.user.name, reason=reason,
             ))
         return True
 

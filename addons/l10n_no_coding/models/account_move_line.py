@@ -3,7 +3,7 @@ from decimal import Decimal
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError
 from odoo.tools import format_list
 
 from nofaktura.coding import BillLine, CodingError, CodingRule, code_line
@@ -319,7 +319,7 @@ class AccountMoveLine(models.Model):
             return
         for vals in vals_list:
             if fields_set := PROTECTED_FIELDS.intersection(vals):
-                raise UserError(self.env._(
+                raise AccessError(self.env._(
                     "The coding origin of a bill line (%(fields)s) is set by default coding only: change the "
                     "account, taxes or analytic distribution instead.", fields=", ".join(sorted(fields_set)),
                 ))

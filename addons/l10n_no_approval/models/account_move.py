@@ -11,6 +11,8 @@ from .l10n_no_approval_matrix import Person, to_decimal
 BILL_TYPES = ("in_invoice", "in_refund")
 # Written only by the approval methods (with sudo), never directly, over RPC neither.
 PROTECTED_FIELDS = {"l10n_no_do_not_pay_reason", "l10n_no_autopost_after_approval"}
+# l10n_no_ehf's flags of a received payee account or sender waiting for a person (optional addon).
+CONFIRMATION_FIELDS = ("l10n_no_ehf_payee_to_confirm", "l10n_no_ehf_sender_to_confirm")
 # OCA's stored result of the reviews: computed, never written by anybody.
 COMPUTED_STATE = {"validation_status"}
 # What an approval vouches for, or what routes it; other writes (tokens, sending data) skip the check.
@@ -306,6 +308,27 @@ class AccountMove(models.Model):
         """Send the bills round for approval; True (over XML-RPC too, where a recordset cannot travel)."""
         self.request_validation()
         return True
+
+    def _l10n_no_is_payee_confirmation(self, vals, exceptions):
+        """The write of l10n_no_ehf's "Confirm payee/sender" (issue 10.6): its flags cleared and the
+        confirmed account set, as superuser after the accounting manager's rights were checked (Odoo
+        adds bookkeeping keys that the lock allows anyway). The lock of a circulating bill must let it
+        through, or a received account could never be confirmed while the bill waits; the changed bank
+        account restarts the approval (fingerprint)."""
+        flags = {f for f in CONFIRMATION_FIELDS if f in self._fields}
+        locked = set(vals) - set(exceptions)
+        return bool(self.env.su and flags & set(vals) and locked <= flags | {"partner_bank_id"}
+                    and not any(vals[f] for f in flags & set(vals)))
+
+    def _check_allow_write_under_validation(self, vals):
+        if self._l10n_no_is_payee_confirmation(vals, self._get_under_validation_exceptions()):
+            return True
+        return super()._check_allow_write_under_validation(vals)
+
+    def _check_allow_write_after_validation(self, vals):
+        if self._l10n_no_is_payee_confirmation(vals, self._get_after_validation_exceptions()):
+            return True
+        return super()._check_allow_write_after_validation(vals)
 
     def _get_under_validation_exceptions(self):
         # written by the approval methods themselves (with sudo); users are kept out by write()

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import ApprovalCommon
@@ -294,3 +294,25 @@ class TestApprovalFlow(ApprovalCommon):
         arch = self.env["account.move"].with_user(self.att).get_views(
             [(self.env.ref("l10n_no_approval.view_move_list_l10n_no_to_approve").id, "list")])
         self.assertIn("l10n_no_payee_unconfirmed", str(arch["views"]["list"]["arch"]))
+
+    def test_received_payee_account_confirmed_while_the_bill_circulates(self):
+        """l10n_no_ehf's confirmation of a received account passes the lock of a bill under approval;
+        the confirmed account restarts the round (whatever was approved vouched for another account)."""
+        if "l10n_no_ehf_payee_to_confirm" not in self.env["account.move"]._fields:
+            self.skipTest("l10n_no_ehf is not installed in this database")
+        manager = self.env["res.users"].create({
+            "name": "Manager", "login": "manager", "company_id": self.company.id,
+            "company_ids": [Command.set(self.company.ids)],
+            "group_ids": [Command.set([self.env.ref("account.group_account_manager").id])],
+        })
+        move = self.bill(1000)
+        move.sudo().l10n_no_ehf_payee_to_confirm = "1234.56.78903"
+        move.with_user(self.clerk).request_validation()
+        move.with_user(self.att).validate_tier()
+        move.with_user(manager).action_l10n_no_ehf_confirm_received()
+        self.assertFalse(move.l10n_no_ehf_payee_to_confirm)
+        self.assertEqual(move.partner_bank_id, self.other_bank)
+        self.assertEqual([r.status for r in self.reviews(move)], ["pending", "waiting"])
+        # the lock still holds for anything else under validation
+        with self.assertRaises(ValidationError):
+            move.with_user(self.clerk).write({"ref": "changed while circulating"})

@@ -305,6 +305,14 @@ def _check_margins(page: _Page, rules: PrintRules) -> Iterator[Finding]:
 
 
 def _check_window(page: _Page, window: Window, recipient: Sequence[str] | None) -> Iterator[Finding]:
+    if not page.chunks:
+        yield Finding(
+            "address.window",
+            "The page holds no text at all (its letters are drawn as outlines or as an image): neither the "
+            "address in the envelope window nor the margins can be read.",
+            page.number,
+        )
+        return
     inside = [c for c in page.chunks if window.contains(c.x_mm, c.y_mm)]
     inside.sort(key=lambda c: (round(c.y_mm, 1), c.x_mm))
     if recipient is None:

@@ -141,6 +141,17 @@ def test_an_empty_window_is_found_without_a_recipient():
     assert check_print_ready(_letter()) == []
 
 
+def test_a_page_without_text_says_the_address_cannot_be_read():
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    pdf.rect(25 * mm, 200 * mm, 80 * mm, 30 * mm, fill=1)  # what text drawn as outlines amounts to
+    pdf.showPage()
+    pdf.save()
+    findings = check_print_ready(buffer.getvalue(), recipient=RECIPIENT)
+    assert [f.rule for f in findings] == ["address.window"]
+    assert "no text at all" in findings[0].message
+
+
 def _rename_font(data: bytes, new_name: str) -> bytes:
     """The letter with its (unembedded, standard) font renamed to one a printer does not have."""
     reader = pypdf.PdfReader(io.BytesIO(data))

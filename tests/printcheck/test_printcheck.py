@@ -205,3 +205,23 @@ def test_the_ehf_invoice_pdf_is_print_ready():
     assert buyer is not None and buyer.address is not None
     lines = [buyer.name or "", buyer.address.street or "", f"{buyer.address.postal_zone} {buyer.address.city}"]
     assert check_print_ready(render_pdf(document), recipient=lines) == []
+
+
+def test_cli_printcheck(tmp_path: Path, capsys):
+    import json
+
+    from nofaktura.cli import main
+
+    good, bad = tmp_path / "good.pdf", tmp_path / "bad.pdf"
+    good.write_bytes(_letter())
+    bad.write_bytes(_letter(pagesize=LETTER))
+    address = [arg for line in RECIPIENT for arg in ("--address", line)]
+    assert main(["printcheck", str(good), *address]) == 0
+    assert "ready for print" in capsys.readouterr().out
+    assert main(["printcheck", str(good), str(bad), *address, "--json"]) == 1
+    entries = json.loads(capsys.readouterr().out)
+    assert [e["ok"] for e in entries] == [True, False]
+    assert entries[1]["findings"][0]["rule"] == "page.size"
+    (tmp_path / "not.pdf").write_bytes(b"hello")
+    assert main(["printcheck", str(tmp_path / "not.pdf"), str(tmp_path / "missing.pdf")]) == 2
+    assert "not a PDF" in capsys.readouterr().err

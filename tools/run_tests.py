@@ -43,7 +43,7 @@ VERSION_RE = re.compile(r"^19\.0\.\d+\.\d+\.\d+$")
 ODOO_SUMMARY_RE = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests")
 OCA_REQUIREMENTS = ADDONS / "oca-requirements.txt"
 OCA_CACHE = REPO / ".work" / "oca"
-LIBRARY_IMPORTS = ["lxml", "stdnum", "schwifty", "httpx", "dns.resolver", "reportlab", "paramiko"]
+LIBRARY_IMPORTS = ["lxml", "stdnum", "schwifty", "httpx", "dns.resolver", "reportlab", "paramiko", "pypdf"]
 
 
 @dataclass

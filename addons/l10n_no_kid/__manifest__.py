@@ -22,6 +22,7 @@
         "views/res_config_settings_views.xml",
         "views/res_company_views.xml",
         "report/report_invoice.xml",
+        "data/report_paperformat.xml",
     ],
     "post_init_hook": "post_init_hook",
 }

@@ -32,6 +32,7 @@ FILE_COMMANDS: dict[tuple[str, ...], Callable[[str, Path], tuple[Argv, Path | No
     ("convert",): lambda path, out: (["convert", path, str(out / "out.json")], out / "out.json"),
     ("show",): lambda path, out: (["show", path, "--pdf", str(out / "out.pdf")], out / "out.pdf"),
     ("validate",): lambda path, out: (["validate", path], None),
+    ("printcheck",): lambda path, out: (["printcheck", path], None),
 }
 
 #: Commands without a file: arguments each one cannot use.

@@ -1,3 +1,4 @@
 from . import test_dunning_flow
 from . import test_dunning_rules
 from . import test_dunning_security
+from . import test_letter_print

@@ -232,6 +232,15 @@ def _table(rows: Sequence[Sequence[object]], widths: Sequence[float], style: Tab
     return table
 
 
+# Page layout for print (nofaktura.printcheck, Digipost's rules): nothing in the 15 mm barcode zone on the left,
+# the recipient's address in the window of a C5/C4 window envelope (20 mm from the left, 45 mm from the top).
+_LEFT_MARGIN = 20 * mm
+_RIGHT_MARGIN = 15 * mm
+_TOP_MARGIN = 15 * mm
+_WINDOW_TOP = 46 * mm
+_BODY_WIDTH = A4[0] - _LEFT_MARGIN - _RIGHT_MARGIN
+
+
 def render_pdf(document: Document, *, lang: str = "nb") -> bytes:
     """The PDF bytes of ``document``; ``lang`` is ``nb`` (Norwegian Bokmål) or ``en``."""
     labels = LABELS[lang]
@@ -240,7 +249,17 @@ def render_pdf(document: Document, *, lang: str = "nb") -> bytes:
     story: list = []
     doc = document
 
-    story.append(Paragraph(f"{escape(labels[doc.kind])} {escape(doc.number)}", styles["title"]))
+    # The title sits in a band of fixed height so the buyer's address below it starts at the top of the
+    # envelope window (nofaktura.printcheck: C5/C4 window 45-90 mm from the top, 20 mm from the left).
+    title = Table(
+        [[Paragraph(f"{escape(labels[doc.kind])} {escape(doc.number)}", styles["title"])]],
+        colWidths=[_BODY_WIDTH],
+        rowHeights=[_WINDOW_TOP - _TOP_MARGIN],
+        hAlign="LEFT",
+    )
+    title.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("TOPPADDING", (0, 0), (-1, -1), 0)]))  # fmt: skip
+    story.append(title)
     facts = [
         (labels["issue_date"], _date(doc.issue_date, lang)),
         (labels["due_date"], _date(doc.due_date, lang)),
@@ -263,18 +282,19 @@ def render_pdf(document: Document, *, lang: str = "nb") -> bytes:
     )
     fact_table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
 
+    # The buyer (the letter's recipient) first, in the envelope window; the facts and the seller beside it.
     parties = Table(
         [
             [
-                _party_block(labels["seller"], doc.seller, labels, styles),
                 _party_block(labels["buyer"], doc.buyer, labels, styles),
-                fact_table,
+                [fact_table, Spacer(1, 3 * mm), *_party_block(labels["seller"], doc.seller, labels, styles)],
             ]
         ],
-        colWidths=[55 * mm, 50 * mm, 75 * mm],
+        colWidths=[85 * mm, _BODY_WIDTH - 85 * mm],
         hAlign="LEFT",
     )
-    parties.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    parties.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                 ("TOPPADDING", (0, 0), (-1, -1), 0)]))  # fmt: skip
     story += [parties, Spacer(1, 6 * mm)]
 
     # Lines
@@ -302,7 +322,7 @@ def render_pdf(document: Document, *, lang: str = "nb") -> bytes:
                 money(item_line.line_extension_amount),
             ]
         )
-    story.append(_table(rows, [10 * mm, 72 * mm, 16 * mm, 12 * mm, 24 * mm, 14 * mm, 32 * mm]))
+    story.append(_table(rows, [10 * mm, 67 * mm, 16 * mm, 12 * mm, 24 * mm, 14 * mm, 32 * mm]))
 
     # Document level allowances and charges
     if doc.allowances_charges:
@@ -312,7 +332,7 @@ def render_pdf(document: Document, *, lang: str = "nb") -> bytes:
             ac_rows.append(
                 [_p(ac.reason or ac.reason_code, styles["small"]), ac.tax_category or "", sign + money(ac.amount)]
             )
-        story += [Spacer(1, 4 * mm), _table(ac_rows, [110 * mm, 20 * mm, 50 * mm])]
+        story += [Spacer(1, 4 * mm), _table(ac_rows, [105 * mm, 20 * mm, 50 * mm])]
 
     # VAT breakdown and totals side by side
     vat_rows: list[list[object]] = [[labels["category"], labels["vat_rate"], labels["taxable"], labels["tax"]]]
@@ -358,7 +378,7 @@ def render_pdf(document: Document, *, lang: str = "nb") -> bytes:
         Spacer(1, 5 * mm),
         KeepTogether(
             Table([[[Paragraph(labels["vat_breakdown"], styles["h"]), vat_table], totals_table]],
-                  colWidths=[108 * mm, 72 * mm], hAlign="LEFT",
+                  colWidths=[_BODY_WIDTH - 72 * mm, 72 * mm], hAlign="LEFT",
                   style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
         ),
     ]  # fmt: skip
@@ -407,9 +427,9 @@ def render_pdf(document: Document, *, lang: str = "nb") -> bytes:
     template = SimpleDocTemplate(
         buffer,
         pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
+        leftMargin=_LEFT_MARGIN,
+        rightMargin=_RIGHT_MARGIN,
+        topMargin=_TOP_MARGIN,
         bottomMargin=15 * mm,
         title=f"{labels[doc.kind]} {doc.number}",
         author=doc.seller.name or "",

@@ -32,9 +32,10 @@ NO_TRACKING = {"tracking_disable": True, "mail_notrack": True, "mail_create_nolo
 #: re-checked the balance of that entry with its own query and ran the invoice line synchronisation
 #: (payment terms, taxes, rounding, which do not apply to a statement entry: two plain lines, no
 #: taxes). ``check_move_validity=False`` and ``skip_invoice_sync=True`` are the flags Odoo itself uses
-#: when it builds such entries (reversals of entries, exchange differences); the balance is checked
-#: once per chunk instead (_l10n_no_bank_check_balanced). The synchronisation between the statement
-#: line and its entry (_synchronize_from_moves) still runs.
+#: for such batches (point_of_sale creates a session's entries with both and checks the balance once
+#: afterwards; reversing an entry skips the invoice sync); the balance is checked once per chunk here
+#: too (_l10n_no_bank_check_balanced). The synchronisation between the statement line and its entry
+#: (_synchronize_from_moves) still runs, and the reconciliation runs with Odoo's checks.
 STATEMENT_LINE_CREATE = {"check_move_validity": False, "skip_invoice_sync": True}
 #: How many already-imported transactions an import message lists before summing up the rest.
 LISTED_DUPLICATES = 50

@@ -48,6 +48,7 @@ def main() -> None:
     parser.add_argument("--template", help="with --create: a database to copy (e.g. one with l10n_no installed)")
     parser.add_argument("-n", type=int, default=2000, help="number of invoices and payments (default 2000)")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the import")
+    parser.add_argument("--profile-out", help="with --profile: also save the raw cProfile statistics here")
     args = parser.parse_args()
     if args.create:
         create_db(args.db, args.template)
@@ -127,6 +128,8 @@ def main() -> None:
         if profiler:
             profiler.disable()
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+            if args.profile_out:
+                profiler.dump_stats(args.profile_out)
         elapsed = time.perf_counter() - t1
         cpu = time.process_time() - c1
         queries = cr.sql_log_count - queries

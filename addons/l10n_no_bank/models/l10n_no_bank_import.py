@@ -27,6 +27,16 @@ IMPORT_GROUPS = ("account.group_account_manager", "account.group_account_user")
 #: (benchmarks/bank_odoo.py) and records nothing a person needs: the import record and the attached
 #: file say where each line came from. Not used for a company with the restrictive audit trail on.
 NO_TRACKING = {"tracking_disable": True, "mail_notrack": True, "mail_create_nolog": True}
+#: Context for creating a chunk's statement lines. Odoo's statement line create writes each line's new
+#: entry once (statement_line_id, narration, name) and posts them together; every one of those writes
+#: re-checked the balance of that entry with its own query and ran the invoice line synchronisation
+#: (payment terms, taxes, rounding, which do not apply to a statement entry: two plain lines, no
+#: taxes). ``check_move_validity=False`` and ``skip_invoice_sync=True`` are the flags Odoo itself uses
+#: for such batches (point_of_sale creates a session's entries with both and checks the balance once
+#: afterwards; reversing an entry skips the invoice sync); the balance is checked once per chunk here
+#: too (_l10n_no_bank_check_balanced). The synchronisation between the statement line and its entry
+#: (_synchronize_from_moves) still runs, and the reconciliation runs with Odoo's checks.
+STATEMENT_LINE_CREATE = {"check_move_validity": False, "skip_invoice_sync": True}
 #: How many already-imported transactions an import message lists before summing up the rest.
 LISTED_DUPLICATES = 50
 
@@ -362,11 +372,25 @@ class L10nNoBankImport(models.Model):
             if decision.get("account"):
                 vals["counterpart_account_id"] = decision["account"].id
             vals_list.append(vals)
-        lines = StLine.create(vals_list)
+        lines = StLine.with_context(**STATEMENT_LINE_CREATE).create(vals_list).with_env(StLine.env)
+        self._l10n_no_bank_check_balanced(lines.move_id)
         context.created += len(lines)
         context.journals |= lines.journal_id
         self._l10n_no_bank_reconcile(lines, new, decisions)
         context.matched += sum(1 for d in decisions if d["state"] != "unmatched")
+
+    def _l10n_no_bank_check_balanced(self, moves):
+        """Refuse the chunk when an entry of it does not balance: one query for all its entries.
+
+        Odoo checks this per entry on every write; the statement lines are created without that
+        check (STATEMENT_LINE_CREATE), so the same rule is enforced here, once, before anything is
+        reconciled (the import runs in one savepoint: nothing of the file is kept).
+        """
+        unbalanced = self.env["account.move"]._get_unbalanced_moves({"records": moves})
+        if unbalanced:
+            names = ", ".join(self.env["account.move"].browse([row[0] for row in unbalanced]).mapped("display_name"))
+            raise UserError(self.env._("These bank statement entries are not balanced: %(entries)s", entries=names))
+        return True
 
     # ------------------------------------------------------------------------------------------
     # Matching

@@ -1,5 +1,6 @@
 from nofaktura.bank.generate import OcrTx
 
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -193,3 +194,39 @@ class TestKidReconciliation(L10nNoBankCommon):
         self.assertRecordValues(lines[2], [{"l10n_no_bank_state": "unmatched", "l10n_no_bank_reason": "bank_charges",
                                             "payment_ref": "Bank charges for the batch"}])
         self.assertAlmostEqual(sum(lines.mapped("amount")), 985.0)
+
+    def test_statement_entries_are_posted_numbered_and_consistent_across_chunks(self):
+        """Speed (benchmarks/bank_odoo.py): the statement lines are created without Odoo's per-entry balance
+        check and invoice synchronisation; the entries must come out as Odoo makes them: posted, balanced,
+        numbered one after another in the bank journal, the entry's partner and amounts those of its line."""
+        invoices = [self.invoice(amount=100.0 + i) for i in range(5)]
+        record = self.Import.with_context(l10n_no_bank_chunk=2)._l10n_no_bank_import(
+            self.ocr_file([(inv.payment_reference, f"{100 + i}.00") for i, inv in enumerate(invoices)]
+                          + [(None, "7.00")]),
+            "chunks.txt", journal=self.bank_journal,
+        )
+        lines = self.lines_of(record)
+        self.assertEqual(len(lines), 6)
+        self.assertEqual([inv.payment_state for inv in invoices], ["paid"] * 5)
+        moves = lines.move_id
+        self.assertEqual(set(moves.mapped("state")), {"posted"})
+        self.assertEqual(moves.journal_id, self.bank_journal)
+        numbers = sorted(moves.mapped("sequence_number"))
+        self.assertEqual(numbers, list(range(numbers[0], numbers[0] + 6)))
+        self.assertEqual(len(set(moves.mapped("sequence_prefix"))), 1)
+        for line in lines:
+            self.assertEqual(len(line.move_id.line_ids), 2)
+            self.assertAlmostEqual(sum(line.move_id.line_ids.mapped("balance")), 0.0)
+            self.assertEqual(line.move_id.partner_id, line.partner_id)
+            liquidity, _suspense, _other = line._seek_for_lines()
+            self.assertAlmostEqual(liquidity.balance, line.amount)
+
+    def test_an_unbalanced_statement_entry_is_refused(self):
+        account = self.bank_journal.default_account_id
+        move = self.env["account.move"].with_context(check_move_validity=False).create({
+            "move_type": "entry", "journal_id": self.bank_journal.id,
+            "line_ids": [Command.create({"name": "x", "account_id": account.id, "debit": 10.0})],
+        })
+        with self.assertRaisesRegex(UserError, "not balanced"):
+            self.Import._l10n_no_bank_check_balanced(move)
+        self.assertTrue(self.Import._l10n_no_bank_check_balanced(self.env["account.move"]))

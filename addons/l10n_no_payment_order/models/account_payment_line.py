@@ -1,5 +1,8 @@
 from odoo import fields, models
 
+#: What the order's approver saw of a line (the order's fingerprint): a change restarts the review.
+REVIEWED_FIELDS = {"amount_currency", "communication", "partner_bank_id", "move_line_id", "currency_id"}
+
 
 class AccountPaymentLine(models.Model):
     _inherit = "account.payment.line"
@@ -10,6 +13,12 @@ class AccountPaymentLine(models.Model):
     )
     l10n_no_bank_state = fields.Selection(related="payment_ids.l10n_no_bank_state", string="At the bank")
     l10n_no_bank_reason = fields.Text(related="payment_ids.l10n_no_bank_reason", string="Bank's reason")
+
+    def write(self, vals):
+        result = super().write(vals)
+        if REVIEWED_FIELDS & set(vals):
+            self.order_id._l10n_no_review_changed()
+        return result
 
     def payment_line_hashcode(self):
         self.ensure_one()

@@ -340,6 +340,8 @@ class AccountPaymentOrder(models.Model):
         return True
 
     def open2generated(self):
+        # Who may write the file at all first (a button method reads only unstored fields before it writes).
+        self.check_access("write")
         self._l10n_no_orders()._l10n_no_check_approved()
         return super(AccountPaymentOrder, self._l10n_no_internal()).open2generated()
 

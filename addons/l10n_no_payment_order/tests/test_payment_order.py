@@ -389,6 +389,10 @@ class TestNorwegianPaymentOrder(L10nNoBankCommon):
             order.with_user(self.maker).reject_tier()
         with self.assertRaises(AccessError):
             order.review_ids.with_user(self.maker).write({"status": "approved"})
+        for user in (internal, billing):
+            for method in ("open2generated", "validate_tier", "action_l10n_no_send"):
+                with self.assertRaises(AccessError, msg=f"{user.login} calls {method}"):
+                    getattr(order.with_user(user), method)()
         with self.assertRaises(AccessError):
             order.with_user(self.maker).write({"l10n_no_approved_by_id": self.maker.id})
         self.assertTrue(order.with_user(self.approver).validate_tier())

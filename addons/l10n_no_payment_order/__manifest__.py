@@ -8,11 +8,12 @@
     "website": "https://github.com/nofaktura/nofaktura",
     "author": "nofaktura",
     "maintainers": ["nofaktura"],
-    # AGPL-3: builds on the AGPL-3 OCA modules account_payment_order and (account_move_)tier_validation.
+    # AGPL-3: builds on the AGPL-3 OCA modules account_payment_order and base_tier_validation (l10n_no_approval,
+    # and the payment order's own four-eyes review).
     "license": "AGPL-3",
     "development_status": "Beta",
     "countries": ["no"],
-    "depends": ["account_payment_order", "account_move_tier_validation", "base_tier_validation", "l10n_no_bank"],
+    "depends": ["account_payment_order", "base_tier_validation", "l10n_no_approval", "l10n_no_bank"],
     "external_dependencies": {"python": ["nofaktura"]},
     "data": [
         "security/ir.model.access.csv",

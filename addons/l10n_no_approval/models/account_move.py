@@ -571,30 +571,45 @@ class AccountMove(models.Model):
                 move.sudo().request_validation()
         return True
 
+    def _l10n_no_approval_refusal(self):
+        """Why this bill may not be posted or paid now, or False when it may.
+
+        The one gate of posting, registering a payment and payment orders (l10n_no_payment_order):
+        a bill of a company that approves its bills must be fully approved for exactly what it says now
+        (vendor, bank account, currency, amount)."""
+        self.ensure_one()
+        if self.move_type not in BILL_TYPES or not self._l10n_no_in_flow() or self._l10n_no_is_approved():
+            return False
+        return self._l10n_no_blocking_reason()
+
     def _post(self, soft=True):
         override = self.env.user.has_group(OVERRIDE_GROUP)
         for move in self:
-            if move.move_type not in BILL_TYPES or not move._l10n_no_in_flow() or move._l10n_no_is_approved():
+            reason = move._l10n_no_approval_refusal()
+            if not reason:
                 continue
             if not override:
-                raise UserError(move._l10n_no_blocking_reason())
+                raise UserError(reason)
             move.sudo().message_post(body=self.env._(
                 "Posted without completed approval by %(user)s (approval override). %(reason)s",
-                user=self.env.user.name, reason=move._l10n_no_blocking_reason(),
+                user=self.env.user.name, reason=reason,
             ))
         return super()._post(soft=soft)
 
-    def _l10n_no_check_payable(self):
-        """Refuse paying a bill that is not fully approved, unless the user holds approval override."""
+    def _l10n_no_check_payable(self, action=None):
+        """Refuse paying a bill that is not fully approved, unless the user holds approval override (logged).
+
+        ``action`` names what pays it in the log (a payment order); a registered payment by default."""
         override = self.env.user.has_group(OVERRIDE_GROUP)
         for move in self:
-            if move.move_type not in BILL_TYPES or not move._l10n_no_in_flow() or move._l10n_no_is_approved():
+            reason = move._l10n_no_approval_refusal()
+            if not reason:
                 continue
             if not override:
-                raise UserError(move._l10n_no_blocking_reason())
+                raise UserError(reason)
             move.sudo().message_post(body=self.env._(
-                "Payment registered without completed approval by %(user)s (approval override).",
-                user=self.env.user.name,
+                "%(action)s without completed approval by %(user)s (approval override). %(reason)s",
+                action=action or self.env._("Payment registered"), user=self.env.user.name, reason=reason,
             ))
         return True
 

@@ -4,13 +4,6 @@ from odoo import models
 class AccountMove(models.Model):
     _inherit = "account.move"
 
-    def _l10n_no_payment_is_approved(self):
-        """A bill may be paid when its tier validation (OCA base_tier_validation, as used by
-        account_move_tier_validation and l10n_no_approval) has nothing pending and nothing rejected:
-        every review approved, or none was asked for."""
-        self.ensure_one()
-        return self.validation_status in ("no", "validated")
-
     def _l10n_no_payment_payee_confirmed(self, bank=None):
         """The payee account of the bill was confirmed by a person.
 

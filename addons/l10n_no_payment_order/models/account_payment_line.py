@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 #: What the order's approver saw of a line (the order's fingerprint): a change restarts the review.
 REVIEWED_FIELDS = {"amount_currency", "communication", "partner_bank_id", "move_line_id", "currency_id"}
@@ -13,6 +13,18 @@ class AccountPaymentLine(models.Model):
     )
     l10n_no_bank_state = fields.Selection(related="payment_ids.l10n_no_bank_state", string="At the bank")
     l10n_no_bank_reason = fields.Text(related="payment_ids.l10n_no_bank_reason", string="Bank's reason")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # A bill chosen by hand passes the same approval gate as a proposed one (override: logged),
+        # before anything is written.
+        Order, MoveLine = self.env["account.payment.order"], self.env["account.move.line"]
+        for vals in vals_list:
+            order = Order.browse(vals.get("order_id"))
+            if vals.get("move_line_id") and order.l10n_no_is_credit_transfer:
+                MoveLine.browse(vals["move_line_id"]).move_id._l10n_no_check_payable(
+                    action=self.env._("Put in payment order %(order)s", order=order.name))
+        return super().create(vals_list)
 
     def write(self, vals):
         result = super().write(vals)

@@ -6,7 +6,7 @@ from decimal import Decimal
 from nofaktura.bank.pain001 import write_pain001
 from nofaktura.bank.pain002 import REASON_CODES, StatusKind, read_pain002
 from nofaktura.bank.payment_order import CreditTransfer, InvoiceReference, PaymentOrder, PostalAddress
-from nofaktura.bank.proposal import Bill, propose
+from nofaktura.bank.proposal import Bill, Reason, propose
 from nofaktura.exceptions import NofakturaError, TransportError
 from nofaktura.kid import looks_like_kid
 
@@ -81,9 +81,13 @@ class AccountPaymentOrder(models.Model):
     # Proposal
     # ------------------------------------------------------------------------------------------
 
-    def _l10n_no_bill(self, line, today):
-        """The library's view of one open payable journal item."""
+    def _l10n_no_bill(self, line, today, approved=None):
+        """The library's view of one open payable journal item.
+
+        ``approved`` is l10n_no_approval's gate (the one of posting and registering a payment) unless given."""
         move = line.move_id
+        if approved is None:
+            approved = not move._l10n_no_approval_refusal()
         bank = line.partner_bank_id or move.partner_bank_id
         reference = (move.payment_reference or "").strip()
         kid = reference if reference and looks_like_kid(reference) else None
@@ -101,7 +105,7 @@ class AccountPaymentOrder(models.Model):
             due_date=line.date_maturity or move.invoice_date_due or today, amount=amount,
             payee_account=bank.acc_number or None, account_confirmed=move._l10n_no_payment_payee_confirmed(bank),
             currency=currency.name, kid=kid, message=message and message[:140], number=(move.ref or move.name)[:35],
-            approved=move._l10n_no_payment_is_approved(), blocked=move.payment_state == "blocked",
+            approved=approved, blocked=move.payment_state == "blocked",
             credit_note=move.move_type == "in_refund", payee_bic=bank.bank_bic or None, payee_address=address,
             regulatory_code=partner.l10n_no_payment_purpose_code or None,
             regulatory_text=partner.l10n_no_payment_purpose_text or None,
@@ -137,10 +141,22 @@ class AccountPaymentOrder(models.Model):
             order.l10n_no_leftout_ids.unlink()
             self.env["l10n_no.payment.leftout"].create([
                 {"order_id": order.id, "move_line_id": left.bill.ref, "reason": left.reason.value,
-                 "detail": (left.detail or "")[:250] or False}
+                 "detail": (order._l10n_no_leftout_detail(left) or "")[:250] or False}
                 for left in proposal.left_out
             ])  # fmt: skip
         return True
+
+    def _l10n_no_leftout_detail(self, left):
+        """The library's detail, or for a bill not approved the approval gate's own reason."""
+        if left.reason is Reason.NOT_APPROVED:
+            return self.env["account.move.line"].browse(left.bill.ref).move_id._l10n_no_approval_refusal() or None
+        return left.detail
+
+    def _l10n_no_check_payable(self):
+        """The approval gate for every bill in the order: refused with its reason, or logged under override."""
+        self.ensure_one()
+        moves = self.payment_line_ids.move_line_id.move_id
+        return moves._l10n_no_check_payable(action=self.env._("Put in payment order %(order)s", order=self.name))
 
     def _l10n_no_add_lines(self, proposal):
         self.ensure_one()
@@ -167,7 +183,9 @@ class AccountPaymentOrder(models.Model):
         lines = self.payment_line_ids
         if not lines.move_line_id or lines.filtered(lambda pl: not pl.move_line_id):
             raise UserError(self.env._("Every line of a Norwegian payment order must pay a vendor bill."))
-        bills = [self._l10n_no_bill(ml, today) for ml in lines.move_line_id]
+        # Approval first, with the gate's reason; the approval override is the only exception (logged).
+        self._l10n_no_check_payable()
+        bills = [self._l10n_no_bill(ml, today, approved=True) for ml in lines.move_line_id]
         proposal = propose(bills, today=today, chosen=[b.ref for b in bills],
                            net_credit_notes=self.payment_mode_id.l10n_no_net_credit_notes)  # fmt: skip
         if proposal.left_out:
@@ -325,6 +343,7 @@ class AccountPaymentOrder(models.Model):
 
     def _l10n_no_check_approved(self):
         for order in self:
+            order._l10n_no_check_payable()  # a bill changed since confirmation is refused here
             reviews = order.sudo().review_ids
             if order.validation_status != "validated" or not reviews or not order.l10n_no_approved_by_id:
                 raise UserError(self.env._("Payment order %(order)s must be approved for sending first (four eyes).",

@@ -87,16 +87,6 @@ class TestNorwegianPaymentOrder(L10nNoBankCommon):
         return self.env["account.payment.order"].with_user(user or self.maker).create(
             {"payment_mode_id": self.mode.id, "payment_type": "outbound"})
 
-    def pending_review(self, move, status="pending"):
-        definition = self.env["tier.definition"].create({
-            "name": "Bill approval", "model_id": self.env.ref("account.model_account_move").id,
-            "review_type": "individual", "reviewer_id": self.approver.id, "definition_domain": "[('id', '=', 0)]",
-        })  # fmt: skip
-        self.env["tier.review"].create({"model": "account.move", "res_id": move.id, "definition_id": definition.id,
-                                        "status": status, "company_id": self.company.id})
-        move.invalidate_recordset(["validation_status"])
-        move._compute_validation_status()
-
     def sent_order(self):
         """Three payments proposed, confirmed, approved by another person, written and delivered."""
         self.kid_bill = self.bill("Kraft AS", 1000, kid="1234567890128")
@@ -120,18 +110,14 @@ class TestNorwegianPaymentOrder(L10nNoBankCommon):
         unconfirmed = self.bill("Ny Konto AS", 200, ref="F-2")
         blocked = self.bill("Kraft AS", 300, ref="F-3")
         blocked.action_toggle_block_payment()
-        unapproved = self.bill("Kraft AS", 400, ref="F-4")
-        self.pending_review(unapproved)
-        rejected = self.bill("Kraft AS", 410, ref="F-4b")
-        self.pending_review(rejected, "rejected")
         later = self.bill("Kraft AS", 500, ref="F-5", days=40)
         bad_kid = self.bill("Kraft AS", 600, kid="1234567890127")
         order = self.new_order()
         self.assertTrue(order.action_l10n_no_propose())
         self.assertEqual(order.payment_line_ids.move_line_id.move_id, ok | netted | credit)
         left = {lo.move_id: lo.reason for lo in order.l10n_no_leftout_ids}
-        self.assertEqual(left, {unconfirmed: "unconfirmed_account", blocked: "blocked", unapproved: "not_approved",
-                                rejected: "not_approved", later: "not_due", bad_kid: "invalid_kid"})
+        self.assertEqual(left, {unconfirmed: "unconfirmed_account", blocked: "blocked", later: "not_due",
+                                bad_kid: "invalid_kid"})
         kid_line = order.payment_line_ids.filtered(lambda pl: pl.move_line_id.move_id == ok)
         self.assertEqual((kid_line.communication_type, kid_line.communication), ("structured", "1234567890128"))
         # A bill chosen by hand that may not be paid is refused at confirmation, with the reason.
@@ -143,6 +129,61 @@ class TestNorwegianPaymentOrder(L10nNoBankCommon):
         order.action_l10n_no_propose(days=60)
         self.assertIn(later, order.payment_line_ids.move_line_id.move_id)
         self.assertNotIn(later, order.l10n_no_leftout_ids.move_id)
+
+    def test_only_fully_approved_bills_are_paid(self):
+        """The approval gate of l10n_no_approval (the one of posting and registering a payment) decides."""
+        approver_group = "l10n_no_approval.group_l10n_no_approver"
+        common = {"company_id": self.company.id, "company_ids": [Command.set(self.company.ids)]}
+        att = new_test_user(self.env, login="pay_att", groups=approver_group, **common)
+        boss = new_test_user(self.env, login="pay_boss", groups=approver_group, **common)
+        override = new_test_user(self.env, login="pay_override", groups=(
+            "account.group_account_user,account_payment_order.group_account_payment,"
+            "l10n_no_approval.group_l10n_no_approval_override"), **common)
+        self.env["l10n.no.approval.matrix"].create({"name": "Bills", "company_id": self.company.id, "authority_ids": [
+            Command.create({"user_id": att.id, "role": "attest"}),
+            Command.create({"user_id": boss.id, "role": "anvis", "limit_amount": 200000}),
+        ]})  # fmt: skip
+
+        def approved(amount, ref):
+            move = self.bill("Kraft AS", amount, ref=ref, post=False)
+            move.request_validation()
+            move.with_user(att).validate_tier()
+            move.with_user(boss).validate_tier()
+            return move
+
+        good = approved(1000, "F-10")
+        good.action_post()
+        # Approved, then its amount changed behind the form, posted under the override (logged).
+        changed = approved(2000, "F-11")
+        changed.invoice_line_ids.sudo().with_context(check_move_validity=False).write({"price_unit": 9000})
+        changed.with_user(override).action_post()
+        # Sent for approval and never approved, posted under the override.
+        pending = self.bill("Kraft AS", 3000, ref="F-12", post=False)
+        pending.request_validation()
+        pending.with_user(override).action_post()
+        self.assertEqual((changed + pending).mapped("state"), ["posted", "posted"])
+
+        order = self.new_order()
+        order.action_l10n_no_propose()
+        self.assertEqual(order.payment_line_ids.move_line_id.move_id, good)
+        left = {lo.move_id: (lo.reason, lo.detail) for lo in order.l10n_no_leftout_ids}
+        self.assertEqual(left[changed][0], "not_approved")
+        self.assertIn("changed after it was approved", left[changed][1])
+        self.assertEqual(left[pending][0], "not_approved")
+        self.assertIn("not fully approved yet", left[pending][1])
+
+        def payable(move):
+            return move.line_ids.filtered(lambda line: line.account_type == "liability_payable")
+
+        # Added by hand: the same gate refuses, with its reason.
+        with self.assertRaisesRegex(UserError, "not fully approved yet"):
+            payable(pending).with_user(self.maker).create_payment_line_from_move_line(order)
+        # The approval override may add it (logged), but the gate still holds for whoever confirms.
+        payable(changed).with_user(override).create_payment_line_from_move_line(order)
+        self.assertIn("Put in payment order", "\n".join(changed.sudo().message_ids.mapped("body")))
+        with self.assertRaisesRegex(UserError, "changed after it was approved"):
+            order.with_user(self.maker).draft2open()
+        self.assertEqual(order.state, "draft")
 
     # -- four eyes and the file --------------------------------------------------------------------
 

@@ -72,6 +72,12 @@ class AccountMove(models.Model):
         help="Set when an approver rejected the bill; the reason they gave.",
     )
     l10n_no_autopost_after_approval = fields.Boolean(string="Post after approval", readonly=True, copy=False)
+    l10n_no_payee_unconfirmed = fields.Boolean(
+        compute="_compute_l10n_no_payee_unconfirmed", string="Payee account not confirmed",
+        help="Nobody has confirmed the bank account this bill would be paid to yet (Odoo's \"Send money\" trust "
+        "on the vendor's account, or an account received by EHF that is still to confirm): approving the bill "
+        "does not confirm the account, and it is not paid until someone does.",
+    )
 
     # ------------------------------------------------------------------ mapping to the library
 
@@ -171,6 +177,20 @@ class AccountMove(models.Model):
         return result
 
     # ------------------------------------------------------------------ computed state
+
+    def _l10n_no_payee_depends(self):
+        # l10n_no_ehf's "to confirm" account counts when that addon is installed (no dependency on it).
+        extra = ["l10n_no_ehf_payee_to_confirm"] if "l10n_no_ehf_payee_to_confirm" in self._fields else []
+        return ["move_type", "partner_bank_id.allow_out_payment", *extra]
+
+    @api.depends(lambda self: self._l10n_no_payee_depends())
+    def _compute_l10n_no_payee_unconfirmed(self):
+        ehf = "l10n_no_ehf_payee_to_confirm" in self._fields
+        for move in self:
+            bill = move.sudo()
+            unconfirmed = bool(bill.partner_bank_id) and not bill.partner_bank_id.allow_out_payment
+            pending = ehf and bool(bill.l10n_no_ehf_payee_to_confirm)
+            move.l10n_no_payee_unconfirmed = move.move_type in BILL_TYPES and (unconfirmed or pending)
 
     @api.depends_context("uid")
     @api.depends("review_ids.status", "review_ids.reviewer_ids", "state", "move_type", "amount_total_signed")
@@ -317,12 +337,14 @@ class AccountMove(models.Model):
 
     def validate_tier(self):
         self.ensure_one()
+        self.check_access("read")  # the reviews are read as superuser: the caller must see the bill
         if not self._l10n_no_reviews():
             return super().validate_tier()
         return self.action_l10n_no_approve()
 
     def reject_tier(self):
         self.ensure_one()
+        self.check_access("read")
         if not self._l10n_no_reviews():
             return super().reject_tier()
         return self.action_l10n_no_open_wizard("reject")
@@ -451,6 +473,7 @@ class AccountMove(models.Model):
 
     def action_l10n_no_open_wizard(self, action="reject"):
         self.ensure_one()
+        self.check_access("read")  # no wizard on a bill the caller may not see
         return {
             "type": "ir.actions.act_window",
             "res_model": "l10n.no.approval.action",

@@ -53,7 +53,7 @@ class AccountMove(models.Model):
         if not bills:
             raise UserError(self.env._("Default coding applies to draft vendor bills and refunds only."))
         lines = bills.invoice_line_ids
-        lines.with_context(l10n_no_coding_apply=True).write({"l10n_no_recoded": False})
+        lines.sudo().with_context(l10n_no_coding_apply=True).write({"l10n_no_recoded": False})
         lines._l10n_no_apply_coding()
         return True
 

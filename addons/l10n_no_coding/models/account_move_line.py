@@ -3,7 +3,7 @@ from decimal import Decimal
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError
 from odoo.tools import format_list
 
 from nofaktura.coding import BillLine, CodingError, CodingRule, code_line
@@ -278,7 +278,7 @@ class AccountMoveLine(models.Model):
             ):
                 vals["analytic_distribution"] = {key: float(value) for key, value in coding.distribution.value.items()}
             if vals:
-                line.with_context(l10n_no_coding_apply=True).write(vals)
+                line.sudo().with_context(l10n_no_coding_apply=True).write(vals)
                 changed |= line
             if coding.attestant.value and not line.move_id.l10n_no_attestant_id:
                 attestants.setdefault(line.move_id, int(coding.attestant.value))
@@ -291,11 +291,13 @@ class AccountMoveLine(models.Model):
         return changed
 
     def _l10n_no_check_protected(self, vals_list):
-        if self.env.context.get("l10n_no_coding_apply"):
+        # Only the coding itself (as superuser) writes these; a context key anybody can send over
+        # XML-RPC does not let a caller through.
+        if self.env.su:
             return
         for vals in vals_list:
             if fields_set := PROTECTED_FIELDS.intersection(vals):
-                raise UserError(self.env._(
+                raise AccessError(self.env._(
                     "The coding origin of a bill line (%(fields)s) is set by default coding only: change the "
                     "account, taxes or analytic distribution instead.", fields=", ".join(sorted(fields_set)),
                 ))
@@ -310,7 +312,9 @@ class AccountMoveLine(models.Model):
 
     def write(self, vals):
         self._l10n_no_check_protected([vals])
-        if self.env.context.get("l10n_no_coding_apply") or not (set(vals) & {"product_id", *CODING_FIELDS}):
+        if (self.env.su and self.env.context.get("l10n_no_coding_apply")) or not (
+            set(vals) & {"product_id", *CODING_FIELDS}
+        ):
             return super().write(vals)
         watched = self.filtered(lambda line: line._l10n_no_is_bill_line() and line.parent_state == "draft")
         before = {
@@ -326,7 +330,7 @@ class AccountMoveLine(models.Model):
             account, taxes, distribution, source = before[line.id]
             if (account, taxes, distribution) == (line.account_id, line.tax_ids, dict(line.analytic_distribution or {})):
                 continue
-            line.with_context(l10n_no_coding_apply=True).l10n_no_recoded = True
+            line.sudo().with_context(l10n_no_coding_apply=True).l10n_no_recoded = True
             if source in CODED_BY_RULE or source == "manual":
                 line._l10n_no_log_recoding(account, taxes, distribution)
         return result

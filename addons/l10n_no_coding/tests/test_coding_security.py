@@ -40,9 +40,9 @@ class TestCodingSecurity(CodingCommon):
         line = bill.invoice_line_ids
         for vals in ({"l10n_no_recoded": True}, {"l10n_no_coding_source": "manual"},
                      {"l10n_no_coding_problem": False}):
-            with self.assertRaisesRegex(UserError, "set by default coding only"), self.env.cr.savepoint():
+            with self.assertRaisesRegex(AccessError, "set by default coding only"), self.env.cr.savepoint():
                 line.write(vals)
-        with self.assertRaisesRegex(UserError, "set by default coding only"), self.env.cr.savepoint():
+        with self.assertRaisesRegex(AccessError, "set by default coding only"), self.env.cr.savepoint():
             bill.write({"invoice_line_ids": [Command.create({"name": "X", "price_unit": 1.0, "l10n_no_recoded": True})]})
         with self.assertRaisesRegex(UserError, "cannot be posted before they are coded"), self.env.cr.savepoint():
             bill.action_post()

@@ -126,6 +126,7 @@ class AccountPaymentOrder(models.Model):
         """Fill a draft order with the bills to pay now and list the others with the reason.
 
         Lines added by the proposal before are replaced; ``days`` overrides the payment mode's horizon."""
+        self.check_access("write")  # the Payments group; the steps below write as the order's own methods
         for order in self._l10n_no_orders():
             if order.state != "draft":
                 raise UserError(self.env._("Only a draft payment order can be proposed again."))
@@ -207,6 +208,7 @@ class AccountPaymentOrder(models.Model):
     # ------------------------------------------------------------------------------------------
 
     def draft2open(self):
+        self.check_access("write")  # the Payments group; the steps below write as the order's own methods
         for order in self._l10n_no_orders():
             order._l10n_no_check_lines()
             order._l10n_no_ensure_method_line()
@@ -359,13 +361,13 @@ class AccountPaymentOrder(models.Model):
         return True
 
     def open2generated(self):
-        # Who may write the file at all first (a button method reads only unstored fields before it writes).
-        self.check_access("write")
+        self.check_access("write")  # the Payments group; the steps below write as the order's own methods
         self._l10n_no_orders()._l10n_no_check_approved()
         return super(AccountPaymentOrder, self._l10n_no_internal()).open2generated()
 
     def generate_payment_file(self):
         self.ensure_one()
+        self.check_access("write")  # the Payments group; the steps below write as the order's own methods
         if not self.l10n_no_is_credit_transfer:
             return super().generate_payment_file()
         self._l10n_no_check_approved()
@@ -471,6 +473,7 @@ class AccountPaymentOrder(models.Model):
     def generated2uploaded(self):
         """OCA's "file uploaded" step; for a Norwegian order it first delivers the file (or records the
         download), exactly once, then posts the payments and reconciles them with the bills."""
+        self.check_access("write")  # the Payments group; the steps below write as the order's own methods
         ours = self._l10n_no_orders()
         files = {order.id: order._l10n_no_check_sendable() for order in ours}
         # Post and reconcile first, deliver last: if delivery fails, everything is rolled back and nothing
@@ -523,6 +526,7 @@ class AccountPaymentOrder(models.Model):
                     "Ask the bank to stop a payment; a payment the bank rejects reopens its bill.", order=order.name))
 
     def action_cancel(self):
+        self.check_access("write")  # the Payments group; the steps below write as the order's own methods
         self._l10n_no_check_not_sent()
         ours = self._l10n_no_orders()
         result = super(AccountPaymentOrder, self._l10n_no_internal()).action_cancel()
@@ -530,6 +534,7 @@ class AccountPaymentOrder(models.Model):
         return result
 
     def cancel2draft(self):
+        self.check_access("write")  # the Payments group; the steps below write as the order's own methods
         for order in self._l10n_no_orders():
             if order.l10n_no_sent_time:
                 raise UserError(self.env._("Payment order %(order)s was sent to the bank; make a new order.",

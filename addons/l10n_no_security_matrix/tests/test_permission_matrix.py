@@ -137,7 +137,9 @@ class TestPermissionMatrix(L10nNoEhfCommon):
             "journal_id": bank_journal.id, "date": today, "payment_ref": "matrix", "amount": 100.0,
             "company_id": company.id,
         })
+        samples = cls._make_payables_samples(env, company, partner, bank_journal, data)
         return {
+            **samples,
             "res.partner": partner,
             "res.company": company,
             "account.journal": bank_journal,
@@ -172,6 +174,74 @@ class TestPermissionMatrix(L10nNoEhfCommon):
                 {"company_id": company.id, "attachment_ids": [Command.set(attachment.ids)]}),
             "l10n_no_ehf.response.wizard": env["l10n_no_ehf.response.wizard"].create(
                 {"move_id": invoice.id, "reason": "matrix"}),
+        }
+
+    @classmethod
+    def _make_payables_samples(cls, env, company, partner, bank_journal, data):
+        """Samples of the vendor-bill addons: coding rules, the approval matrix and a bill under
+        approval, a payment, a Norwegian payment order with a line and a bill left out."""
+        people = [
+            env["res.users"].create({
+                "name": f"{role} {company.name}", "login": f"matrix_{role}_{company.id}",
+                "company_id": company.id, "company_ids": [Command.set(company.ids)],
+                "group_ids": [Command.set(env.ref("l10n_no_approval.group_l10n_no_approver").ids)],
+            })
+            for role in ("attest", "anvis")
+        ]
+        coding_rule = env["l10n_no.coding.rule"].create(
+            {"company_id": company.id, "rule_type": "vendor", "partner_id": partner.id,
+             "account_id": data["default_account_expense"].id})
+        matrix = env["l10n.no.approval.matrix"].create({"name": f"Matrix {company.name}", "company_id": company.id,
+                                                        "authority_ids": [
+            Command.create({"user_id": people[0].id, "role": "attest"}),
+            Command.create({"user_id": people[1].id, "role": "anvis"}),
+        ]})  # fmt: skip
+        attestant = env["l10n.no.approval.attestant"].create(
+            {"matrix_id": matrix.id, "kind": "vendor", "partner_id": partner.id, "user_id": people[0].id})
+        today = fields.Date.context_today(env["res.partner"])
+        substitute = env["l10n.no.approval.substitute"].create({
+            "company_id": company.id, "user_id": people[0].id, "substitute_id": people[1].id,
+            "date_from": today + timedelta(days=30), "date_to": today + timedelta(days=40),
+        })
+        bill = env["account.move"].create({
+            "move_type": "in_invoice", "partner_id": partner.id, "company_id": company.id, "invoice_date": today,
+            "journal_id": data["default_journal_purchase"].id,
+            "invoice_line_ids": [Command.create({"name": "Kontorrekvisita", "quantity": 1, "price_unit": 500.0,
+                                                 "tax_ids": [Command.clear()]})],
+        })  # fmt: skip
+        bill.request_validation()
+        if not bill.review_ids:
+            raise AssertionError(f"the sample bill of {company.name} got no approval steps")
+        mode = env["account.payment.mode"].create({
+            "name": f"Norwegian credit transfer {company.name}", "company_id": company.id,
+            "payment_method_id": env.ref("l10n_no_payment_order.payment_method_no_credit_transfer").id,
+            "bank_account_link": "fixed", "fixed_journal_id": bank_journal.id, "payment_order_ok": True,
+        })  # fmt: skip
+        order = env["account.payment.order"].create({"payment_mode_id": mode.id, "payment_type": "outbound"})
+        line = env["account.payment.line"].create({
+            "order_id": order.id, "partner_id": partner.id, "amount_currency": 10.0,
+            "currency_id": company.currency_id.id, "communication": "matrix",
+        })
+        leftout = env["l10n_no.payment.leftout"].create({
+            "order_id": order.id, "move_line_id": bill.line_ids[:1].id, "reason": "not_approved", "detail": "matrix"})
+        payment = env["account.payment"].create({
+            "payment_type": "outbound", "partner_type": "supplier", "partner_id": partner.id, "amount": 10.0,
+            "journal_id": bank_journal.id, "company_id": company.id,
+        })
+        return {
+            "l10n_no.coding.rule": coding_rule,
+            "l10n.no.approval.matrix": matrix,
+            "l10n.no.approval.authority": matrix.authority_ids[:1],
+            "l10n.no.approval.attestant": attestant,
+            "l10n.no.approval.substitute": substitute,
+            "l10n.no.approval.action": env["l10n.no.approval.action"].create({"move_id": bill.id, "reason": "matrix"}),
+            "tier.definition": matrix.level_ids[:1],
+            "tier.review": bill.review_ids[:1],
+            "account.payment.mode": mode,
+            "account.payment.order": order,
+            "account.payment.line": line,
+            "l10n_no.payment.leftout": leftout,
+            "account.payment": payment,
         }
 
     # ------------------------------------------------------------------------------------------
@@ -320,6 +390,7 @@ class TestPermissionMatrix(L10nNoEhfCommon):
             ("l10n_no.bank.import", "l10n_no_bank_import_file"):
                 ("matrix.txt", base64.b64encode(b"not a bank file").decode(), self.samples[self.company_a][
                     "account.journal"].id),
+            ("account.move", "evaluate_tier"): (self.samples[self.company_a]["tier.definition"],),
             ("account.move", "message_new"): ({"subject": "matrix", "email_from": "x@example.no", "from":
                                               "x@example.no", "body": "", "attachments": []},
                                              {"move_type": "in_invoice"}),

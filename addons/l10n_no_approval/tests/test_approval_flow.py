@@ -274,3 +274,23 @@ class TestApprovalFlow(ApprovalCommon):
         invoice = self.init_invoice("out_invoice", amounts=[100], post=True)
         self.assertEqual(invoice.state, "posted")
         self.assertFalse(invoice.review_ids)
+
+    def test_unconfirmed_payee_account_is_flagged_for_approvers(self):
+        move = self.bill(1000)
+        move.with_user(self.clerk).request_validation()
+        # Nobody trusted the vendor's account yet: the approver's list shows it.
+        mine = self.env["account.move"].with_user(self.att).search(
+            [("id", "=", move.id), ("can_review", "=", True)])
+        self.assertEqual(mine, move)
+        self.assertTrue(mine.l10n_no_payee_unconfirmed)
+        self.vendor_bank.sudo().allow_out_payment = True
+        self.assertFalse(move.with_user(self.att).l10n_no_payee_unconfirmed)
+        if "l10n_no_ehf_payee_to_confirm" in move._fields:
+            # l10n_no_ehf installed: an account received by EHF and still to confirm counts too
+            received = self.bill(500)
+            received.sudo().l10n_no_ehf_payee_to_confirm = "12345678903"
+            self.assertTrue(received.l10n_no_payee_unconfirmed)
+        # The list the approvers open renders with the flag.
+        arch = self.env["account.move"].with_user(self.att).get_views(
+            [(self.env.ref("l10n_no_approval.view_move_list_l10n_no_to_approve").id, "list")])
+        self.assertIn("l10n_no_payee_unconfirmed", str(arch["views"]["list"]["arch"]))

@@ -3,6 +3,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .account_move_line import by_coding, is_coding
+
 BILL_TYPES = ("in_invoice", "in_refund")
 
 
@@ -53,13 +55,13 @@ class AccountMove(models.Model):
         if not bills:
             raise UserError(self.env._("Default coding applies to draft vendor bills and refunds only."))
         lines = bills.invoice_line_ids
-        lines.sudo().with_context(l10n_no_coding_apply=True).write({"l10n_no_recoded": False})
+        by_coding(lines).write({"l10n_no_recoded": False})
         lines._l10n_no_apply_coding()
         return True
 
     def write(self, vals):
         result = super().write(vals)
-        if "partner_id" in vals and not self.env.context.get("l10n_no_coding_apply"):
+        if "partner_id" in vals and not is_coding(self.env):
             # another vendor: its rule codes the lines that no product rule coded
             self.filtered(lambda move: move.move_type in BILL_TYPES).invoice_line_ids._l10n_no_apply_coding()
         return result

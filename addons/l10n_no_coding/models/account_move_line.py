@@ -11,6 +11,30 @@ from nofaktura.coding import BillLine, CodingError, CodingRule, code_line
 BILL_TYPES = ("in_invoice", "in_refund")
 CODED_BY_RULE = ("product", "vendor", "model")
 CODING_FIELDS = ("account_id", "tax_ids", "analytic_distribution")
+
+
+class _CodingToken:
+    """Marks the writes the coding makes itself. A Python object in the context: an XML-RPC or JSON-RPC
+    caller can send any context key, but not this object, so a caller cannot pass for the coding."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "<l10n_no_coding>"
+
+
+CODING = _CodingToken()
+
+
+def by_coding(records):
+    """The records in the context of the coding's own writes."""
+    return records.with_context(l10n_no_coding_apply=CODING)
+
+
+def is_coding(env):
+    return env.context.get("l10n_no_coding_apply") is CODING
+
+
 #: set by the coding itself only: writing them would fake "coded by hand" or hide a problem
 PROTECTED_FIELDS = frozenset({
     "l10n_no_recoded", "l10n_no_coding_source", "l10n_no_coding_rule_id", "l10n_no_coding_note",
@@ -278,7 +302,7 @@ class AccountMoveLine(models.Model):
             ):
                 vals["analytic_distribution"] = {key: float(value) for key, value in coding.distribution.value.items()}
             if vals:
-                line.sudo().with_context(l10n_no_coding_apply=True).write(vals)
+                by_coding(line).write(vals)
                 changed |= line
             if coding.attestant.value and not line.move_id.l10n_no_attestant_id:
                 attestants.setdefault(line.move_id, int(coding.attestant.value))
@@ -287,13 +311,11 @@ class AccountMoveLine(models.Model):
         for move, user_id in attestants.items():
             by_attestant[user_id] = by_attestant.get(user_id, self.env["account.move"]) | move
         for user_id, moves in by_attestant.items():
-            moves.with_context(l10n_no_coding_apply=True).write({"l10n_no_attestant_id": user_id})
+            by_coding(moves).write({"l10n_no_attestant_id": user_id})
         return changed
 
     def _l10n_no_check_protected(self, vals_list):
-        # Only the coding itself (as superuser) writes these; a context key anybody can send over
-        # XML-RPC does not let a caller through.
-        if self.env.su:
+        if is_coding(self.env):
             return
         for vals in vals_list:
             if fields_set := PROTECTED_FIELDS.intersection(vals):
@@ -306,15 +328,13 @@ class AccountMoveLine(models.Model):
     def create(self, vals_list):
         self._l10n_no_check_protected(vals_list)
         lines = super().create(vals_list)
-        if not self.env.context.get("l10n_no_coding_apply"):
+        if not is_coding(self.env):
             lines.filtered(lambda line: line.move_id.move_type in BILL_TYPES)._l10n_no_apply_coding()
         return lines
 
     def write(self, vals):
         self._l10n_no_check_protected([vals])
-        if (self.env.su and self.env.context.get("l10n_no_coding_apply")) or not (
-            set(vals) & {"product_id", *CODING_FIELDS}
-        ):
+        if is_coding(self.env) or not (set(vals) & {"product_id", *CODING_FIELDS}):
             return super().write(vals)
         watched = self.filtered(lambda line: line._l10n_no_is_bill_line() and line.parent_state == "draft")
         before = {
@@ -330,7 +350,7 @@ class AccountMoveLine(models.Model):
             account, taxes, distribution, source = before[line.id]
             if (account, taxes, distribution) == (line.account_id, line.tax_ids, dict(line.analytic_distribution or {})):
                 continue
-            line.sudo().with_context(l10n_no_coding_apply=True).l10n_no_recoded = True
+            by_coding(line).l10n_no_recoded = True
             if source in CODED_BY_RULE or source == "manual":
                 line._l10n_no_log_recoding(account, taxes, distribution)
         return result

@@ -42,6 +42,9 @@ class TestCodingSecurity(CodingCommon):
                      {"l10n_no_coding_problem": False}):
             with self.assertRaisesRegex(AccessError, "set by default coding only"), self.env.cr.savepoint():
                 line.write(vals)
+        # the context key the coding uses, sent by a caller (XML-RPC sends any context): still refused
+        with self.assertRaisesRegex(AccessError, "set by default coding only"), self.env.cr.savepoint():
+            line.with_context(l10n_no_coding_apply=True).write({"l10n_no_recoded": True})
         with self.assertRaisesRegex(AccessError, "set by default coding only"), self.env.cr.savepoint():
             bill.write({"invoice_line_ids": [Command.create({"name": "X", "price_unit": 1.0, "l10n_no_recoded": True})]})
         with self.assertRaisesRegex(UserError, "cannot be posted before they are coded"), self.env.cr.savepoint():

@@ -14,6 +14,19 @@ class AccountPaymentLine(models.Model):
     l10n_no_bank_state = fields.Selection(related="payment_ids.l10n_no_bank_state", string="At the bank")
     l10n_no_bank_reason = fields.Text(related="payment_ids.l10n_no_bank_reason", string="Bank's reason")
 
+    l10n_no_payee_unconfirmed = fields.Boolean(
+        compute="_compute_l10n_no_payee_unconfirmed", string="Payee account not confirmed",
+        help="Nobody has confirmed this bank account of the payee yet: the order is refused until someone does.",
+    )
+
+    @api.depends("partner_bank_id.allow_out_payment", "move_line_id")
+    def _compute_l10n_no_payee_unconfirmed(self):
+        for line in self:
+            bank = line.sudo().partner_bank_id
+            move = line.sudo().move_line_id.move_id
+            confirmed = move._l10n_no_payment_payee_confirmed(bank) if move else bool(bank.allow_out_payment)
+            line.l10n_no_payee_unconfirmed = bool(bank or move) and not confirmed
+
     @api.model_create_multi
     def create(self, vals_list):
         # A bill chosen by hand passes the same approval gate as a proposed one (override: logged),

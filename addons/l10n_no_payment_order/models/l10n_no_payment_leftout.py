@@ -37,3 +37,4 @@ class L10nNoPaymentLeftout(models.Model):
     amount_residual_currency = fields.Monetary(related="move_line_id.amount_residual_currency", string="Open")
     reason = fields.Selection(REASONS, required=True, readonly=True)
     detail = fields.Char(readonly=True)
+    l10n_no_payee_unconfirmed = fields.Boolean(related="move_id.l10n_no_payee_unconfirmed")

@@ -125,6 +125,12 @@ class TestNorwegianPaymentOrder(L10nNoBankCommon):
             order)
         with self.assertRaisesRegex(UserError, "nobody has confirmed"):
             order.draft2open()
+        # The warning is shown where the bill is listed: its line, its left-out row, the bill itself.
+        line_of = {pl.move_line_id.move_id: pl for pl in order.payment_line_ids}
+        self.assertTrue(line_of[unconfirmed].l10n_no_payee_unconfirmed)
+        self.assertFalse(line_of[ok].l10n_no_payee_unconfirmed)
+        self.assertTrue(order.l10n_no_leftout_ids.filtered(lambda lo: lo.move_id == unconfirmed).l10n_no_payee_unconfirmed)
+        self.assertEqual((unconfirmed.l10n_no_payee_unconfirmed, ok.l10n_no_payee_unconfirmed), (True, False))
         # Proposing again replaces the proposed lines (the hand-picked one stays and is still refused).
         order.action_l10n_no_propose(days=60)
         self.assertIn(later, order.payment_line_ids.move_line_id.move_id)

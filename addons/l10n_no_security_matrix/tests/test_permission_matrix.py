@@ -265,7 +265,7 @@ class TestPermissionMatrix(L10nNoEhfCommon):
             new = self._ours(model._original_module or "")
             our_fields = [
                 field for field in model._fields.values()
-                if field._modules and self._ours(field._modules[0]) and field.name not in models_magic(model)
+                if self._ours(field_module(field)) and field.name not in models_magic(model)
             ]
             methods = sorted({
                 attr for cls in ours for attr, value in vars(cls).items()
@@ -452,7 +452,7 @@ class TestPermissionMatrix(L10nNoEhfCommon):
     def _addons_of(self, name, kind, detail, info):
         """The addon(s) that add what an operation tries: for the Addon column of a suggested row."""
         if kind in ("create", "unlink") or (info["new"] and kind in ("read", "write") and not isinstance(detail, list)
-                                            and detail.model_name == name and self._ours(detail._modules[0])
+                                            and detail.model_name == name and self._ours(field_module(detail))
                                             and self._ours(self.env[name]._original_module)):
             return [self.env[name]._original_module]
         if kind == "call":
@@ -461,7 +461,7 @@ class TestPermissionMatrix(L10nNoEhfCommon):
                 if self._ours(cls) and detail in vars(cls)
             })
         fields_ = detail if isinstance(detail, list) else [detail]
-        return sorted({field._modules[0] for field in fields_})
+        return sorted({field_module(field) for field in fields_})
 
     def test_20_every_role_gets_what_the_table_says(self):
         rows = parse_matrix(SECURITY_MD.read_text(encoding="utf-8"))
@@ -518,3 +518,13 @@ class TestPermissionMatrix(L10nNoEhfCommon):
 def models_magic(model):
     """Fields every model has (id, create/write uid and date, display_name): not the addon's."""
     return {"id", "display_name", "create_uid", "create_date", "write_uid", "write_date"}
+
+
+def field_module(field):
+    """The addon that defines a field; for a field of an ``_inherits`` parent (a statement line's move
+    fields), the addon of the parent's field: Odoo merges the modules of such a field into an unordered
+    set, so its ``_modules[0]`` changes from one run to the next."""
+    while field.inherited_field:
+        field = field.inherited_field
+    return field._modules[0] if field._modules else ""
+

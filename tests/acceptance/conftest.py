@@ -36,7 +36,8 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-ADDONS = ["l10n_no_kid", "l10n_no_bank", "l10n_no_dunning", "l10n_no_ehf", "l10n_no_coding", "l10n_no_approval"]
+ADDONS = ["l10n_no_kid", "l10n_no_bank", "l10n_no_dunning", "l10n_no_ehf", "l10n_no_coding", "l10n_no_approval",
+          "l10n_no_payment_order"]
 SELLER_ORGNR = "988077917"
 BUYER_ORGNR = "974760673"
 BANK_ACCOUNT = "86011117947"
@@ -203,7 +204,9 @@ assert company.currency_id.name == "NOK", company.currency_id.name
 groups = {
     "clerk": ["account.group_account_invoice", "base.group_partner_manager"],
     "accountant": ["account.group_account_user"],
-    "accadmin": ["account.group_account_manager", "account.group_account_user", "base.group_system"],
+    "accadmin": ["account.group_account_manager", "account.group_account_user", "base.group_system",
+                 # OCA's Payments group: payment orders (and, with it, vendor bank accounts) are its objects
+                 "account_payment_order.group_account_payment"],
     "portal": ["base.group_portal"],
 }
 for login, xmlids in groups.items():

@@ -7,3 +7,4 @@ from . import account_payment_order
 from . import l10n_no_payment_leftout
 from . import l10n_no_bank_import
 from . import res_partner
+from . import tier_review

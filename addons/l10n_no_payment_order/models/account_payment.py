@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.exceptions import AccessError
 
+#: What the order's approver saw of a payment (the order's fingerprint): a change restarts the review.
+REVIEWED_FIELDS = {"amount", "currency_id", "partner_bank_id", "partner_id", "journal_id"}
 BANK_STATES = [("sent", "Sent"), ("accepted", "Accepted"), ("rejected", "Rejected"), ("booked", "Booked")]
 
 
@@ -18,7 +20,10 @@ class AccountPayment(models.Model):
         ours = {"l10n_no_end_to_end_id", "l10n_no_payment_info_id", "l10n_no_bank_state", "l10n_no_bank_reason"}
         if ours & set(vals) and not self.env.su and not self.env.context.get("l10n_no_payment_internal"):
             raise AccessError(self.env._("The bank status of a payment changes only through the bank's answers."))
-        return super().write(vals)
+        result = super().write(vals)
+        if REVIEWED_FIELDS & set(vals):
+            self.payment_order_id._l10n_no_review_changed()
+        return result
 
     def _l10n_no_reject(self, reason):
         """The bank rejected the payment: undo it so its bills are open again, and tell the accountant."""

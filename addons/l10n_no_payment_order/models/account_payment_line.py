@@ -1,5 +1,8 @@
 from odoo import api, fields, models
 
+#: What the order's approver saw of a line (the order's fingerprint): a change restarts the review.
+REVIEWED_FIELDS = {"amount_currency", "communication", "partner_bank_id", "move_line_id", "currency_id"}
+
 
 class AccountPaymentLine(models.Model):
     _inherit = "account.payment.line"
@@ -35,6 +38,12 @@ class AccountPaymentLine(models.Model):
                 MoveLine.browse(vals["move_line_id"]).move_id._l10n_no_check_payable(
                     action=self.env._("Put in payment order %(order)s", order=order.name))
         return super().create(vals_list)
+
+    def write(self, vals):
+        result = super().write(vals)
+        if REVIEWED_FIELDS & set(vals):
+            self.order_id._l10n_no_review_changed()
+        return result
 
     def payment_line_hashcode(self):
         self.ensure_one()

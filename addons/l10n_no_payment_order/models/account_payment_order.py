@@ -25,7 +25,13 @@ _INTERNAL = "l10n_no_payment_internal"
 
 
 class AccountPaymentOrder(models.Model):
-    _inherit = "account.payment.order"
+    _name = "account.payment.order"
+    _inherit = ["account.payment.order", "tier.validation"]
+    # Four-eyes on sending (base_tier_validation): a confirmed order is reviewed before its file is written.
+    _state_from = ["open"]
+    _state_to = ["generated", "uploaded"]
+    _cancel_state = "cancel"
+    _tier_validation_manual_config = False
 
     l10n_no_is_credit_transfer = fields.Boolean(related="payment_mode_id.l10n_no_is_credit_transfer",
                                                 string="Norwegian credit transfer")
@@ -210,6 +216,8 @@ class AccountPaymentOrder(models.Model):
         result = super(AccountPaymentOrder, self.with_context(force_payment_move=True, **{_INTERNAL: True}))\
             .draft2open()  # fmt: skip
         ours._l10n_no_internal().write({"l10n_no_confirmed_by_id": self.env.uid})
+        # Confirming sends the order round for its review (four eyes) at once.
+        ours.filtered("need_validation").sudo().request_validation()
         return result
 
     def _l10n_no_ensure_method_line(self):
@@ -234,34 +242,123 @@ class AccountPaymentOrder(models.Model):
             ]))  # fmt: skip
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
-    def action_l10n_no_approve(self):
-        """Four-eyes: a second person approves the confirmed order for sending."""
-        if not self.env.user.has_group(APPROVER_GROUP):
+    # ------------------------------------------------------------------------------------------
+    # Four eyes by tier validation (the OCA reviews; the rules below hold for every caller)
+    # ------------------------------------------------------------------------------------------
+
+    def _l10n_no_makers(self):
+        """Who may never review this order: the person who made it and the one who confirmed it."""
+        self.ensure_one()
+        return self.sudo().create_uid | self.sudo().l10n_no_confirmed_by_id
+
+    def _l10n_no_check_reviewer(self):
+        """The current user may approve or reject this order now, or a clear error says why not."""
+        self.ensure_one()
+        self.check_access("write")
+        if self.l10n_no_is_credit_transfer and not self.env.user.has_group(APPROVER_GROUP):
             raise AccessError(self.env._("Only an accounting administrator may approve a payment order for sending."))
-        for order in self._l10n_no_orders():
-            order.check_access("write")
-            if order.state != "open":
-                raise UserError(self.env._("Only a confirmed payment order can be approved for sending."))
-            if self.env.user in (order.create_uid | order.l10n_no_confirmed_by_id):
-                raise UserError(self.env._(
-                    "Four eyes: the order was made or confirmed by you, so someone else must approve it for sending."))
-            order._l10n_no_internal().write({
+        if self.state not in self._state_from:
+            raise UserError(self.env._("Only a confirmed payment order can be approved for sending."))
+        if self.env.user in self._l10n_no_makers():
+            raise UserError(self.env._(
+                "Four eyes: the order was made or confirmed by you, so someone else must approve it for sending."))
+        if not self.can_review:
+            raise UserError(self.env._("You are not a reviewer of payment order %(order)s now.", order=self.name))
+        return True
+
+    def validate_tier(self):
+        self.ensure_one()
+        self._l10n_no_check_reviewer()
+        return super().validate_tier() or True
+
+    def reject_tier(self):
+        self.ensure_one()
+        self._l10n_no_check_reviewer()
+        return super().reject_tier() or True
+
+    def _validate_tier(self, tiers=False):
+        self.ensure_one()
+        if self.env.user in self._l10n_no_makers() or (
+                self.l10n_no_is_credit_transfer and not self.env.user.has_group(APPROVER_GROUP)):
+            # OCA also approves "on the attempt" (a reviewer generating the file); never for the maker.
+            return None
+        result = super(AccountPaymentOrder, self.sudo())._validate_tier(tiers.sudo() if tiers else tiers)
+        if self.l10n_no_is_credit_transfer and self.validation_status == "validated":
+            self._l10n_no_internal().write({
                 "l10n_no_approved_by_id": self.env.uid, "l10n_no_approved_date": fields.Datetime.now(),
-                "l10n_no_approved_fingerprint": order._l10n_no_fingerprint(),
+                "l10n_no_approved_fingerprint": self._l10n_no_fingerprint(),
             })  # fmt: skip
-            order.message_post(body=self.env._("Approved for sending by %(user)s.", user=self.env.user.name))
+            self.message_post(body=self.env._("Approved for sending by %(user)s.", user=self.env.user.name))
+        return result
+
+    def _rejected_tier(self, tiers=False):
+        self.ensure_one()
+        if self.env.user in self._l10n_no_makers():
+            return None
+        return super(AccountPaymentOrder, self.sudo())._rejected_tier(tiers.sudo() if tiers else tiers)
+
+    def request_validation(self):
+        # Reviews are created by the order's own methods (tier.review refuses direct writes on orders).
+        for order in self:
+            order.check_access("write")
+        reviews = super(AccountPaymentOrder, self.sudo()).request_validation()
+        # need_validation has no dependencies: it would stay cached as True for the rest of the transaction.
+        self.invalidate_recordset(["need_validation", "review_ids", "validation_status"])
+        return reviews
+
+    def _tier_validation_check_state_on_write(self, vals):
+        self.invalidate_recordset(["need_validation"])
+        return super()._tier_validation_check_state_on_write(vals)
+
+    def restart_validation(self):
+        """Drop the reviews of confirmed orders and send them round again (after a change or a rejection)."""
+        for order in self:
+            order.check_access("write")
+        open_orders = self.filtered(lambda o: o.state in self._state_from)
+        super(AccountPaymentOrder, open_orders.sudo()).restart_validation()
+        open_orders.invalidate_recordset(["need_validation", "review_ids", "validation_status"])
+        open_orders._l10n_no_internal().write(
+            {"l10n_no_approved_by_id": False, "l10n_no_approved_date": False, "l10n_no_approved_fingerprint": False})
+        open_orders.sudo().request_validation()
+        return True
+
+    def _tier_validation_check_write_remove_reviews(self, vals):
+        # OCA drops the reviews when an order is cancelled or goes back to draft: the order's business,
+        # not the caller's rights on tier.review.
+        return super(AccountPaymentOrder, self.sudo())._tier_validation_check_write_remove_reviews(vals)
+
+    def _get_under_validation_exceptions(self):
+        # Written by the order's own methods while it is under review; users are kept out by write().
+        return [*super()._get_under_validation_exceptions(), *PROTECTED]
+
+    def _l10n_no_review_changed(self):
+        """A change of what was approved (amounts, accounts, references) restarts the review."""
+        changed = self.filtered(lambda o: o.l10n_no_is_credit_transfer and o.state in self._state_from
+                                and o.l10n_no_approved_fingerprint
+                                and o.l10n_no_approved_fingerprint != o._l10n_no_fingerprint())  # fmt: skip
+        if changed:
+            changed.sudo().restart_validation()
+            for order in changed:
+                order.sudo().message_post(body=self.env._(
+                    "The order changed after it was approved for sending; its review starts again."))
         return True
 
     def _l10n_no_check_approved(self):
         for order in self:
             order._l10n_no_check_payable()  # a bill changed since confirmation is refused here
-            if not order.l10n_no_approved_by_id:
+            reviews = order.sudo().review_ids
+            if order.validation_status != "validated" or not reviews or not order.l10n_no_approved_by_id:
                 raise UserError(self.env._("Payment order %(order)s must be approved for sending first (four eyes).",
                                            order=order.name))
+            if reviews.done_by & order._l10n_no_makers() or order.l10n_no_approved_by_id & order._l10n_no_makers():
+                raise UserError(self.env._(
+                    "Four eyes: payment order %(order)s was approved by the person who made or confirmed it.",
+                    order=order.name))
             if order.l10n_no_approved_fingerprint != order._l10n_no_fingerprint():
                 raise UserError(self.env._(
-                    "Payment order %(order)s changed after it was approved; cancel it and have it approved again.",
-                    order=order.name))
+                    "Payment order %(order)s changed after it was approved; restart its validation and have it "
+                    "approved again.", order=order.name))
+        return True
 
     def open2generated(self):
         self.check_access("write")  # the Payments group; the steps below write as the order's own methods

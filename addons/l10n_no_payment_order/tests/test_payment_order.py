@@ -96,7 +96,7 @@ class TestNorwegianPaymentOrder(L10nNoBankCommon):
         order = self.new_order()
         order.action_l10n_no_propose()
         order.draft2open()
-        order.with_user(self.approver).action_l10n_no_approve()
+        order.with_user(self.approver).validate_tier()
         order.with_user(self.maker).open2generated()
         order.with_user(self.maker).action_l10n_no_send()
         return order
@@ -204,18 +204,35 @@ class TestNorwegianPaymentOrder(L10nNoBankCommon):
         with self.assertRaisesRegex(UserError, "approved for sending first"):
             order.with_user(self.maker).open2generated()
         with self.assertRaises(AccessError):
-            order.with_user(self.maker).action_l10n_no_approve()
+            order.with_user(self.maker).validate_tier()
         # The approver may not approve an order they made.
         own = self.new_order(self.approver)
         self.bill("Kraft AS", 50, kid="123456785")
         own.with_user(self.approver).action_l10n_no_propose()
         own.with_user(self.approver).draft2open()
+        self.assertNotIn(self.approver, own.review_ids.reviewer_ids, "the maker is never a reviewer")
         with self.assertRaisesRegex(UserError, "Four eyes"):
-            own.with_user(self.approver).action_l10n_no_approve()
+            own.with_user(self.approver).validate_tier()
+        with self.assertRaisesRegex(UserError, "approved for sending first"):
+            own.with_user(self.approver).open2generated()
+        # The reviews themselves are written only by the order's methods (XML-RPC reaches tier.review too).
+        with self.assertRaises(AccessError):
+            own.review_ids.with_user(self.approver).write({"status": "approved", "done_by": self.approver.id})
+        with self.assertRaises(AccessError):
+            own.review_ids.with_user(self.approver).unlink()
+        with self.assertRaises(AccessError):
+            self.env["tier.review"].with_user(self.approver).create({
+                "model": own._name, "res_id": own.id, "status": "approved",
+                "definition_id": own.review_ids.definition_id.id})
+        self.assertEqual(own.validation_status, "pending")
         # State and our fields cannot be written directly.
         with self.assertRaises(AccessError):
             order.with_user(self.maker).write({"state": "uploaded"})
-        self.assertTrue(order.with_user(self.approver).action_l10n_no_approve())
+        self.assertEqual(order.validation_status, "pending")
+        self.assertIn(self.approver, order.review_ids.reviewer_ids)
+        self.assertNotIn(self.maker, order.review_ids.reviewer_ids)
+        self.assertTrue(order.with_user(self.approver).validate_tier())
+        self.assertEqual((order.validation_status, order.l10n_no_approved_by_id), ("validated", self.approver))
         order.with_user(self.maker).open2generated()
         self.assertEqual(order.state, "generated")
         data = order._l10n_no_file()
@@ -249,10 +266,23 @@ class TestNorwegianPaymentOrder(L10nNoBankCommon):
         order = self.new_order()
         order.action_l10n_no_propose()
         order.draft2open()
-        order.with_user(self.approver).action_l10n_no_approve()
+        order.with_user(self.approver).validate_tier()
+        # A change of a payment restarts the review at once ...
         order.payment_ids.partner_bank_id = self.vendors["Papir AS"][1]
+        self.assertEqual(order.validation_status, "pending")
+        self.assertFalse(order.l10n_no_approved_by_id)
+        with self.assertRaisesRegex(UserError, "approved for sending first"):
+            order.with_user(self.maker).open2generated()
+        # ... and a change the order does not see (the payee's name) is caught by the fingerprint.
+        order.with_user(self.approver).validate_tier()
+        self.vendors["Kraft AS"][0].name = "Kraft og Lys AS"
         with self.assertRaisesRegex(UserError, "changed after it was approved"):
             order.with_user(self.maker).open2generated()
+        self.assertTrue(order.with_user(self.maker).restart_validation())
+        self.assertEqual(order.validation_status, "pending")
+        order.with_user(self.approver).validate_tier()
+        order.with_user(self.maker).open2generated()
+        self.assertEqual(order.state, "generated")
 
     def test_version_09(self):
         self.mode.l10n_no_pain_version = "09"
@@ -260,7 +290,7 @@ class TestNorwegianPaymentOrder(L10nNoBankCommon):
         order = self.new_order()
         order.action_l10n_no_propose()
         order.draft2open()
-        order.with_user(self.approver).action_l10n_no_approve()
+        order.with_user(self.approver).validate_tier()
         order.with_user(self.maker).open2generated()
         root = etree.fromstring(order._l10n_no_file())
         self.assertEqual(root.nsmap[None], "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09")
@@ -401,10 +431,18 @@ class TestNorwegianPaymentOrder(L10nNoBankCommon):
         self.assertEqual(order.l10n_no_leftout_ids.with_user(self.maker).mapped("reason"), ["unconfirmed_account"])
         order.draft2open()
         with self.assertRaises(AccessError):
-            order.with_user(self.maker).action_l10n_no_approve()
+            order.with_user(self.maker).validate_tier()
+        with self.assertRaises(AccessError):
+            order.with_user(self.maker).reject_tier()
+        with self.assertRaises(AccessError):
+            order.review_ids.with_user(self.maker).write({"status": "approved"})
+        for user in (internal, billing):
+            for method in ("open2generated", "validate_tier", "action_l10n_no_send"):
+                with self.assertRaises(AccessError, msg=f"{user.login} calls {method}"):
+                    getattr(order.with_user(user), method)()
         with self.assertRaises(AccessError):
             order.with_user(self.maker).write({"l10n_no_approved_by_id": self.maker.id})
-        self.assertTrue(order.with_user(self.approver).action_l10n_no_approve())
+        self.assertTrue(order.with_user(self.approver).validate_tier())
 
     def test_bank_reasons_in_norwegian(self):
         self.env["res.lang"]._activate_lang("nb_NO")
@@ -436,7 +474,7 @@ class TestNorwegianPaymentOrder(L10nNoBankCommon):
         order = self.new_order()
         order.action_l10n_no_propose()
         order.draft2open()
-        order.with_user(self.approver).action_l10n_no_approve()
+        order.with_user(self.approver).validate_tier()
         order.with_user(self.maker).open2generated()
         sftp_root = self.tmp / "sftp"
         (sftp_root / "inbox").mkdir(parents=True)

@@ -35,6 +35,7 @@ from nofaktura.approval.model import (
     Role,
     Step,
     Substitution,
+    Text,
 )
 from nofaktura.approval.routing import (
     actors,
@@ -60,6 +61,7 @@ __all__ = [
     "Role",
     "Step",
     "Substitution",
+    "Text",
     "actors",
     "check_may_act",
     "effective_limit",

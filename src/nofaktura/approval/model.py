@@ -23,22 +23,68 @@ from nofaktura.exceptions import NofakturaError
 Person = Hashable
 
 
+def is_nb(lang: str) -> bool:
+    """Whether ``lang`` asks for Norwegian bokmål (``nb``, ``nb_NO``, ``nb-NO``)."""
+    return lang == "nb" or lang.startswith(("nb_", "nb-"))
+
+
+class Text(str):
+    """An English text that also carries its Norwegian bokmål version.
+
+    It *is* the English ``str``, so library users and existing comparisons see no change, while an
+    ERP shows ``text(lang)`` to its user, like ``nofaktura.ehf.rules.engine.Finding.text``.
+    """
+
+    nb: str
+
+    def __new__(cls, en: str, nb: str) -> Text:
+        obj = super().__new__(cls, en)
+        obj.nb = nb
+        return obj
+
+    def text(self, lang: str = "en") -> str:
+        """The text in ``lang`` (``nb``/``nb_NO`` for bokmål, anything else English), as a plain str."""
+        return str(self.nb) if is_nb(lang) and self.nb else str.__str__(self)
+
+    def __reduce__(self) -> tuple[type[Text], tuple[str, str]]:
+        return (Text, (str.__str__(self), self.nb))
+
+
+NO_TEXT = Text("", "")
+
+
 class ApprovalError(NofakturaError, ValueError):
-    """The matrix or the bill is not usable for routing. Raise a subclass."""
+    """The matrix or the bill is not usable for routing. Raise a subclass.
+
+    Raise it with a :class:`Text` so the user sees the reason in their language: ``str(exc)`` stays
+    English for library users, ``exc.text("nb")`` is bokmål.
+    """
 
     message = "The approval matrix or the bill is not valid."
+    message_nb = "Godkjenningsmatrisen eller fakturaen er ikke gyldig."
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(str.__str__(message) if message else None)
+        if message:
+            self.message_nb = message.nb if isinstance(message, Text) else ""
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (``nb``/``nb_NO`` for bokmål, anything else English)."""
+        return self.message_nb if is_nb(lang) and self.message_nb else self.message
 
 
 class MatrixError(ApprovalError):
     """The approval matrix contradicts itself (negative limit, level without role, …)."""
 
     message = "The approval matrix is not valid."
+    message_nb = "Godkjenningsmatrisen er ikke gyldig."
 
 
 class NotEligible(ApprovalError):
     """A person tried to act on a step they may not act on; ``reason`` says why."""
 
     message = "This person may not act on this approval step."
+    message_nb = "Denne personen kan ikke behandle dette godkjenningstrinnet."
 
 
 class Role(str, Enum):
@@ -48,13 +94,16 @@ class Role(str, Enum):
     ANVIS = "anvis"
 
 
-def _amount(value: Decimal | None, what: str) -> None:
+def _amount(value: Decimal | None, what: Text) -> None:
     if value is None:
         return
     if isinstance(value, float) or not isinstance(value, Decimal):
-        raise MatrixError(f"{what} must be a Decimal, not {type(value).__name__}.")
+        kind = type(value).__name__
+        raise MatrixError(Text(f"{what} must be a Decimal, not {kind}.", f"{what.nb} må være en Decimal, ikke {kind}."))
     if value < 0:
-        raise MatrixError(f"{what} cannot be negative ({value}).")
+        raise MatrixError(
+            Text(f"{what} cannot be negative ({value}).", f"{what.nb} kan ikke være under null ({value}).")
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -72,10 +121,17 @@ class Level:
 
     def __post_init__(self) -> None:
         if not isinstance(self.role, Role):
-            raise MatrixError(f"Level role must be a Role, not {self.role!r}.")
+            raise MatrixError(
+                Text(
+                    f"Level role must be a Role, not {self.role!r}.",
+                    f"Rollen til et nivå må være en Role, ikke {self.role!r}.",
+                )
+            )
         if self.level < 1:
-            raise MatrixError(f"Level numbers start at 1, not {self.level}.")
-        _amount(self.above, "The amount a level starts above")
+            raise MatrixError(
+                Text(f"Level numbers start at 1, not {self.level}.", f"Nivånumre starter på 1, ikke {self.level}.")
+            )
+        _amount(self.above, Text("The amount a level starts above", "Beløpet et nivå starter over"))
 
     @property
     def label(self) -> str:
@@ -98,10 +154,20 @@ class Authority:
 
     def __post_init__(self) -> None:
         if not isinstance(self.role, Role):
-            raise MatrixError(f"Authority role must be a Role, not {self.role!r}.")
+            raise MatrixError(
+                Text(
+                    f"Authority role must be a Role, not {self.role!r}.",
+                    f"Rollen til en fullmakt må være en Role, ikke {self.role!r}.",
+                )
+            )
         if self.level < 1:
-            raise MatrixError(f"Authority levels start at 1, not {self.level}.")
-        _amount(self.limit, f"The limit of {self.person!r}")
+            raise MatrixError(
+                Text(
+                    f"Authority levels start at 1, not {self.level}.",
+                    f"Fullmaktsnivåer starter på 1, ikke {self.level}.",
+                )
+            )
+        _amount(self.limit, Text(f"The limit of {self.person!r}", f"Beløpsgrensen til {self.person!r}"))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -121,9 +187,19 @@ class AttestantRule:
         by_vendor = self.vendor is not None
         by_dimension = self.dimension is not None or self.value is not None
         if by_vendor == by_dimension:
-            raise MatrixError("An attestant rule names either a vendor or a dimension and value, not both.")
+            raise MatrixError(
+                Text(
+                    "An attestant rule names either a vendor or a dimension and value, not both.",
+                    "En attestantregel angir enten en leverandør eller en dimensjon og verdi, ikke begge.",
+                )
+            )
         if by_dimension and (self.dimension is None or self.value is None):
-            raise MatrixError("A dimension attestant rule needs both the dimension and its value.")
+            raise MatrixError(
+                Text(
+                    "A dimension attestant rule needs both the dimension and its value.",
+                    "En attestantregel for en dimensjon trenger både dimensjonen og verdien.",
+                )
+            )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -137,11 +213,23 @@ class Substitution:
 
     def __post_init__(self) -> None:
         if self.person == self.substitute:
-            raise MatrixError("A person cannot be their own substitute.")
+            raise MatrixError(
+                Text("A person cannot be their own substitute.", "En person kan ikke være sin egen stedfortreder.")
+            )
         if not isinstance(self.start, date) or not isinstance(self.end, date):
-            raise MatrixError("A substitution's start and end are dates.")
+            raise MatrixError(
+                Text(
+                    "A substitution's start and end are dates.",
+                    "Start og slutt for en stedfortrederperiode må være datoer.",
+                )
+            )
         if self.end < self.start:
-            raise MatrixError(f"A substitution cannot end ({self.end}) before it starts ({self.start}).")
+            raise MatrixError(
+                Text(
+                    f"A substitution cannot end ({self.end}) before it starts ({self.start}).",
+                    f"En stedfortrederperiode kan ikke slutte ({self.end}) før den starter ({self.start}).",
+                )
+            )
 
     def covers(self, today: date) -> bool:
         """Whether the substitution is in force on ``today``."""
@@ -167,13 +255,25 @@ class Matrix:
     def __post_init__(self) -> None:
         roles = [level.role for level in self.levels]
         if Role.ATTEST not in roles or Role.ANVIS not in roles:
-            raise MatrixError("A matrix needs at least one attest level and one anvis level.")
+            raise MatrixError(
+                Text(
+                    "A matrix needs at least one attest level and one anvis level.",
+                    "En matrise trenger minst ett attestasjonsnivå og ett anvisningsnivå.",
+                )
+            )
         keys = [(level.role, level.level) for level in self.levels]
         if len(set(keys)) != len(keys):
-            raise MatrixError("Each role and level appears once in a matrix.")
-        _amount(self.company_limit, "The company limit")
+            raise MatrixError(
+                Text(
+                    "Each role and level appears once in a matrix.",
+                    "Hver kombinasjon av rolle og nivå kan bare forekomme én gang i en matrise.",
+                )
+            )
+        _amount(self.company_limit, Text("The company limit", "Selskapets grense"))
         if self.escalate_after_days is not None and self.escalate_after_days < 1:
-            raise MatrixError("Escalation happens after at least one day.")
+            raise MatrixError(
+                Text("Escalation happens after at least one day.", "Eskalering skjer tidligst etter én dag.")
+            )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -196,7 +296,13 @@ class Bill:
 
     def __post_init__(self) -> None:
         if isinstance(self.amount, float) or not isinstance(self.amount, Decimal):
-            raise ApprovalError(f"The bill amount must be a Decimal, not {type(self.amount).__name__}.")
+            kind = type(self.amount).__name__
+            raise ApprovalError(
+                Text(
+                    f"The bill amount must be a Decimal, not {kind}.",
+                    f"Fakturabeløpet må være en Decimal, ikke {kind}.",
+                )
+            )
 
     @property
     def excluded(self) -> frozenset[Person]:
@@ -207,12 +313,15 @@ class Bill:
 
 @dataclass(frozen=True, kw_only=True)
 class Step:
-    """One computed step of a bill's route: the persons the matrix allows, and why so few."""
+    """One computed step of a bill's route: the persons the matrix allows, and why so few.
+
+    ``notes`` are :class:`Text`: English as str, bokmål by ``note.text("nb")``.
+    """
 
     index: int
     level: Level
     eligible: frozenset[Person]
-    notes: tuple[str, ...] = ()
+    notes: tuple[Text, ...] = ()
 
     @property
     def role(self) -> Role:
@@ -225,10 +334,10 @@ class Actors:
     """Who may act on a step today, and how that came about.
 
     ``reason`` is set when nobody may: it says which rule removed whom, so an administrator can
-    fix the matrix instead of guessing.
+    fix the matrix instead of guessing. It is a :class:`Text` (bokmål by ``reason.text("nb")``).
     """
 
     persons: frozenset[Person]
     substituted: tuple[tuple[Person, Person], ...] = ()
     escalated: bool = False
-    reason: str = ""
+    reason: Text = NO_TEXT

@@ -21,6 +21,7 @@ from datetime import date
 from decimal import Decimal
 
 from nofaktura.approval.model import (
+    NO_TEXT,
     Actors,
     Authority,
     Bill,
@@ -29,7 +30,10 @@ from nofaktura.approval.model import (
     Person,
     Role,
     Step,
+    Text,
 )
+
+_AUTHORITY_NB = {Role.ATTEST: "attestasjonsfullmakt", Role.ANVIS: "anvisningsfullmakt"}
 
 
 def effective_limit(matrix: Matrix, authority: Authority) -> Decimal | None:
@@ -51,26 +55,27 @@ def _name(person: Person) -> str:
     return str(person)
 
 
-def _designated_attestants(matrix: Matrix, bill: Bill) -> tuple[set[Person], str]:
+def _designated_attestants(matrix: Matrix, bill: Bill) -> tuple[set[Person], Text]:
     """The attestants the coding or the rules designate, most specific first, and where from."""
     if bill.attestant is not None:
-        return {bill.attestant}, "the bill's coding"
+        return {bill.attestant}, Text("the bill's coding", "fakturaens kontering")
     by_vendor = {r.person for r in matrix.attestant_rules if r.vendor is not None and r.vendor == bill.vendor}
     if by_vendor:
-        return by_vendor, "the vendor's attestant rule"
+        return by_vendor, Text("the vendor's attestant rule", "leverandørens attestantregel")
     wanted = set(bill.dimensions)
     by_dimension = {
         r.person for r in matrix.attestant_rules if r.dimension is not None and (r.dimension, r.value) in wanted
     }
     if by_dimension:
-        return by_dimension, "the dimension attestant rules"
-    return set(), ""
+        return by_dimension, Text("the dimension attestant rules", "attestantreglene for dimensjonen")
+    return set(), NO_TEXT
 
 
-def _exclusion_note(bill: Bill, person: Person) -> str:
+def _exclusion_note(bill: Bill, person: Person) -> Text:
+    name = _name(person)
     if person == bill.registered_by:
-        return f"{_name(person)} registered the bill"
-    return f"{_name(person)} is paid by or benefits from the bill"
+        return Text(f"{name} registered the bill", f"{name} registrerte fakturaen")
+    return Text(f"{name} is paid by or benefits from the bill", f"{name} får betaling fra eller nytte av fakturaen")
 
 
 def route(matrix: Matrix, bill: Bill) -> tuple[Step, ...]:
@@ -88,14 +93,20 @@ def route(matrix: Matrix, bill: Bill) -> tuple[Step, ...]:
         key=lambda lv: (lv.role is Role.ANVIS, lv.level),
     )
     excluded = bill.excluded
-    drafts: list[tuple[set[Person], list[str]]] = []
+    drafts: list[tuple[set[Person], list[Text]]] = []
     for level in levels:
-        notes: list[str] = []
+        notes: list[Text] = []
         if level.role is Role.ATTEST:
             designated, source = _designated_attestants(matrix, bill)
             allowed = designated - excluded
             for person in sorted(designated & excluded, key=_name):
-                notes.append(f"{_exclusion_note(bill, person)}, so may not attest although {source} names them")
+                why = _exclusion_note(bill, person)
+                notes.append(
+                    Text(
+                        f"{why}, so may not attest although {source} names them",
+                        f"{why.nb}, og kan derfor ikke attestere selv om {source.nb} utpeker vedkommende",
+                    )
+                )
             if not allowed:
                 allowed = _holders(matrix, Role.ATTEST, level.level, amount) - excluded
         else:
@@ -106,10 +117,14 @@ def route(matrix: Matrix, bill: Bill) -> tuple[Step, ...]:
                 if a.role is Role.ANVIS and a.level == level.level and not _covers(matrix, a, amount)
             }
             for person in sorted(below - holders, key=_name):
+                name, money = _name(person), f"{amount} {bill.currency}"
                 notes.append(
-                    f"the limit of {_name(person)} is below {amount} {bill.currency}"
+                    Text(f"the limit of {name} is below {money}", f"beløpsgrensen til {name} er lavere enn {money}")
                     if matrix.company_limit is None or amount <= matrix.company_limit
-                    else f"{amount} {bill.currency} is above the company limit {matrix.company_limit}"
+                    else Text(
+                        f"{money} is above the company limit {matrix.company_limit}",
+                        f"{money} er over selskapets grense {matrix.company_limit}",
+                    )
                 )
             for person in sorted(holders & excluded, key=_name):
                 notes.append(_exclusion_note(bill, person))
@@ -122,7 +137,13 @@ def route(matrix: Matrix, bill: Bill) -> tuple[Step, ...]:
         for other, (other_allowed, other_notes) in enumerate(drafts):
             if other != index and only in other_allowed and len(other_allowed) > 1:
                 other_allowed.discard(only)
-                other_notes.append(f"{_name(only)} is the only one who can act on {levels[index].label}")
+                name, label = _name(only), levels[index].label
+                other_notes.append(
+                    Text(
+                        f"{name} is the only one who can act on {label}",
+                        f"{name} er den eneste som kan behandle {label}",
+                    )
+                )
     return tuple(
         Step(index=index, level=level, eligible=frozenset(allowed), notes=tuple(notes))
         for index, (level, (allowed, notes)) in enumerate(zip(levels, drafts, strict=True))
@@ -192,7 +213,7 @@ def actors(
         present.add(stand_in)
     done = {p for i, p in acted.items() if i != index}
     persons = present - bill.excluded - done
-    reason = ""
+    reason = NO_TEXT
     if not persons:
         reason = _nobody_reason(step, candidates, present, bill, done)
     return Actors(
@@ -205,17 +226,31 @@ def actors(
 
 def _nobody_reason(
     step: Step, candidates: Iterable[Person], present: set[Person], bill: Bill, done: set[Person]
-) -> str:
-    parts = list(step.notes)
+) -> Text:
+    parts: list[Text] = list(step.notes)
     for person in sorted(present, key=_name):
         if person in bill.excluded:
             parts.append(_exclusion_note(bill, person))
         elif person in done:
-            parts.append(f"{_name(person)} has already acted on another step of this bill")
+            name = _name(person)
+            parts.append(
+                Text(
+                    f"{name} has already acted on another step of this bill",
+                    f"{name} har allerede behandlet et annet trinn på denne fakturaen",
+                )
+            )
     if not list(candidates) and not parts:
-        parts.append(f"the matrix gives nobody {step.level.role.value} authority at level {step.level.level}")
+        role, number = step.level.role, step.level.level
+        parts.append(
+            Text(
+                f"the matrix gives nobody {role.value} authority at level {number}",
+                f"matrisen gir ingen {_AUTHORITY_NB[role]} på nivå {number}",
+            )
+        )
     detail = "; ".join(parts) if parts else "no one is left"
-    return f"Nobody may act on {step.level.label}: {detail}."
+    detail_nb = "; ".join(part.nb for part in parts) if parts else "ingen er igjen"
+    label = step.level.label
+    return Text(f"Nobody may act on {label}: {detail}.", f"Ingen kan behandle {label}: {detail_nb}.")
 
 
 def check_may_act(
@@ -232,13 +267,23 @@ def check_may_act(
     """Return the index of the step ``person`` may act on now, or raise ``NotEligible`` saying why."""
     index = next_step(steps, acted)
     if index is None:
-        raise NotEligible("The bill is already fully approved.")
+        raise NotEligible(Text("The bill is already fully approved.", "Fakturaen er allerede ferdig godkjent."))
     label = steps[index].level.label
+    name = _name(person)
     if person in bill.excluded:
-        raise NotEligible(f"{_exclusion_note(bill, person)}; nobody may approve their own bill.")
+        why = _exclusion_note(bill, person)
+        raise NotEligible(
+            Text(
+                f"{why}; nobody may approve their own bill.",
+                f"{why.nb}; ingen kan godkjenne sin egen faktura.",
+            )
+        )
     if person in {p for i, p in acted.items() if i != index}:
         raise NotEligible(
-            f"{_name(person)} has already acted on this bill; attestant and anviser must be different persons."
+            Text(
+                f"{name} has already acted on this bill; attestant and anviser must be different persons.",
+                f"{name} har allerede behandlet denne fakturaen; attestant og anviser må være forskjellige personer.",
+            )
         )
     now = actors(
         matrix, bill, steps, index, acted=acted, today=today, pending_since=pending_since, forwarded_to=forwarded_to
@@ -247,10 +292,22 @@ def check_may_act(
         return index
     for absent, stand_in in now.substituted:
         if absent == person:
-            raise NotEligible(f"{_name(person)} is away today; {_name(stand_in)} acts on {label} instead.")
+            deputy = _name(stand_in)
+            raise NotEligible(
+                Text(
+                    f"{name} is away today; {deputy} acts on {label} instead.",
+                    f"{name} er borte i dag; {deputy} behandler {label} i stedet.",
+                )
+            )
     if forwarded_to is not None and person != forwarded_to:
-        raise NotEligible(f"{label} was forwarded to {_name(forwarded_to)}.")
-    raise NotEligible(f"{_name(person)} may not act on {label}." + (f" {now.reason}" if now.reason else ""))
+        target = _name(forwarded_to)
+        raise NotEligible(Text(f"{label} was forwarded to {target}.", f"{label} ble videresendt til {target}."))
+    raise NotEligible(
+        Text(
+            f"{name} may not act on {label}." + (f" {now.reason}" if now.reason else ""),
+            f"{name} kan ikke behandle {label}." + (f" {now.reason.nb}" if now.reason else ""),
+        )
+    )
 
 
 def may_forward_to(

@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_repr
 
-from .l10n_no_approval_matrix import Person, to_decimal
+from .l10n_no_approval_matrix import Person, library_text, to_decimal
 
 BILL_TYPES = ("in_invoice", "in_refund")
 # Written only by the approval methods (with sudo), never directly, over RPC neither.
@@ -398,7 +398,7 @@ class AccountMove(models.Model):
         try:
             check_may_act(ctx.matrix, ctx.bill, ctx.steps, Person(self.env.user), **ctx.kwargs(index))
         except NotEligible as exc:
-            raise UserError(str(exc)) from exc
+            raise UserError(library_text(self.env, exc)) from exc
         return ctx, index
 
     def action_l10n_no_approve(self, comment=False):
@@ -549,10 +549,14 @@ class AccountMove(models.Model):
             ctx = move._l10n_no_context()
             if ctx is not None and not ctx.stale and ctx.index is not None:
                 current = ctx.reviews[ctx.index]
-                note = False
+                reason = None
                 if not current.reviewer_ids:
-                    note = actors(ctx.matrix, ctx.bill, ctx.steps, ctx.index, **ctx.kwargs(ctx.index)).reason
-                if current.l10n_no_note != note:
+                    reason = actors(ctx.matrix, ctx.bill, ctx.steps, ctx.index, **ctx.kwargs(ctx.index)).reason
+                # the note is kept in the language of whoever refreshed first: a refresh in the other
+                # language (the nightly cron, a colleague) must not rewrite it and post it again
+                same = {reason.text("en"), reason.text("nb")} if reason else {""}
+                if (current.l10n_no_note or "") not in same:
+                    note = library_text(self.env, reason) if reason else False
                     current.sudo().write({"l10n_no_note": note})
                     if note:
                         move.sudo().message_post(body=note)

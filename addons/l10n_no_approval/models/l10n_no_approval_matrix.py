@@ -26,6 +26,15 @@ class Person(int):
         return self.label
 
 
+def library_text(env, message):
+    """A library refusal, matrix error or routing note in the user's language (bokmål or English).
+
+    The approval library carries both versions (``message.text(lang)``); Odoo's translation files
+    cannot reach its texts, so every place they go to a user (errors, notes, chatter) uses this.
+    """
+    return message.text("nb" if env.lang and env.lang.startswith("nb") else "en")
+
+
 class L10nNoApprovalMatrix(models.Model):
     """A company's delegation of attest and anvis authority; its levels are OCA tier definitions."""
 
@@ -74,7 +83,7 @@ class L10nNoApprovalMatrix(models.Model):
             try:
                 matrix._to_library(date_from=None)
             except MatrixError as exc:
-                raise ValidationError(str(exc)) from exc
+                raise ValidationError(library_text(self.env, exc)) from exc
 
     @api.model_create_multi
     def create(self, vals_list):

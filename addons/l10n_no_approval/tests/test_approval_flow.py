@@ -83,6 +83,31 @@ class TestApprovalFlow(ApprovalCommon):
         with self.assertRaisesRegex(UserError, "attestant and anviser must be different persons"):
             move2.with_user(self.att).validate_tier()
 
+    def test_norwegian_user_gets_the_refusal_and_the_routing_note_in_bokmal(self):
+        self.env["res.lang"]._activate_lang("nb_NO")
+        self.boss.group_ids |= self.env.ref("account.group_account_invoice")
+        move = self.bill(1000, user=self.boss)
+        move.with_user(self.boss).request_validation()
+        move.with_user(self.att).validate_tier()
+        as_nb = move.with_user(self.boss).with_context(lang="nb_NO")
+        with self.assertRaisesRegex(UserError, "^Boss registrerte fakturaen; ingen kan godkjenne sin egen faktura[.]$"):
+            as_nb.validate_tier()
+        with self.assertRaisesRegex(UserError, "^Boss registered the bill; nobody may approve their own bill[.]$"):
+            move.with_user(self.boss).with_context(lang="en_US").validate_tier()
+        # nobody may anvis: the note is written in the language of the user whose action routed it
+        big = self.bill(5000000)
+        big.with_user(self.clerk).request_validation()
+        big.with_user(self.att).with_context(lang="nb_NO").validate_tier()
+        review = self.reviews(big)[1]
+        self.assertIn("Ingen kan behandle Anvis", review.l10n_no_note)
+        self.assertIn("beløpsgrensen til Boss er lavere enn 5000000.00 NOK", review.l10n_no_note)
+        posted = big.message_ids.filtered(lambda m: "Ingen kan behandle" in (m.body or ""))
+        self.assertEqual(len(posted), 1)
+        # an English refresh (the nightly cron) neither rewrites the note nor posts it again
+        big.with_context(lang="en_US")._l10n_no_refresh_reviewers()
+        self.assertIn("Ingen kan behandle Anvis", review.l10n_no_note)
+        self.assertFalse(big.message_ids.filtered(lambda m: "Nobody may act" in (m.body or "")))
+
     def test_reject_with_reason_blocks_post_and_payment(self):
         move = self.bill(1000)
         move.with_user(self.clerk).request_validation()

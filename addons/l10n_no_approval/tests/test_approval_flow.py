@@ -108,6 +108,16 @@ class TestApprovalFlow(ApprovalCommon):
         self.assertIn("Ingen kan behandle Anvis", review.l10n_no_note)
         self.assertFalse(big.message_ids.filtered(lambda m: "Nobody may act" in (m.body or "")))
 
+    def test_matrix_error_in_the_administrators_language(self):
+        self.env["res.lang"]._activate_lang("nb_NO")
+        matrix = self.matrix.with_context(lang="nb_NO")
+        with self.assertRaisesRegex(
+            ValidationError, "^Hver kombinasjon av rolle og nivå kan bare forekomme én gang i en matrise[.]$"
+        ):
+            matrix.write({"level_ids": [matrix._level_command("attest", 1, 0.0)]})
+        with self.assertRaisesRegex(ValidationError, "^Each role and level appears once in a matrix[.]$"):
+            self.matrix.write({"level_ids": [self.matrix._level_command("attest", 1, 0.0)]})
+
     def test_reject_with_reason_blocks_post_and_payment(self):
         move = self.bill(1000)
         move.with_user(self.clerk).request_validation()

@@ -351,7 +351,7 @@ def test_no_dunning_run_dated_in_the_future(server: Server) -> None:
     for rpc, who in ((server.clerk, "billing clerk"), (server.accountant, "accountant")):
         assert_user_error(lambda rpc=rpc: rpc("l10n_no.dunning.run", "create",
                                               {"company_id": server.company_id, "date": tomorrow}),
-                          f"{who} dates a run in the future", "future")
+                          f"{who} dates a run in the future", "is dated today")
     assert not server.admin("l10n_no.dunning.run", "search", [("date", "=", tomorrow)])
 
 

@@ -151,7 +151,7 @@ def test_uncodeable_bill_is_refused_at_posting_for_the_clerk(server: Server, cod
     assert is_user_error(fault) and "Ukjent vare" in fault.faultString
     line_id = _lines(server, move_id)[0]["id"]
     fault = _fault(lambda: server.clerk("account.move.line", "write", [line_id], {"l10n_no_recoded": True}))
-    assert is_user_error(fault)
+    assert is_access_error(fault), "only the coding writes where a line's coding came from"
     assert read_one(server.clerk, "account.move", move_id, ["state"])["state"] == "draft"
     # a rule added by the administrator, then the button: the bill can be posted
     server.admin(

@@ -5,7 +5,8 @@ one transaction that is rolled back, so the database is left as it was)::
 
     PYTHONPATH=$ODOO_PATH $ODOO_PYTHON benchmarks/coding_odoo.py -d <db> --addons-path=$ODOO_PATH/addons,addons
 
-(the database server comes from the standard ``PGHOST``/``PGUSER``/``PGPASSWORD``, or the options)
+(the database server comes from the standard ``PGHOST``/``PGPORT``/``PGUSER``/``PGPASSWORD``, read by
+``_odoo_env.db_args`` like every Odoo benchmark)
 
 It creates a company with Odoo's generic chart, 50 vendors with a vendor rule (account, department,
 attestant), 20 products with a product rule (account, tax), and then creates N bills of three lines the
@@ -24,7 +25,6 @@ alone per line. Tests never assert on time; this script only prints.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from decimal import Decimal
@@ -35,6 +35,7 @@ from odoo import Command
 from odoo.modules.registry import Registry
 from odoo.tools import config
 
+from _odoo_env import db_args
 from nofaktura.coding import BillLine, CodingRule, code_line
 
 
@@ -44,23 +45,9 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--addons-path", required=True, help="Odoo's addons folder and this repository's addons/")
-    parser.add_argument("--db_host", default=os.environ.get("PGHOST"))
-    parser.add_argument("--db_port", default=os.environ.get("PGPORT"))
-    parser.add_argument("--db_user", default=os.environ.get("PGUSER"))
-    parser.add_argument("--db_password", default=os.environ.get("PGPASSWORD"))
     args = parser.parse_args()
 
-    db_options = [
-        f"--{name}={value}"
-        for name, value in (
-            ("db_host", args.db_host),
-            ("db_port", args.db_port),
-            ("db_user", args.db_user),
-            ("db_password", args.db_password),
-        )
-        if value
-    ]
-    config.parse_config([f"--addons-path={args.addons_path}", *db_options, "--log-level=warn"])
+    config.parse_config([f"--addons-path={args.addons_path}", *db_args(), "--log-level=warn"])
     registry = Registry(args.database)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})

@@ -5,7 +5,8 @@ one transaction that is rolled back, so the database is left as it was)::
 
     PYTHONPATH=$ODOO_PATH $ODOO_PYTHON benchmarks/ehf_odoo.py -d <db> --addons-path=$ODOO_PATH/addons,addons
 
-(the database server comes from the standard ``PGHOST``/``PGUSER``/``PGPASSWORD``, or the options)
+(the database server comes from the standard ``PGHOST``/``PGPORT``/``PGUSER``/``PGPASSWORD``, read by
+``_odoo_env.db_args`` like every Odoo benchmark)
 
 It creates a Norwegian company (chart ``no``), a customer and N posted invoices of three lines, then
 times, in the same run and on the same invoices:
@@ -20,7 +21,6 @@ is an overhead of at most 30 %. Tests never assert on time; this script only pri
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -31,6 +31,7 @@ from odoo import Command
 from odoo.modules.registry import Registry
 from odoo.tools import config
 
+from _odoo_env import db_args
 from nofaktura.ehf.validation import validate
 
 
@@ -40,19 +41,9 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--addons-path", required=True, help="Odoo's addons folder and this repository's addons/")
-    parser.add_argument("--db_host", default=os.environ.get("PGHOST"))
-    parser.add_argument("--db_port", default=os.environ.get("PGPORT"))
-    parser.add_argument("--db_user", default=os.environ.get("PGUSER"))
-    parser.add_argument("--db_password", default=os.environ.get("PGPASSWORD"))
     args = parser.parse_args()
 
-    db_options = [
-        f"--{name}={value}"
-        for name, value in (("db_host", args.db_host), ("db_port", args.db_port), ("db_user", args.db_user),
-                            ("db_password", args.db_password))
-        if value
-    ]
-    config.parse_config([f"--addons-path={args.addons_path}", *db_options, "--log-level=warn"])
+    config.parse_config([f"--addons-path={args.addons_path}", *db_args(), "--log-level=warn"])
     registry = Registry(args.database)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})

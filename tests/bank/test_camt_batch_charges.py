@@ -14,33 +14,11 @@ import io
 from decimal import Decimal
 
 import pytest
-from lxml import etree
 
 from nofaktura.bank.camt import read_camt
 from nofaktura.exceptions import FileTotalsError
 from tests.bank.test_camt_real_files import _ref, entry, statement
 from tests.conftest import CORPORA
-
-
-@pytest.fixture(params=["02", "08"])
-def version(request: pytest.FixtureRequest) -> str:
-    return request.param
-
-
-@pytest.fixture(scope="module")
-def valid(corpora):
-    """Check a file against the XSD its namespace names; return it."""
-    schemas: dict[str, etree.XMLSchema] = {}
-
-    def check(data: bytes) -> bytes:
-        root = etree.fromstring(data)
-        message = etree.QName(root).namespace.rpartition(":")[2]
-        if message not in schemas:
-            schemas[message] = etree.XMLSchema(etree.parse(str(corpora / "iso20022" / "camt-xsd" / f"{message}.xsd")))
-        assert schemas[message].validate(root), schemas[message].error_log
-        return data
-
-    return check
 
 
 def _charges(version: str, amount: str, credit: bool = False) -> str:

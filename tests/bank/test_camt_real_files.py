@@ -13,7 +13,6 @@ import json
 from decimal import Decimal
 
 import pytest
-from lxml import etree
 
 from nofaktura.bank import open_reader
 from nofaktura.bank.camt import read_camt
@@ -59,27 +58,6 @@ def statement(version: str, entries: list[str], summary: tuple[int, str] | None 
            if summary else "")
         + f"{''.join(entries)}</Stmt></BkToCstmrStmt></Document>"
     ).encode()
-
-
-@pytest.fixture(params=["02", "08"])
-def version(request):
-    return request.param
-
-
-@pytest.fixture(scope="module")
-def valid(corpora):
-    """Check a file against the XSD its namespace names; return it."""
-    schemas: dict[str, etree.XMLSchema] = {}
-
-    def check(data: bytes) -> bytes:
-        root = etree.fromstring(data)
-        message = etree.QName(root).namespace.rpartition(":")[2]
-        if message not in schemas:
-            schemas[message] = etree.XMLSchema(etree.parse(str(corpora / "iso20022" / "camt-xsd" / f"{message}.xsd")))
-        assert schemas[message].validate(root), schemas[message].error_log
-        return data
-
-    return check
 
 
 def _charges(version: str, amount: str) -> str:

@@ -636,23 +636,14 @@ class AccountMove(models.Model):
         return self._l10n_no_blocking_reason()
 
     def _post(self, soft=True):
-        override = self.env.user.has_group(OVERRIDE_GROUP)
-        for move in self:
-            reason = move._l10n_no_approval_refusal()
-            if not reason:
-                continue
-            if not override:
-                raise UserError(reason)
-            move.sudo().message_post(body=self.env._(
-                "Posted without completed approval by %(user)s (approval override). %(reason)s",
-                user=self.env.user.name, reason=reason,
-            ))
+        self._l10n_no_check_payable(action=self.env._("Posted"))
         return super()._post(soft=soft)
 
     def _l10n_no_check_payable(self, action=None):
-        """Refuse paying a bill that is not fully approved, unless the user holds approval override (logged).
+        """Refuse posting or paying a bill that is not fully approved, unless the user holds approval
+        override (logged).
 
-        ``action`` names what pays it in the log (a payment order); a registered payment by default."""
+        ``action`` names what was done in the log (posted, a payment order); a registered payment by default."""
         override = self.env.user.has_group(OVERRIDE_GROUP)
         for move in self:
             reason = move._l10n_no_approval_refusal()

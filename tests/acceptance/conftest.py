@@ -18,6 +18,7 @@ stage does not start a second server. Otherwise every test is skipped with the r
 from __future__ import annotations
 
 import contextlib
+import datetime
 import importlib.util
 import os
 import shutil
@@ -28,12 +29,16 @@ import time
 import urllib.error
 import urllib.request
 import xmlrpc.client
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from nofaktura.ehf import build, writer
+from nofaktura.ehf.model import Address
 
 REPO = Path(__file__).resolve().parents[2]
 ADDONS = ["l10n_no_kid", "l10n_no_bank", "l10n_no_dunning", "l10n_no_ehf", "l10n_no_coding", "l10n_no_approval",
@@ -404,3 +409,42 @@ def make_invoice(srv: Server, partner_id: int, amount: float = 1000.0, *, taxed:
 
 def read_one(rpc: Rpc, model: str, record_id: int, fields: list[str]) -> dict[str, Any]:
     return rpc(model, "read", [record_id], fields)[0]
+
+
+def refused(call: Callable[[], Any], check: Callable[[xmlrpc.client.Fault], bool], what: str) -> str:
+    """The call must fail with a fault ``check`` accepts (an access or a user error); return its text."""
+    try:
+        result = call()
+    except xmlrpc.client.Fault as fault:
+        assert check(fault), f"{what}: refused with an unexpected fault: {str(fault.faultString)[:1500]}"
+        return str(fault.faultString)
+    pytest.fail(f"{what}: allowed (returned {result!r})")
+
+
+def vendor_ehf(number: str, *, seller: str, orgnr: str, address: Address, account: str, line: str,
+               quantity: int, price: int, buyer_reference: str = "Ola Nordmann") -> bytes:
+    """A vendor's EHF invoice (one line, 25 % VAT, KID) to our company, written by the library."""
+    buyer = build.norwegian_party(
+        name="Selger AS", org_number=SELLER_ORGNR, foretaksregisteret=False,
+        address=Address(street="Storgata 1", city="Oslo", postal_zone="0150", country="NO"),
+    )
+    today = datetime.date.today()
+    document = build.invoice(
+        number=number, issue_date=today, due_date=today + datetime.timedelta(days=14), kind="Invoice",
+        seller=build.norwegian_party(name=seller, org_number=orgnr, address=address), buyer=buyer,
+        lines=[build.line(id="1", name=line, quantity=Decimal(quantity), unit_price=Decimal(price),
+                          vat_rate=Decimal(25))],
+        buyer_reference=buyer_reference, kid="1234567897", account=account,
+    )
+    return writer.write(document)
+
+
+def drop_in_inbox(server: Server, number: str, content: bytes) -> None:
+    """Put a received document in the access point's inbox whole (as an access point does) and run the
+    receive job now, as the scheduler would."""
+    inbox = server.folder / "inbox"
+    inbox.mkdir(parents=True, exist_ok=True)
+    temp = inbox / f".{number}.tmp"
+    temp.write_bytes(content)
+    temp.rename(inbox / f"{number}.xml")
+    server.admin("ir.cron", "method_direct_trigger", [server.admin.ref("l10n_no_ehf.ir_cron_l10n_no_ehf_receive")])

@@ -6,17 +6,15 @@ import datetime
 import threading
 import time
 import xmlrpc.client
-from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from nofaktura.ehf import build, writer
 from nofaktura.ehf.model import Address
 from nofaktura.ehf.validation import validate
 from nofaktura.peppol.transports.folder import safe_filename
 
-from .conftest import SELLER_ORGNR, Server, make_invoice, make_partner, poll, read_one
+from .conftest import Server, drop_in_inbox, make_invoice, make_partner, poll, read_one, vendor_ehf
 
 OUTGOING_FIELDS = ["state", "attempts", "idempotency_key", "message_id", "error_message"]
 
@@ -116,35 +114,16 @@ def test_two_workers_draining_one_queue_never_send_twice(server: Server) -> None
 
 def received_ehf(number: str) -> bytes:
     """A vendor's EHF invoice to our company, written with the library's builder and writer."""
-    seller = build.norwegian_party(
-        name="Leverandør AS", org_number="995525828",
-        address=Address(street="Leverandørgata 3", city="Trondheim", postal_zone="7010", country="NO"),
-    )
-    buyer = build.norwegian_party(
-        name="Selger AS", org_number=SELLER_ORGNR, foretaksregisteret=False,
-        address=Address(street="Storgata 1", city="Oslo", postal_zone="0150", country="NO"),
-    )
-    today = datetime.date.today()
-    document = build.invoice(
-        number=number, issue_date=today, due_date=today + datetime.timedelta(days=14), kind="Invoice",
-        seller=seller, buyer=buyer,
-        lines=[build.line(id="1", name="Rørleggertime", quantity=Decimal(1), unit_price=Decimal(1000),
-                          vat_rate=Decimal(25))],
-        buyer_reference="Ola Nordmann", kid="1234567897", account="86011117947",
-    )
-    return writer.write(document)
+    return vendor_ehf(number, seller="Leverandør AS", orgnr="995525828",
+                      address=Address(street="Leverandørgata 3", city="Trondheim", postal_zone="7010", country="NO"),
+                      account="86011117947", line="Rørleggertime", quantity=1, price=1000)
 
 
 def test_ehf_in_inbox_is_received_by_cron_as_vendor_bill(server: Server) -> None:
     inbox = server.folder / "inbox"
-    inbox.mkdir(parents=True, exist_ok=True)
     number = f"ACC-{int(time.time())}"
-    temp = inbox / f".{number}.tmp"
-    temp.write_bytes(received_ehf(number))
-    temp.rename(inbox / f"{number}.xml")
-    receive_cron = server.admin.ref("l10n_no_ehf.ir_cron_l10n_no_ehf_receive")
-    try:  # run now, as the scheduler runs it (its interval is 15 minutes)
-        server.admin("ir.cron", "method_direct_trigger", [receive_cron])
+    try:  # the cron runs now, as the scheduler runs it (its interval is 15 minutes)
+        drop_in_inbox(server, number, received_ehf(number))
     except xmlrpc.client.Fault as fault:
         pytest.fail(f"the receive cron failed on the server:\n{str(fault.faultCode)[-3000:]}\n"
                     f"{str(fault.faultString)[-3000:]}\n--- server log ---\n{server.log_tail(40)}")

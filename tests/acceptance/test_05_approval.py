@@ -8,22 +8,11 @@ archived at the end so later flows see bills as before.
 
 from __future__ import annotations
 
-import xmlrpc.client
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
 
-from .conftest import Rpc, Server, is_access_error, is_user_error, read_one
-
-
-def refused(call: Callable[[], Any], check: Callable[[xmlrpc.client.Fault], bool], what: str) -> str:
-    try:
-        result = call()
-    except xmlrpc.client.Fault as fault:
-        assert check(fault), f"{what}: refused with an unexpected fault: {str(fault.faultString)[:1500]}"
-        return str(fault.faultString)
-    pytest.fail(f"{what}: allowed (returned {result!r})")
+from .conftest import Rpc, Server, is_access_error, is_user_error, read_one, refused
 
 
 @pytest.fixture(scope="module")

@@ -16,17 +16,25 @@ import re
 import time
 import xmlrpc.client
 from collections.abc import Callable
-from decimal import Decimal
 from email.message import EmailMessage
 from typing import Any
 
 import pytest
 
-from nofaktura.ehf import build, writer
 from nofaktura.ehf.model import Address
 from nofaktura.identifiers import is_valid_account_number
 
-from .conftest import SELLER_ORGNR, Rpc, Server, is_access_error, is_user_error, make_invoice, make_partner, poll
+from .conftest import (
+    Rpc,
+    Server,
+    drop_in_inbox,
+    is_access_error,
+    is_user_error,
+    make_invoice,
+    make_partner,
+    poll,
+    vendor_ehf,
+)
 from .test_04_security import assert_access_error
 
 VENDOR_ORGNR = "923609016"
@@ -83,33 +91,15 @@ def accounting_roles(server: Server) -> tuple[tuple[Rpc, str], ...]:
     return (server.clerk, "billing clerk"), (server.accountant, "accountant"), (server.admin, "administrator")
 
 
-def vendor_ehf(number: str, account: str) -> bytes:
-    seller = build.norwegian_party(
-        name="Trygg Leverandør AS", org_number=VENDOR_ORGNR,
-        address=Address(street="Verkstedveien 1", city="Bergen", postal_zone="5003", country="NO"),
-    )
-    buyer = build.norwegian_party(
-        name="Selger AS", org_number=SELLER_ORGNR, foretaksregisteret=False,
-        address=Address(street="Storgata 1", city="Oslo", postal_zone="0150", country="NO"),
-    )
-    today = datetime.date.today()
-    document = build.invoice(
-        number=number, issue_date=today, due_date=today + datetime.timedelta(days=14), kind="Invoice",
-        seller=seller, buyer=buyer,
-        lines=[build.line(id="1", name="Service", quantity=Decimal(1), unit_price=Decimal(800), vat_rate=Decimal(25))],
-        buyer_reference="Ola Nordmann", kid="1234567897", account=account,
-    )
-    return writer.write(document)
+def trusted_vendor_ehf(number: str, account: str) -> bytes:
+    return vendor_ehf(number, seller="Trygg Leverandør AS", orgnr=VENDOR_ORGNR,
+                      address=Address(street="Verkstedveien 1", city="Bergen", postal_zone="5003", country="NO"),
+                      account=account, line="Service", quantity=1, price=800)
 
 
 def receive(server: Server, number: str, content: bytes) -> dict[str, Any]:
     """Drop ``content`` in the access point's inbox, run the receive job, return the bill."""
-    inbox = server.folder / "inbox"
-    inbox.mkdir(parents=True, exist_ok=True)
-    temp = inbox / f".{number}.tmp"
-    temp.write_bytes(content)
-    temp.rename(inbox / f"{number}.xml")
-    server.admin("ir.cron", "method_direct_trigger", [server.admin.ref("l10n_no_ehf.ir_cron_l10n_no_ehf_receive")])
+    drop_in_inbox(server, number, content)
     bills = poll(f"the received EHF {number} to become a bill", timeout=60, server=server, check=lambda: (
         server.accountant("account.move", "search_read", [("ref", "=", number), ("move_type", "=", "in_invoice")],
                           fields=["partner_id", "partner_bank_id", "state", "l10n_no_ehf_payee_to_confirm"])))
@@ -181,7 +171,7 @@ def check_blocked_until_confirmed(server: Server, vendor: dict[str, Any], bill: 
 def test_received_bill_with_a_new_account_never_changes_the_payee(server: Server, vendor: dict[str, Any]) -> None:
     forged = valid_account("9710051234")
     number = f"FRAUD-{int(time.time())}"
-    bill = receive(server, number, vendor_ehf(number, forged))
+    bill = receive(server, number, trusted_vendor_ehf(number, forged))
     check_blocked_until_confirmed(server, vendor, bill, forged)
     server.admin("account.move", "action_post", [bill["id"]])
     assert server.admin("account.move", "read", [bill["id"]], ["state"])[0]["state"] == "posted"
@@ -206,7 +196,8 @@ def test_emailed_bill_with_a_new_account_never_changes_the_payee(server: Server,
     message["Subject"] = f"Faktura {number}"
     message["Message-Id"] = f"<{number}@angriper.example>"
     message.set_content("Vedlagt faktura.")
-    message.add_attachment(vendor_ehf(number, forged), maintype="application", subtype="xml", filename=f"{number}.xml")
+    message.add_attachment(trusted_vendor_ehf(number, forged), maintype="application", subtype="xml",
+                           filename=f"{number}.xml")
     move_id = admin("mail.thread", "message_process", False, message.as_string(), {})
     assert move_id, "the mail gateway created nothing"
     bill = admin("account.move", "read", [move_id], ["partner_id", "partner_bank_id", "state", "move_type",
@@ -218,7 +209,7 @@ def test_emailed_bill_with_a_new_account_never_changes_the_payee(server: Server,
 def test_received_bill_with_the_known_account_needs_no_confirmation(server: Server, vendor: dict[str, Any]) -> None:
     """The control: the vendor's own account is used as it is, nothing to confirm."""
     number = f"OK-{int(time.time())}"
-    bill = receive(server, number, vendor_ehf(number, vendor["trusted"]))
+    bill = receive(server, number, trusted_vendor_ehf(number, vendor["trusted"]))
     assert bill["l10n_no_ehf_payee_to_confirm"] is False
     assert bill["partner_bank_id"] and bill["partner_bank_id"][0] == vendor["trusted_id"]
     server.clerk("account.move", "action_post", [bill["id"]])

@@ -12,31 +12,18 @@ payment is accepted and the bill paid; the same answer again changes nothing.
 from __future__ import annotations
 
 import datetime
-import xmlrpc.client
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
 
-import pytest
 from lxml import etree
 
 from nofaktura.bank.pain002_writer import write_pain002
 from nofaktura.bank.payment_order import CreditTransfer, PaymentOrder
 
-from .conftest import Rpc, Server, is_access_error, is_user_error, poll, read_one
+from .conftest import Rpc, Server, is_access_error, is_user_error, poll, read_one, refused
 
 PAYER_ACCOUNT = "12345678903"
 VENDOR_ACCOUNT = "15035684279"
 OTHER_VENDOR_ACCOUNT = "97100012344"
-
-
-def refused(call: Callable[[], Any], check: Callable[[xmlrpc.client.Fault], bool], what: str) -> str:
-    try:
-        result = call()
-    except xmlrpc.client.Fault as fault:
-        assert check(fault), f"{what}: refused with an unexpected fault: {str(fault.faultString)[:1500]}"
-        return str(fault.faultString)
-    pytest.fail(f"{what}: allowed (returned {result!r})")
 
 
 def answer_for(pain001: bytes, status: str) -> bytes:

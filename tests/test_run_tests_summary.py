@@ -67,3 +67,21 @@ def test_oca_pins_refuses_an_unpinned_line(runner, tmp_path):
     requirements.write_text("# comment\nodoo-addon-base_tier_validation>=19.0\n", encoding="utf-8")
     with pytest.raises(ValueError, match="not a pinned"):
         runner.oca_pins(requirements)
+
+
+def test_translations_check_finds_a_twice_defined_entry_and_lost_placeholders(runner):
+    po = (
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        '#. module: x\nmsgid "Payee account not confirmed"\nmsgstr "Konto ikke bekreftet"\n\n'
+        '#. module: x\nmsgid ""\n"%(name)s was "\n"answered"\nmsgstr "besvart"\n\n'
+        '#. module: x\nmsgid "Payee account not confirmed"\nmsgstr "Konto ikke bekreftet"\n'
+    )
+    problems = runner.po_problems(po)
+    assert problems == [
+        "msgid '%(name)s was answered': the translation's placeholders differ",
+        "msgid 'Payee account not confirmed' is there twice",
+    ]
+
+
+def test_translations_of_every_addon_pass_the_check(runner):
+    assert runner.check_translations()

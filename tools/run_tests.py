@@ -181,6 +181,61 @@ def check_manifests() -> bool:
     return ok
 
 
+_PO_KEYWORD_RE = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) "(.*)"$')
+_PO_CONTINUATION_RE = re.compile(r'^"(.*)"$')
+_PLACEHOLDER_RE = re.compile(r"%\([a-z_]+\)[sdf]")
+
+
+def po_entries(text: str) -> list[dict[str, str]]:
+    """The entries of a .po file as {keyword: text} (continuation lines joined, escapes kept)."""
+    entries: list[dict[str, str]] = []
+    current: dict[str, str] = {}
+    key = None
+    for raw in [*text.splitlines(), ""]:
+        line = raw.strip()
+        if not line or (line.startswith("#") and "msgid" in current):
+            if "msgid" in current:
+                entries.append(current)
+            current, key = {}, None
+            continue
+        if line.startswith("#"):
+            continue
+        if match := _PO_KEYWORD_RE.match(line):
+            key = match.group(1)
+            current[key] = match.group(2)
+        elif (match := _PO_CONTINUATION_RE.match(line)) and key:
+            current[key] += match.group(1)
+    return entries
+
+
+def po_problems(text: str) -> list[str]:
+    """What gettext (``msgfmt -c``) or Odoo would refuse or get wrong: an entry twice, a translation
+    that loses or invents a ``%(name)s`` placeholder."""
+    problems, seen = [], set()
+    for entry in po_entries(text):
+        key = (entry.get("msgctxt"), entry["msgid"])
+        if entry["msgid"] and key in seen:
+            problems.append(f"msgid {entry['msgid'][:60]!r} is there twice")
+        seen.add(key)
+        translation = entry.get("msgstr", "")
+        if entry["msgid"] and translation and set(_PLACEHOLDER_RE.findall(entry["msgid"])) != set(
+            _PLACEHOLDER_RE.findall(translation)
+        ):
+            problems.append(f"msgid {entry['msgid'][:60]!r}: the translation's placeholders differ")
+    return problems
+
+
+def check_translations() -> bool:
+    ok, count = True, 0
+    for path in sorted(ADDONS.glob("*/i18n/*.po*")):
+        count += 1
+        for problem in po_problems(path.read_text(encoding="utf-8")):
+            print(f"{path.relative_to(REPO)}: {problem}")
+            ok = False
+    print(f"translations: {count} files checked")
+    return ok
+
+
 def run_static() -> Outcome:
     outcome = Outcome()
     for name, check in (
@@ -188,6 +243,7 @@ def run_static() -> Outcome:
         ("pylint-odoo", check_pylint_odoo),
         ("xml well-formed", check_xml_well_formed),
         ("manifests", check_manifests),
+        ("translations", check_translations),
     ):
         banner(f"static check: {name}")
         if check():

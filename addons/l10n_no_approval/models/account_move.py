@@ -22,6 +22,8 @@ ROUTED_FIELDS = {
 }
 ACTIVITY = "l10n_no_approval.mail_activity_l10n_no_approve"
 OVERRIDE_GROUP = "l10n_no_approval.group_l10n_no_approval_override"
+#: bills sent round per committed batch by the approval cron
+START_BATCH = 200
 QUIET_MINUTES = 15
 
 
@@ -671,16 +673,29 @@ class AccountMove(models.Model):
         return super()._autopost_bill()
 
     @api.model
+    def _l10n_no_start_waiting_bills(self, company_domain, quiet):
+        """Send round, a batch at a time, the bills nobody sent; each batch committed when the scheduler
+        runs this (so thousands of received bills neither hold one long transaction nor start over).
+        False when the scheduler's time ran out."""
+        in_cron = bool(self.env.context.get("cron_id"))
+        domain = [*company_domain, ("review_ids", "=", False), ("partner_id", "!=", False),
+                  ("amount_total", "!=", 0), ("write_date", "<", quiet)]  # fmt: skip
+        last_id = 0
+        while batch := self.sudo().search([*domain, ("id", ">", last_id)], order="id", limit=START_BATCH):
+            batch.request_validation()
+            last_id = batch[-1].id
+            if in_cron and self.env["ir.cron"]._commit_progress(len(batch)) <= 0:
+                return False
+        return True
+
+    @api.model
     def _cron_l10n_no_approval(self):
         """Start approval of bills nobody sent round; move steps to and from substitutes; escalate."""
         quiet = fields.Datetime.now() - timedelta(minutes=QUIET_MINUTES)
         for matrix in self.env["l10n.no.approval.matrix"].sudo().search([("active", "=", True)]):
             company = [("company_id", "=", matrix.company_id.id), ("move_type", "in", BILL_TYPES), ("state", "=", "draft")]
-            if matrix.auto_start:
-                self.sudo().search([
-                    *company, ("review_ids", "=", False), ("partner_id", "!=", False),
-                    ("amount_total", "!=", 0), ("write_date", "<", quiet),
-                ]).request_validation()
+            if matrix.auto_start and not self._l10n_no_start_waiting_bills(company, quiet):
+                return True  # the scheduler's time is up: the next run goes on where this one stopped
             open_bills = self.sudo().search([*company, ("validation_status", "in", ("waiting", "pending"))])
             open_bills._l10n_no_restart_if_changed()
             open_bills.exists()._l10n_no_refresh_reviewers()

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -272,6 +273,21 @@ class TestApprovalFlow(ApprovalCommon):
         move.invalidate_recordset()
         self.env["account.move"]._cron_l10n_no_approval()
         self.assertEqual(self.reviews(move).mapped("status"), ["pending", "waiting"])
+
+    def test_cron_starts_waiting_bills_in_batches(self):
+        """More waiting bills than one batch: every one is sent round, and the loop ends."""
+        from ..models import account_move as module
+
+        moves = self.env["account.move"].concat(*(self.bill(100 + i) for i in range(5)))
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE account_move SET write_date = now() - interval '1 hour' WHERE id IN %s", (tuple(moves.ids),)
+        )
+        moves.invalidate_recordset()
+        with patch.object(module, "START_BATCH", 2):
+            self.assertTrue(self.env["account.move"]._cron_l10n_no_approval())
+        for move in moves:
+            self.assertEqual(self.reviews(move).mapped("status"), ["pending", "waiting"])
 
     def test_nobody_eligible_says_why(self):
         move = self.bill(5000000)

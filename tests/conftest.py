@@ -10,6 +10,13 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests judge behaviour, never speed: on a shared or loaded CI machine a slow draw or a slow
+# example is not a failure (speed is measured in benchmarks/). Tests that set their own health
+# checks add ``too_slow`` themselves (an explicit list replaces this one).
+settings.register_profile("nofaktura", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("nofaktura")
 
 REPO = Path(__file__).resolve().parents[1]
 CORPORA = Path(os.environ.get("NOFAKTURA_CORPORA", REPO.parent / "shared" / "corpora"))

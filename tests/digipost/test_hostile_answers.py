@@ -16,6 +16,9 @@ from nofaktura.exceptions import TransportError
 
 from .conftest import PERSON_USER, USER_ID, invoice_message
 
+#: function-scoped fixtures are fine here (no state between examples); speed is never judged
+FIXTURE_OK = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+
 NS = "http://api.digipost.no/schema/v8"
 
 
@@ -70,7 +73,7 @@ def test_an_answer_naming_documents_we_did_not_send_is_refused(sender_key):
         client.send(invoice_message())
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None, suppress_health_check=FIXTURE_OK)
 @given(status=st.integers(100, 599), body=st.binary(max_size=400) | st.text(max_size=300).map(str.encode))
 def test_any_answer_gives_a_result_or_our_error(sender_key, status, body):
     with client_answering(sender_key, status, body) as client, contextlib.suppress(TransportError):

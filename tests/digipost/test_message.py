@@ -31,6 +31,9 @@ from nofaktura.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, 
 
 from .conftest import DIGIPOST, NOW, ORGNR, PDF, PERSON_NON_USER, PERSON_USER, address, invoice_message, print_details
 
+#: function-scoped fixtures are fine here (no state between examples); speed is never judged
+FIXTURE_OK = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+
 
 def assert_valid(schema, xml: bytes) -> etree._Element:
     root = etree.fromstring(xml)
@@ -178,7 +181,7 @@ text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), mi
     lambda s: s.strip() and len(" ".join(s.split())) <= 100)  # fmt: skip
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=FIXTURE_OK)
 @given(
     subject=text,
     name=text,

@@ -31,6 +31,9 @@ from nofaktura.exceptions import AuthenticationFailed
 
 from .conftest import NOW, USER_ID
 
+#: function-scoped fixtures are fine here (no state between examples); speed is never judged
+FIXTURE_OK = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+
 
 def test_content_hash_is_base64_sha256_of_the_raw_body():
     assert content_hash(b"") == "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
@@ -136,7 +139,7 @@ def test_load_public_key_from_pem_and_bare_der(fake):
         load_public_key("bm90IGEgY2VydA==")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=FIXTURE_OK)
 @given(
     method=st.sampled_from(["GET", "POST", "PUT", "DELETE"]),
     path=st.from_regex(r"\A(/[A-Za-z0-9._~-]{0,12}){1,4}\Z"),

@@ -20,6 +20,9 @@ from nofaktura.peppol.transports.folder import safe_filename
 
 from ..peppol.sftp_server import PASSWORD, USER, SftpTestServer
 
+#: function-scoped fixtures are fine here (no state between examples); speed is never judged
+FIXTURE_OK = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+
 PDF = b"%PDF-1.4\n%fake letter\n%%EOF\n"
 
 
@@ -197,7 +200,7 @@ ids = st.text(letters, min_size=1, max_size=80).filter(str.isprintable)
 names = st.text(letters, min_size=1, max_size=60)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=FIXTURE_OK)
 @given(batch=ids, job_ids=st.lists(ids, min_size=1, max_size=5, unique=True), name=names.filter(str.strip),
        fmt=st.sampled_from(list(ManifestFormat)))  # fmt: skip
 def test_any_batch_is_written_once_and_read_back(tmp_path_factory, batch, job_ids, name, fmt):

@@ -22,5 +22,7 @@
         "views/res_config_settings_views.xml",
         "views/account_move_send_wizard_views.xml",
         "views/menus.xml",
+        "wizards/l10n_no_dispatch_bulk_views.xml",
+        "views/l10n_no_dunning_letter_views.xml",
     ],
 }

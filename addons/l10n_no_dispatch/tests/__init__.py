@@ -1,0 +1,2 @@
+from . import test_bulk
+from . import test_letters

@@ -4,4 +4,3 @@ from . import res_config_settings
 from . import res_partner
 from . import account_move
 from . import account_move_send
-from . import account_move_send_wizard

@@ -20,7 +20,7 @@
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
-        "views/account_move_send_wizard_views.xml",
+        "wizards/account_move_send_wizard_views.xml",
         "views/menus.xml",
         "wizards/l10n_no_dispatch_bulk_views.xml",
         "views/l10n_no_dunning_letter_views.xml",

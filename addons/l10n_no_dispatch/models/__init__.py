@@ -4,6 +4,5 @@ from . import res_config_settings
 from . import res_partner
 from . import account_move
 from . import account_move_send
-from . import account_move_send_wizard
 from . import l10n_no_dunning_letter
 from . import l10n_no_dispatch_job_letter

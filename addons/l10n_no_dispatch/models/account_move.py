@@ -5,7 +5,7 @@ from nofaktura.dispatch import DEFAULT_CHAIN, Channel, ChannelChoice, Reach, cho
 from nofaktura.exceptions import NofakturaError
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from .l10n_no_dispatch_job import ACTIVE_STATES
 
@@ -36,6 +36,12 @@ class AccountMove(models.Model):
         help="The channel the invoice takes (or took) and why.",
     )
     l10n_no_dispatch_job_count = fields.Integer(compute="_compute_l10n_no_dispatch_job_count")
+
+    def write(self, vals):
+        # EXTENDS account: the dispatch status follows the jobs; nobody sets it by hand (a form, XML-RPC)
+        if not self.env.su and {"l10n_no_dispatch_state", "l10n_no_dispatch_last_job_id"}.intersection(vals):
+            raise AccessError(self.env._("The dispatch status of an invoice changes only by sending it."))
+        return super().write(vals)
 
     @api.depends("l10n_no_dispatch_job_ids.state", "l10n_no_dispatch_job_ids.letter_id")
     def _compute_l10n_no_dispatch_state(self):
@@ -251,7 +257,9 @@ class AccountMove(models.Model):
         }
 
     def action_l10n_no_dispatch_jobs(self):
-        """Smart button: the dispatch jobs of these invoices."""
+        """Smart button: the dispatch jobs of these invoices (for those who may read jobs)."""
+        self.env["l10n_no_dispatch.job"].check_access("read")
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id("l10n_no_dispatch.action_l10n_no_dispatch_job")
         action["domain"] = [("move_id", "in", self.ids)]
         action["context"] = {}

@@ -50,6 +50,9 @@ class AccountMoveSend(models.AbstractModel):
         for move, move_data in moves_data.items():
             if METHOD in (move_data.get("sending_methods") or ()):
                 to_queue |= move
+                # one document, one route: the dispatch queue decides (EHF, Digipost, e-mail or print)
+                move_data["sending_methods"] = [m for m in move_data["sending_methods"] if m not in ("email", "l10n_no_ehf")]
+                move_data.pop("l10n_no_ehf_xml", None)
         if to_queue:
             to_queue.with_env(self.env)._l10n_no_dispatch_enqueue()
         return super()._hook_if_success(moves_data, from_cron=from_cron)

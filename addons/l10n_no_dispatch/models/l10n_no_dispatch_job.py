@@ -1,7 +1,9 @@
 import logging
-from datetime import timedelta
+from datetime import timedelta, timezone
 
-from nofaktura.exceptions import NofakturaError, TransportError
+from nofaktura.digipost import Document, Message, MessageStatus, PrintDetails, PrintIfUnread
+from nofaktura.dispatch import PrintJob
+from nofaktura.exceptions import DuplicateSubmission, NofakturaError, TransportError
 from nofaktura.peppol.transports.retry import backoff_delay
 
 from odoo import api, fields, models
@@ -33,6 +35,7 @@ EHF_POLL = timedelta(minutes=5)
 PROTECTED_FIELDS = frozenset({
     "state", "channel", "idempotency_key", "move_id", "letter_id", "company_id", "attempts", "next_attempt",
     "last_error", "delivery_reference", "ehf_outgoing_id", "previous_job_id", "reason", "sent_at", "delivered_at",
+    "partner_id",
 })
 
 
@@ -251,19 +254,20 @@ class L10nNoDispatchJob(models.Model):
     # -------------------------------------------------------------------------
 
     @api.model
-    def _l10n_no_dispatch_claim(self, states, limit):
+    def _l10n_no_dispatch_claim(self, states, limit, ehf_only=False):
         """Lock up to ``limit`` due rows; rows another worker holds are skipped, so several workers share
-        the queue without sending a document twice."""
+        the queue without sending a document twice. ``ehf_only``: EHF hand-overs still followed."""
         self.flush_model()
         self.env.cr.execute(SQL(
             """
             SELECT id FROM l10n_no_dispatch_job
              WHERE state IN %s AND (next_attempt IS NULL OR next_attempt <= %s)
+               AND (%s IS NOT TRUE OR (channel = 'ehf' AND ehf_outgoing_id IS NOT NULL AND next_attempt IS NOT NULL))
              ORDER BY next_attempt NULLS FIRST, id
              LIMIT %s
                FOR UPDATE SKIP LOCKED
             """,
-            tuple(states), fields.Datetime.now(), limit,
+            tuple(states), fields.Datetime.now(), ehf_only, limit,
         ))
         return self.browse([row[0] for row in self.env.cr.fetchall()])
 
@@ -279,7 +283,7 @@ class L10nNoDispatchJob(models.Model):
         while True:
             batch = self._l10n_no_dispatch_claim(("queued",), batch_size)
             batch._l10n_no_dispatch_send()
-            followed = self._l10n_no_dispatch_claim(("sending",), batch_size)
+            followed = self._l10n_no_dispatch_claim(("sending", "sent"), batch_size, ehf_only=True)
             followed._l10n_no_dispatch_follow()
             done += len(batch)
             remaining = self.search_count([("state", "=", "queued"), ("next_attempt", "<=", fields.Datetime.now())])
@@ -313,21 +317,173 @@ class L10nNoDispatchJob(models.Model):
             raise UserError(self.env._("No channel."))
         return getattr(self, f"_l10n_no_dispatch_send_{self.channel}")()
 
+    # --- EHF: handed to l10n_no_ehf's own queue -----------------------------------------------------------
+
     def _l10n_no_dispatch_send_ehf(self):
-        raise NotImplementedError
-
-    def _l10n_no_dispatch_send_digipost(self):
-        raise NotImplementedError
-
-    def _l10n_no_dispatch_send_email(self):
-        raise NotImplementedError
-
-    def _l10n_no_dispatch_send_print(self):
-        raise NotImplementedError
+        """Check the EHF and hand it to l10n_no_ehf's outgoing queue (its idempotency key and access point);
+        the job follows that transmission (``_l10n_no_dispatch_follow``) and fails over when it finally fails."""
+        move = self.move_id
+        if not move or self.letter_id:
+            raise UserError(self.env._("Only invoices and credit notes are sent as EHF."))
+        if reason := move._l10n_no_ehf_cannot_send_reason():
+            raise UserError(reason)
+        outgoing = move.l10n_no_ehf_outgoing_ids.filtered(
+            lambda o: o.kind == "invoice" and o.state in ("queued", "sent", "delivered"))[:1]
+        if not outgoing:
+            xml, export_errors = move._l10n_no_ehf_export_xml()
+            fatal, findings = move._l10n_no_ehf_run_check(xml, export_errors)
+            if fatal:
+                raise UserError(self.env._("The EHF check found errors: %(errors)s", errors="; ".join(
+                    f"{f['rule']}: {f['message']}" for f in findings if f["flag"] == "fatal")[:1000]))
+            outgoing = move._l10n_no_ehf_enqueue(xml)
+        self.write({
+            "state": "sending",
+            "ehf_outgoing_id": outgoing.id,
+            "delivery_reference": outgoing.idempotency_key,
+            "attempts": self.attempts + 1,
+            "next_attempt": fields.Datetime.now() + EHF_POLL,
+        })
 
     def _l10n_no_dispatch_follow(self):
-        """Follow EHF hand-overs: the transmission's final state is the job's."""
+        """Follow EHF hand-overs: the transmission's state becomes the job's; its final failure moves the
+        invoice to the next channel."""
+        now = fields.Datetime.now()
+        for job in self:
+            outgoing = job.ehf_outgoing_id
+            state = outgoing.state
+            if state in ("sent", "delivered"):
+                job.write({
+                    "state": state,
+                    "sent_at": outgoing.sent_at or now,
+                    "delivered_at": outgoing.delivered_at if state == "delivered" else False,
+                    "delivery_reference": outgoing.message_id or outgoing.idempotency_key,
+                    # a sent EHF is looked at again until delivered (the access point's receipt)
+                    "next_attempt": now + EHF_POLL if state == "sent" and outgoing.next_try else False,
+                    "last_error": False,
+                })
+            elif state == "failed":
+                job._l10n_no_dispatch_final_failure(outgoing.error_message or self.env._("EHF failed"))
+            elif state == "cancelled" or not outgoing:
+                job.write({"state": "cancelled", "next_attempt": False,
+                           "last_error": outgoing.error_message or self.env._("The EHF transmission was cancelled.")})
+            else:
+                job.next_attempt = now + EHF_POLL
         return True
+
+    # --- Digipost -----------------------------------------------------------------------------------------
+
+    def _l10n_no_dispatch_digipost_message(self):
+        """The Digipost message: the PDF, the invoice data (pay from the mailbox), print details when the
+        company lets Digipost print for recipients without a mailbox. ``message_id`` is the job's key."""
+        document = self._l10n_no_dispatch_document()
+        company = self.company_id
+        partner = document.partner_id
+        recipient = partner._l10n_no_dispatch_digipost_recipient()
+        if recipient is None:
+            raise UserError(self.env._("%(partner)s has neither an organisation number nor a complete address "
+                                       "Digipost can identify.", partner=partner.display_name))
+        pdf, _name = self._l10n_no_dispatch_pdf()
+        invoice = document._l10n_no_dispatch_invoice_data() if self.move_id and not self.letter_id else None
+        subject = (document.display_name or "")[:100]
+        print_details = print_if_unread = None
+        if company.l10n_no_dispatch_digipost_print:
+            address = partner._l10n_no_dispatch_postal_address()
+            return_address = company._l10n_no_dispatch_return_address()
+            if address and return_address:
+                print_details = PrintDetails(recipient=address, return_address=return_address)
+                if company.l10n_no_dispatch_digipost_print_unread_days > 0:
+                    print_if_unread = PrintIfUnread.after_days(
+                        company.l10n_no_dispatch_digipost_print_unread_days, print_details,
+                        now=fields.Datetime.now().replace(tzinfo=timezone.utc))
+        return Message(
+            message_id=self.idempotency_key,
+            recipient=recipient,
+            primary=Document(pdf, subject, invoice=invoice),
+            print_details=print_details,
+            print_if_unread=print_if_unread,
+            invoice_reference=(document.name or "")[:80] if self.move_id and not self.letter_id else None,
+        )
+
+    def _l10n_no_dispatch_send_digipost(self):
+        message = self._l10n_no_dispatch_digipost_message()
+        try:
+            with self.company_id._l10n_no_dispatch_digipost_client() as client:
+                delivery = client.send(message)
+        except DuplicateSubmission:
+            # Digipost has this message id: an earlier attempt got through (its answer was lost).
+            self._l10n_no_dispatch_mark("sent", self.delivery_reference or self.idempotency_key,
+                                        note=self.env._("already at Digipost"))
+            return
+        state = {
+            MessageStatus.DELIVERED: "delivered",
+            MessageStatus.DELIVERED_TO_PRINT: "printed",
+        }.get(delivery.status, "sent")
+        reference = ", ".join(delivery.document_uuids) or delivery.message_id
+        self._l10n_no_dispatch_mark(state, reference, note=self.env._("already at Digipost") if delivery.duplicate else "")
+
+    # --- E-mail: Odoo's own sending ----------------------------------------------------------------------
+
+    def _l10n_no_dispatch_send_email(self):
+        """Odoo's Send & Print by e-mail (the invoice's mail template, the PDF attached). The mail is queued in
+        this transaction: a failure rolls it back with the job's savepoint, so a retry never mails twice."""
+        if self.letter_id:
+            return self.letter_id._l10n_no_dispatch_send_email(self)
+        move = self.move_id
+        if not move.partner_id.email:
+            raise UserError(self.env._("%(partner)s has no e-mail address.", partner=move.partner_id.display_name))
+        self.env["account.move.send"]._generate_and_send_invoices(move, sending_methods=["email"])
+        message = self.env["mail.message"].search([
+            ("model", "=", "account.move"), ("res_id", "=", move.id), ("message_type", "=", "comment"),
+        ], order="id desc", limit=1)
+        self._l10n_no_dispatch_mark("sent", str(message.id or ""))
+        return True
+
+    # --- Print house --------------------------------------------------------------------------------------
+
+    def _l10n_no_dispatch_send_print(self):
+        """One letter per batch, named by the job's key: a retry writes the same names, and a batch the print
+        house already has is recognised (``duplicate``) instead of printed twice."""
+        document = self._l10n_no_dispatch_document()
+        address = document.partner_id._l10n_no_dispatch_postal_address()
+        if address is None:
+            raise UserError(self.env._("%(partner)s has no complete postal address.",
+                                       partner=document.partner_id.display_name))
+        pdf, _name = self._l10n_no_dispatch_pdf()
+        house = self.company_id._l10n_no_dispatch_print_house()
+        try:
+            receipt = house.submit(self.idempotency_key, [PrintJob(self.idempotency_key, pdf, address)])
+        finally:
+            house.fs.close()
+        self._l10n_no_dispatch_mark("printed", receipt.manifest,
+                                    note=self.env._("already at the print house") if receipt.duplicate else "")
+
+    def _l10n_no_dispatch_pdf(self):
+        self.ensure_one()
+        return self._l10n_no_dispatch_document()._l10n_no_dispatch_pdf()
+
+    def _l10n_no_dispatch_mark(self, state, reference, note=""):
+        """The channel took the document: record it and say so in the chatter."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        self.write({
+            "state": state,
+            "delivery_reference": reference,
+            "attempts": self.attempts + 1,
+            "sent_at": now,
+            "delivered_at": now if state in ("delivered", "printed") else False,
+            "last_error": False,
+            "next_attempt": False,
+        })
+        if self.move_id and not self.letter_id and state in ("sent", "delivered", "printed"):
+            self.move_id.sudo().is_move_sent = True
+        texts = {
+            "sent": self.env._("Sent by %(channel)s (%(reference)s)%(note)s."),
+            "delivered": self.env._("Delivered by %(channel)s (%(reference)s)%(note)s."),
+            "printed": self.env._("Handed to print by %(channel)s (%(reference)s)%(note)s."),
+        }
+        self._l10n_no_dispatch_post(texts[state] % {
+            "channel": self._l10n_no_dispatch_channel_label(), "reference": reference or "?",
+            "note": f", {note}" if note else ""})
 
     def _l10n_no_dispatch_transport_error(self, exc):
         """Retry later only an error that may pass (``TransportError.retryable``); else the channel failed."""
@@ -347,7 +503,23 @@ class L10nNoDispatchJob(models.Model):
         self._l10n_no_dispatch_final_failure(str(exc))
 
     def _l10n_no_dispatch_final_failure(self, message):
-        """The channel failed for good: the next channel of the chain takes over, or nothing is left."""
+        """The channel failed for good: the next channel of the chain takes over (a new job, traced in the
+        chatter), or nothing is left (failed with the reason, and an activity for the responsible user).
+        Returns the new job (or an empty recordset)."""
         self.ensure_one()
         self.write({"state": "failed", "last_error": message, "next_attempt": False})
-        return self.env["l10n_no_dispatch.job"]
+        document = self._l10n_no_dispatch_document()
+        if not self.channel or not document:
+            return self.browse()
+        failed_label = self._l10n_no_dispatch_channel_label()
+        choice = document._l10n_no_dispatch_next_choice(self, message)
+        if choice.channel is None:
+            reason = self.env._("%(channel)s failed (%(error)s) and no other channel can reach the customer.",
+                                channel=failed_label, error=message)
+            self._l10n_no_dispatch_nothing_left(reason)
+            return self.browse()
+        label = document._l10n_no_dispatch_label(choice.channel)
+        reason = self.env._("%(failed)s failed (%(error)s); next: %(channel)s.",
+                            failed=failed_label, error=message, channel=label)
+        self._l10n_no_dispatch_post(reason)
+        return self._l10n_no_dispatch_create(document, choice, reason, previous=self)

@@ -1,1 +1,2 @@
+from . import account_move_send_wizard
 from . import l10n_no_dispatch_bulk

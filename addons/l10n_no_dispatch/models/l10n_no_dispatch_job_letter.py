@@ -1,14 +1,23 @@
-"""The dispatch job's side of dunning letters: what the queue tells the letter, and in-house print.
+"""The dispatch job's side of dunning letters (what the queue tells the letter, in-house print), and the
+order of writes that the "one active job per document" index needs.
 
 Kept apart from the job model so the letters' rules (dunning law: a letter counts from the day it went
 out) stay in one place with :mod:`.l10n_no_dunning_letter`.
 """
 
-from odoo import models
+from odoo import api, models
 
 
 class L10nNoDispatchJob(models.Model):
     _inherit = "l10n_no_dispatch.job"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """EXTENDS the core: a job that just failed or was cancelled frees its document's "one active job"
+        slot (a unique index); its state is written before the next job is inserted (the fallback job
+        after a final failure, the printed job replacing a queued one), else the insert hits the index."""
+        self.flush_model(["state"])
+        return super().create(vals_list)
 
     def _l10n_no_dispatch_mark(self, state, reference, note=""):
         """EXTENDS the core: a letter taken by its channel is delivered (e-mail: when the server accepts it)."""
@@ -32,12 +41,6 @@ class L10nNoDispatchJob(models.Model):
         self.ensure_one()
         return bool(self.letter_id) and (self.channel == "email" or (
             self.channel == "print" and not self.company_id.l10n_no_dispatch_print_transport))
-
-    def _l10n_no_dispatch_send_email(self):
-        """EXTENDS the core: a letter's e-mail is the dunning addon's (the level's template, followed as before)."""
-        if self.letter_id:
-            return self.letter_id._l10n_no_dispatch_send_email(self)
-        return super()._l10n_no_dispatch_send_email()
 
     def _l10n_no_dispatch_send_print(self):
         """EXTENDS the core: without a print house a letter is printed in-house — its PDF is kept on the

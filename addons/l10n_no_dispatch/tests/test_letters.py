@@ -92,7 +92,7 @@ class TestLetters(DunningCommon):
         self._confirm(run)
         job = letter.l10n_no_dispatch_job_ids
         self.assertEqual((job.channel, job.state), ("print", "printed"))
-        self.assertIn("not e-mail: this letter goes by post", job.reason)
+        self.assertIn("not E-mail: this letter goes by post", job.reason)
         self.assertIn("not EHF", job.reason)
         self.assertFalse(letter.mail_message_id)
         self.assertTrue(letter.attachment_id)

@@ -12,7 +12,7 @@ import logging
 import psycopg2
 from markupsafe import Markup, escape
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 from odoo.tools.pdf import merge_pdf
@@ -26,6 +26,8 @@ CHUNK_SIZE = 200
 #: How many unreachable or failed invoices the preview and the result list by name.
 LISTED = 500
 CHANNELS = ("ehf", "digipost", "email", "print")
+#: Fields only the wizard's own methods write (after their checks).
+PROTECTED_FIELDS = frozenset({"state", "queued_count", "failed_count", "result_html"})
 #: Job states after which a printed copy is only a copy: the invoice is not marked again.
 DONE_STATES = ("sending", "sent", "delivered", "printed")
 
@@ -40,7 +42,8 @@ class L10nNoDispatchBulk(models.TransientModel):
     _name = "l10n_no_dispatch.bulk"
     _description = "Send invoices by channel"
 
-    move_ids = fields.Many2many("account.move", string="Invoices", required=True)
+    move_ids = fields.Many2many("account.move", string="Invoices", required=True,
+                                default=lambda self: self._l10n_no_dispatch_default_moves())
     state = fields.Selection([("preview", "Preview"), ("done", "Queued")], default="preview", required=True)
     # --- preview (computed from the invoices and the customers' cached reach) ---
     count_total = fields.Integer("Selected", compute="_compute_preview")
@@ -59,13 +62,18 @@ class L10nNoDispatchBulk(models.TransientModel):
     # --- progress of the queue for these invoices ---
     progress_html = fields.Html("Progress", compute="_compute_progress", sanitize=False)
 
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        if "move_ids" in fields_list and "move_ids" not in values:
-            if self.env.context.get("active_model") == "account.move":
-                values["move_ids"] = [Command.set(self.env.context.get("active_ids") or [])]
-        return values
+    def _l10n_no_dispatch_default_moves(self):
+        """The invoices selected in the list the wizard was opened from."""
+        if self.env.context.get("active_model") != "account.move":
+            return self.env["account.move"]
+        return self.env["account.move"].browse(self.env.context.get("active_ids") or [])
+
+    def write(self, vals):
+        """The result of a send is written by the send only: a user cannot turn a sent wizard back into a
+        preview or change its counts (the methods write as superuser after their checks)."""
+        if not self.env.su and PROTECTED_FIELDS.intersection(vals):
+            raise AccessError(self.env._("The result of a bulk send is written by the send itself."))
+        return super().write(vals)
 
     # ------------------------------------------------------------------------------------------------
     # PREVIEW
@@ -146,7 +154,7 @@ class L10nNoDispatchBulk(models.TransientModel):
         jobs, failed = self._l10n_no_dispatch_queue(todo)
         unreachable = jobs.filtered(lambda j: j.state == "failed")
         rows = failed + [(job.move_id, job.last_error or job.reason) for job in unreachable]
-        self.write({
+        self.sudo().write({
             "state": "done",
             "queued_count": len(jobs - unreachable),
             "failed_count": len(rows),

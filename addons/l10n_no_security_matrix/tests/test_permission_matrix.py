@@ -139,6 +139,7 @@ class TestPermissionMatrix(L10nNoEhfCommon):
         })
         samples = cls._make_payables_samples(env, company, partner, bank_journal, data)
         samples.update(cls._make_dispatch_samples(env, company, invoice))
+        samples.update(cls._make_dispatch_bulk_samples(env, invoice))  # --- l10n_no_dispatch (bulk) ---
         return {
             **samples,
             "res.partner": partner,
@@ -191,6 +192,14 @@ class TestPermissionMatrix(L10nNoEhfCommon):
             "account.move.send.wizard": env["account.move.send.wizard"].with_context(
                 active_model="account.move", active_ids=invoice.ids).create({"move_id": invoice.id}),
         }
+
+    # --- l10n_no_dispatch (bulk) ---
+    @classmethod
+    def _make_dispatch_bulk_samples(cls, env, invoice):
+        """A "Send by channel" wizard on the sample invoice (still a preview)."""
+        if "l10n_no_dispatch.bulk" not in env:
+            return {}
+        return {"l10n_no_dispatch.bulk": env["l10n_no_dispatch.bulk"].create({"move_ids": [Command.set(invoice.ids)]})}
 
     @classmethod
     def _make_payables_samples(cls, env, company, partner, bank_journal, data):

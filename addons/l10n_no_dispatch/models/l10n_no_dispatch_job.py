@@ -518,7 +518,7 @@ class L10nNoDispatchJob(models.Model):
                                 channel=failed_label, error=message)
             self._l10n_no_dispatch_nothing_left(reason)
             return self.browse()
-        label = document._l10n_no_dispatch_label(choice.channel)
+        label = dict(self._fields["channel"]._description_selection(self.env))[choice.channel.value]
         reason = self.env._("%(failed)s failed (%(error)s); next: %(channel)s.",
                             failed=failed_label, error=message, channel=label)
         self._l10n_no_dispatch_post(reason)

@@ -308,6 +308,12 @@ class L10nNoDispatchJob(models.Model):
                 job._l10n_no_dispatch_transport_error(exc)
             except (NofakturaError, UserError, ValueError) as exc:
                 job._l10n_no_dispatch_final_failure(str(exc))
+            except Exception as exc:  # pylint: disable=broad-exception-caught
+                # A fault in one document's sending (a bug, a broken report) must not stop the batch: the
+                # document goes to its next channel and the fault is logged for the administrator.
+                _logger.exception("Dispatch %s: unexpected error", job.idempotency_key)
+                job._l10n_no_dispatch_final_failure(self.env._("Unexpected error: %(error)s",
+                                                               error=type(exc).__name__))
         return True
 
     def _l10n_no_dispatch_send_one(self):
@@ -518,7 +524,7 @@ class L10nNoDispatchJob(models.Model):
                                 channel=failed_label, error=message)
             self._l10n_no_dispatch_nothing_left(reason)
             return self.browse()
-        label = document._l10n_no_dispatch_label(choice.channel)
+        label = dict(self._fields["channel"]._description_selection(self.env))[choice.channel.value]
         reason = self.env._("%(failed)s failed (%(error)s); next: %(channel)s.",
                             failed=failed_label, error=message, channel=label)
         self._l10n_no_dispatch_post(reason)

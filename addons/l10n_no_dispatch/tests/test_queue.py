@@ -4,6 +4,7 @@ from unittest.mock import patch
 from nofaktura.exceptions import ServiceUnavailable
 
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import L10nNoDispatchCommon
 
@@ -169,6 +170,27 @@ class TestDispatchQueue(L10nNoDispatchCommon):
             self._run_cron()
         self.assertEqual(jobs.mapped("state"), ["printed", "queued", "printed"])
         self.assertEqual(broken.attempts, 1)
+
+    def test_unexpected_error_in_one_invoice_fails_it_and_the_batch_goes_on(self):
+        moves = [self._customer_invoice(self.paper_customer) for _i in range(3)]
+        jobs = self.env["l10n_no_dispatch.job"]
+        for move in moves:
+            jobs |= move._l10n_no_dispatch_enqueue()
+        original = type(self.env["l10n_no_dispatch.job"])._l10n_no_dispatch_send_print
+        broken = jobs[1]
+
+        def send_print(job):
+            if job == broken:
+                raise KeyError("a bug")
+            return original(job)
+
+        with patch.object(type(self.env["l10n_no_dispatch.job"]), "_l10n_no_dispatch_send_print", autospec=True,
+                          side_effect=send_print), mute_logger("odoo.addons.l10n_no_dispatch.models.l10n_no_dispatch_job"):
+            self._run_cron()
+        # print was the paper customer's last channel: failed, with the reason and an activity
+        self.assertEqual(jobs.mapped("state"), ["printed", "failed", "printed"])
+        self.assertIn("Unexpected error", broken.last_error)
+        self.assertTrue(broken.move_id.activity_ids)
 
     def test_cron_works_in_batches(self):
         moves = [self._customer_invoice(self.paper_customer) for _i in range(5)]

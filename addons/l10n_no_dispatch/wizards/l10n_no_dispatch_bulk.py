@@ -91,10 +91,9 @@ class L10nNoDispatchBulk(models.TransientModel):
         result["not_invoice"] = moves - sendable
         if not sendable:
             return result
-        active = self.env["l10n_no_dispatch.job"].sudo()._read_group(
-            [("move_id", "in", sendable.ids), ("state", "in", ACTIVE_STATES), ("letter_id", "=", False)], ["move_id"]
-        )
-        result["already"] = moves.browse([move.id for (move,) in active])
+        active = self.env["l10n_no_dispatch.job"].sudo().search(
+            [("move_id", "in", sendable.ids), ("state", "in", ACTIVE_STATES), ("letter_id", "=", False)])
+        result["already"] = moves.browse(active.move_id.ids)
         for move in sendable - result["already"]:
             # cached answers only (refresh=False): the preview never calls Peppol or Digipost; a customer not
             # looked up yet is looked up once when the invoices are queued
@@ -133,7 +132,7 @@ class L10nNoDispatchBulk(models.TransientModel):
         )
         more = Markup("")
         if len(rows) > LISTED:
-            more = Markup("<p>%s</p>") % self.env._("… and %(count)s more.", count=len(rows) - LISTED)
+            more = Markup("<p>%s</p>") % self.env._("… and %(count)s more", count=len(rows) - LISTED)
         return Markup("<ul>%s</ul>%s") % (items, more)
 
     # ------------------------------------------------------------------------------------------------
@@ -221,9 +220,10 @@ class L10nNoDispatchBulk(models.TransientModel):
     def action_open_jobs(self):
         """The queue's jobs of these invoices, grouped by state: the progress of the bulk send."""
         self.ensure_one()
+        title = self.env._("Sending progress")
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Sending progress"),
+            "name": title,
             "res_model": "l10n_no_dispatch.job",
             "view_mode": "list,form",
             "domain": [("move_id", "in", self.move_ids.ids)],

@@ -41,11 +41,30 @@ def test_fetch_a_range_asks_for_exactly_one_series(fake_ssb: FakeSsb) -> None:
 
 def test_a_month_published_without_a_value_is_missing_not_zero(fake_ssb: FakeSsb) -> None:
     with _client(fake_ssb) as ssb:
-        series = ssb.fetch(Period(2025, 2))  # from(2025M02): 2025M02 and 2025M03 (published as "..")
+        series = ssb.fetch(Period(2025, 2))  # up to the table's last month: 2025M02 and 2025M03 (published "..")
     assert series.last.period == Period(2025, 2)
     with pytest.raises(IndexNotPublished, match="2025M03"):
         series[Period(2025, 3)]
-    assert fake_ssb.requests[-1].url.params["valueCodes[Tid]"] == "from(2025M02)"
+    assert fake_ssb.requests[-1].url.params["valueCodes[Tid]"] == "range(2025M02,2025M03)"
+
+
+def test_fetch_clamps_the_range_to_the_months_the_table_has(fake_ssb: FakeSsb) -> None:
+    with _client(fake_ssb) as ssb:
+        series = ssb.fetch(Period(2020, 1), Period(2030, 12))
+        assert fake_ssb.requests[-2].url.path.endswith("/tables/03013")  # the table information first
+        assert fake_ssb.requests[-1].url.params["valueCodes[Tid]"] == "range(2023M10,2025M03)"
+        assert len(series) == 5
+        calls = len(fake_ssb.requests)
+        assert len(ssb.fetch(Period(2026, 1))) == 0  # nothing published yet: an empty series, no data call
+        assert len(fake_ssb.requests) == calls + 1
+
+
+def test_fetch_refuses_a_table_rebased_behind_the_settings_back(fake_ssb: FakeSsb) -> None:
+    # The fake serves 03013 on 2015 = 100; settings saying 2025 are stale.
+    with _client(fake_ssb, IndexTable("03013", "KpiIndMnd", 2025)) as ssb, pytest.raises(
+        IndexDataError, match="on 2015=100, the settings say 2025=100"
+    ):
+        ssb.fetch(Period(2024, 1))
 
 
 def test_fetch_latest_and_fetch_months(fake_ssb: FakeSsb) -> None:

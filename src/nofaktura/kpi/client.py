@@ -136,15 +136,29 @@ class SsbClient:
     def fetch(self, first: Period, last: Period | None = None) -> IndexSeries:
         """The months from ``first`` to ``last`` (inclusive; None: up to the newest published).
 
-        A month SSB has not published is simply absent from the series (asking the series for it raises
+        Two calls: :meth:`table_info` first, so the range asked for is clamped to the months the table has
+        (PxWebApi's ``range(a,b)`` names value codes; a month not yet published is not one) and a table whose
+        label states another base year than the settings is refused before any value is read. A month
+        outside the table is then simply absent from the series (asking the series for it raises
         IndexNotPublished), so fetching "up to now" is safe on any day.
         """
         if last is not None and last < first:
             raise ValueError(f"the range {first}..{last} runs backwards")
-        if last is not None and first.months_until(last) >= MAX_MONTHS:
+        info = self.table_info()
+        if info.base_year is not None and info.base_year != self.table.base_year:
+            raise IndexDataError(
+                f"table {self.table.table} is on {info.base_year}=100, the settings say {self.table.base_year}=100",
+                nb=f"tabell {self.table.table} har {info.base_year}=100, innstillingene sier "
+                f"{self.table.base_year}=100",
+                source=f"Statistics Norway table {self.table.table}",
+            )
+        start = max(first, info.first_period) if info.first_period else first
+        end = min(last, info.last_period) if last and info.last_period else (last or info.last_period)
+        if end is None or end < start:
+            return IndexSeries(self.table.table, self.table.base_year, [])
+        if start.months_until(end) >= MAX_MONTHS:
             raise ValueError(f"at most {MAX_MONTHS} months in one call")
-        selection = f"range({first.code},{last.code})" if last is not None else f"from({first.code})"
-        return self._data(selection, f"{first}..{last or ''}")
+        return self._data(f"range({start.code},{end.code})", f"{start}..{end}")
 
     def fetch_latest(self, months: int = 13) -> IndexSeries:
         """The newest ``months`` months published (13: this month's index and the same month a year before)."""

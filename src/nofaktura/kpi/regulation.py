@@ -250,7 +250,11 @@ def residential_rent(
             f"the index month {index_to} is not published before the notice of {notice_date}",
             nb=f"indeksmåneden {index_to} er ikke publisert før varselet {notice_date}",
         )
-    end = series[index_to] if index_to is not None else series.latest(before=notice_month)
+    if index_to is not None:
+        end: IndexValue | None = series[index_to]
+    else:
+        # Nothing published before the notice month that the series holds: the same as nothing newer (below).
+        end = series.latest(before=notice_month) if any(p < notice_month for p in series) else None
     common = {"notice_date": notice_date, "notice_deadline": latest_notice_date(effective),
               "earliest_effective_date": earliest, "rounding": rounding}  # fmt: skip
     if effective < year_after:
@@ -271,7 +275,7 @@ def residential_rent(
                  f"ny leie kan tidligst gjelde fra {earliest}"),
             **common,
         )  # fmt: skip
-    if end.period <= start.period:
+    if end is None or end.period <= start.period:
         return _refused(
             Rule.RESIDENTIAL, rent, effective,
             Text(f"no index newer than {start.period} (the month of the last setting) is published yet",

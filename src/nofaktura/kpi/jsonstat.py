@@ -27,6 +27,9 @@ __all__ = ["MAX_RESPONSE_BYTES", "Dataset", "load_dataset", "parse_index_respons
 #: and contents code stays far below this. Bigger is not the answer asked for.
 MAX_RESPONSE_BYTES = 4 * 1024 * 1024
 
+#: An index value outside these bounds (or with more than 10 decimals) is not an index: refused before it can
+#: reach the arithmetic (a JSON number such as 1e999999999 is a valid Decimal).
+_PLAUSIBLE_MIN, _PLAUSIBLE_MAX = Decimal(0), Decimal(10) ** 7
 _BASE_IN_LABEL = re.compile(r"\((\d{4})\s*=\s*100\)")
 
 
@@ -81,6 +84,8 @@ def _categories(dim: str, spec: object, size: int, source: str | None) -> tuple[
     if index is None and isinstance(labels, dict) and len(labels) == 1:
         index = {next(iter(labels)): 0}  # JSON-stat allows a lone category to have a label only
     if isinstance(index, list):
+        if not all(isinstance(code, str) for code in index):
+            raise _fail("the category index list holds something other than codes", source, where)
         index = {code: position for position, code in enumerate(index)}
     if not isinstance(index, dict) or not all(isinstance(c, str) and isinstance(p, int) for c, p in index.items()):
         raise _fail("the category index is neither a list of codes nor an object code → position", source, where)
@@ -209,7 +214,7 @@ def parse_index_response(
         value = data.cell(**fixed, **{time: code})
         if value is None:
             continue
-        if value <= 0:
-            raise _fail(f"the index for {period} is not positive ({value})", src, "value")
+        if not _PLAUSIBLE_MIN < value < _PLAUSIBLE_MAX or value.as_tuple().exponent < -10:  # type: ignore[operator]
+            raise _fail(f"the index for {period} is not a plausible index value ({str(value)[:30]})", src, "value")
         values.append(IndexValue(period, value, table.base_year, table.table))
     return IndexSeries(table.table, table.base_year, values)

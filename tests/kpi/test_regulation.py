@@ -251,3 +251,14 @@ def test_whole_kroner_when_the_agreement_says_so(real: IndexSeries) -> None:
 )  # fmt: skip
 def test_latest_notice_date(effective: date, months: int, deadline: date) -> None:
     assert latest_notice_date(effective, months) == deadline
+
+
+def test_the_dates_are_judged_before_the_index_is_looked_up() -> None:
+    # A run over many agreements: one set 1 March 2026 asked for 1 January 2027 is "not yet", whatever the
+    # fetched series holds (here nothing).
+    empty = IndexSeries("03013", 2015, [])
+    result = residential_rent(D("8000"), last_set=date(2026, 3, 1), notice_date=date(2026, 11, 20), series=empty,
+                              effective_date=date(2027, 1, 1))  # fmt: skip
+    assert not result.allowed and str(result.reason).startswith("less than 12 months since 2026-03-01")
+    with pytest.raises(IndexNotPublished):
+        residential_rent(D("8000"), last_set=date(2026, 3, 1), notice_date=date(2027, 2, 20), series=empty)

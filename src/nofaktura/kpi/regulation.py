@@ -243,18 +243,12 @@ def residential_rent(
     month_after_notice = add_months(notice_date, 1)
     earliest = max(year_after, month_after_notice)
     effective = effective_date or earliest
-    start = series[index_from or Period.of(last_set)]
     notice_month = Period.of(notice_date)
     if index_to is not None and index_to >= notice_month:
         raise RegulationError(
             f"the index month {index_to} is not published before the notice of {notice_date}",
             nb=f"indeksmåneden {index_to} er ikke publisert før varselet {notice_date}",
         )
-    if index_to is not None:
-        end: IndexValue | None = series[index_to]
-    else:
-        # Nothing published before the notice month that the series holds: the same as nothing newer (below).
-        end = series.latest(before=notice_month) if any(p < notice_month for p in series) else None
     common = {"notice_date": notice_date, "notice_deadline": latest_notice_date(effective),
               "earliest_effective_date": earliest, "rounding": rounding}  # fmt: skip
     if effective < year_after:
@@ -275,6 +269,13 @@ def residential_rent(
                  f"ny leie kan tidligst gjelde fra {earliest}"),
             **common,
         )  # fmt: skip
+    # The dates are judged first: "less than 12 months" is the answer even when the series lacks the months.
+    start = series[index_from or Period.of(last_set)]
+    if index_to is not None:
+        end: IndexValue | None = series[index_to]
+    else:
+        # Nothing published before the notice month that the series holds: the same as nothing newer (below).
+        end = series.latest(before=notice_month) if any(p < notice_month for p in series) else None
     if end is None or end.period <= start.period:
         return _refused(
             Rule.RESIDENTIAL, rent, effective,
@@ -296,7 +297,8 @@ class CommercialClause:
 
     ``index_month``: the index month applied (10 = the October index); the one before ``effective_month`` /
     ``effective_day`` (1 January) in the calendar is used, i.e. October of the previous year. ``share_percent``:
-    part of the index change passed on (100, or e.g. 80). ``floor``: never below the agreed (starting) amount.
+    part of the index change passed on (100, or e.g. 80). ``floor``: never below the agreed (starting) amount
+    (a lease saying "never reduced" instead passes the current rent as ``agreed_rent``).
     ``notice_months``: written notice required before the effective date (0: the clause regulates without
     notice). ``rounding``: see :class:`Rounding`.
     """

@@ -36,7 +36,7 @@ def test_fetch_a_range_asks_for_exactly_one_series(fake_ssb: FakeSsb) -> None:
     assert request.url.path == "/api/pxwebapi/v2/tables/03013/data"
     params = request.url.params
     assert params["valueCodes[ContentsCode]"] == "KpiIndMnd" and params["valueCodes[Konsumgrp]"] == "TOTAL"
-    assert params["valueCodes[Tid]"] == "range(2024M02,2025M02)" and params["outputFormat"] == "json-stat2"
+    assert params["valueCodes[Tid]"] == "[range(2024M02,2025M02)]" and params["outputFormat"] == "json-stat2"
 
 
 def test_a_month_published_without_a_value_is_missing_not_zero(fake_ssb: FakeSsb) -> None:
@@ -45,14 +45,14 @@ def test_a_month_published_without_a_value_is_missing_not_zero(fake_ssb: FakeSsb
     assert series.last.period == Period(2025, 2)
     with pytest.raises(IndexNotPublished, match="2025M03"):
         series[Period(2025, 3)]
-    assert fake_ssb.requests[-1].url.params["valueCodes[Tid]"] == "range(2025M02,2025M03)"
+    assert fake_ssb.requests[-1].url.params["valueCodes[Tid]"] == "[range(2025M02,2025M03)]"
 
 
 def test_fetch_clamps_the_range_to_the_months_the_table_has(fake_ssb: FakeSsb) -> None:
     with _client(fake_ssb) as ssb:
         series = ssb.fetch(Period(2020, 1), Period(2030, 12))
         assert fake_ssb.requests[-2].url.path.endswith("/tables/03013")  # the table information first
-        assert fake_ssb.requests[-1].url.params["valueCodes[Tid]"] == "range(2023M10,2025M03)"
+        assert fake_ssb.requests[-1].url.params["valueCodes[Tid]"] == "[range(2023M10,2025M03)]"
         assert len(series) == 5
         calls = len(fake_ssb.requests)
         assert len(ssb.fetch(Period(2026, 1))) == 0  # nothing published yet: an empty series, no data call
@@ -179,12 +179,15 @@ def test_the_fake_understands_the_documented_selection_expressions(fake_ssb: Fak
         return list(response.json()["dimension"]["Tid"]["category"]["index"])
 
     assert months("top(2)") == ["2025M02", "2025M03"]
-    assert months("TOP(2,1)") == ["2024M10", "2025M02"]
+    assert months("[TOP(2,1)]") == ["2024M10", "2025M02"]
     assert months("bottom(1)") == ["2023M10"]
     assert months("2024*") == ["2024M02", "2024M03", "2024M10"]
     assert months("????M10") == ["2023M10", "2024M10"]
     assert months("to(2024M02)") == ["2023M10", "2024M02"]
     assert months("[range(2024M03,2024M10)],2023M10") == ["2023M10", "2024M03", "2024M10"]
+    unbracketed = http.get("https://data.ssb.no/api/pxwebapi/v2/tables/03013/data",
+                           params={"valueCodes[Tid]": "range(2024M03,2024M10)"})  # fmt: skip
+    assert unbracketed.status_code == 400  # a comma outside brackets separates items
     problem = http.get("https://data.ssb.no/api/pxwebapi/v2/tables/03013/data", params={"valueCodes[Tid]": "1999M01"})
     assert problem.status_code == 400 and "not a valid value code" in problem.json()["detail"]
     fake_ssb.max_cells = 1

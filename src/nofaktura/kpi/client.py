@@ -158,7 +158,8 @@ class SsbClient:
             return IndexSeries(self.table.table, self.table.base_year, [])
         if start.months_until(end) >= MAX_MONTHS:
             raise ValueError(f"at most {MAX_MONTHS} months in one call")
-        return self._data(f"range({start.code},{end.code})", f"{start}..{end}")
+        # A selection expression with a comma goes in brackets in a GET query (PxApiSpecs, "valueCodes").
+        return self._data(f"[range({start.code},{end.code})]", f"{start}..{end}")
 
     def fetch_latest(self, months: int = 13) -> IndexSeries:
         """The newest ``months`` months published (13: this month's index and the same month a year before)."""

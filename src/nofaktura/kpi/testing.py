@@ -5,8 +5,9 @@ library's. ``FakeSsb(...).transport`` is an ``httpx.MockTransport``: no socket i
 
 What it follows (../shared/corpora/ssb-kpi: NOTES.md, docs/ssb-pxwebapi2-brukerhandbok-no.md,
 openapi/PxAPI-2.yml, samples/): ``GET /tables/{id}`` answers like ``v2-table-03013-info-response.json``;
-``GET /tables/{id}/data`` reads ``valueCodes[VAR]`` selections (codes, ``*``/``?`` wildcards, ``top(n[,o])``
-newest first for the time variable, ``bottom``, ``range(a,b)``, ``from(a)``, ``to(b)``, case-insensitive)
+``GET /tables/{id}/data`` reads ``valueCodes[VAR]`` selections (codes, ``*``/``?`` wildcards, ``top(n)``
+newest first for the time variable, ``bottom``, ``[range(a,b)]``, ``from(a)``, ``to(b)``, case-insensitive;
+an expression with a comma in brackets)
 and answers JSON-stat 2.0 with the dimension order of the v2 default layout (``ContentsCode, Tid, Konsumgrp``,
 as in the reconstructed 03013 sample — deliberately not the metadata order) and ``null`` + status ``..`` for a
 month published without a value. Errors are application/problem+json: 400 for an unknown code or an empty
@@ -211,12 +212,14 @@ def _select(codes: list[str], expression: str, *, is_time: bool) -> list[str]:
 
 
 def _split(expression: str) -> list[str]:
-    """Comma-separated items; a comma inside ``( )`` or ``[ ]`` belongs to its item."""
+    """Comma-separated items; a comma belongs to its item only inside ``[ ]``, as the GET form requires
+    (PxApiSpecs: an expression with a comma "should be in brackets", ``[TOP(1,12)]``), so an unbracketed
+    ``range(a,b)`` falls apart into two unknown codes and is refused, as a strict server would."""
     items, depth, current = [], 0, ""
     for char in expression:
-        if char in "([":
+        if char == "[":
             depth += 1
-        elif char in ")]":
+        elif char == "]":
             depth -= 1
         if char == "," and depth == 0:
             items.append(current.strip())

@@ -145,3 +145,15 @@ def test_hostile_input_is_a_document_error_not_a_crash() -> None:
     doc["value"] = [float("nan"), 1.4, 3.6, 1000.0]
     with pytest.raises(IndexDataError, match="not a number"):
         parse_index_response(json.dumps(doc), TABLE_03013)
+
+
+def test_the_base_year_is_read_from_english_and_norwegian_labels() -> None:
+    for label, refused in [("Consumer Price Index (2025 = 100)", True), ("Konsumprisindeks 2015=100", False),
+                           ("Consumer Price Index (2015=100)", False), ("Konsumprisindeks", False)]:  # fmt: skip
+        doc = _doc()
+        doc["dimension"]["ContentsCode"]["category"]["label"]["KpiIndMnd"] = label
+        if refused:
+            with pytest.raises(IndexDataError, match="2025=100, the settings say 2015=100"):
+                parse_index_response(json.dumps(doc), TABLE_03013)
+        else:
+            assert parse_index_response(json.dumps(doc), TABLE_03013)[Period(2025, 2)].base_year == 2015

@@ -30,7 +30,7 @@ MAX_RESPONSE_BYTES = 4 * 1024 * 1024
 #: An index value outside these bounds (or with more than 10 decimals) is not an index: refused before it can
 #: reach the arithmetic (a JSON number such as 1e999999999 is a valid Decimal).
 _PLAUSIBLE_MIN, _PLAUSIBLE_MAX = Decimal(0), Decimal(10) ** 7
-_BASE_IN_LABEL = re.compile(r"\((\d{4})\s*=\s*100\)")
+_BASE_IN_LABEL = re.compile(r"(?<!\d)(\d{4})\s*=\s*100(?!\d)")
 
 
 def _fail(message: str, source: str | None, path: str | None = None, nb: str | None = None) -> IndexDataError:

@@ -314,6 +314,13 @@ class IndexDataError(_Bilingual, DocumentError):
         super().__init__(message, source=source, path=path)
         self._set_nb(message, nb)
 
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang``, with the same "source, path: " in front as ``str(self)``."""
+        english = str(self)
+        if not (_is_nb(lang) and self.message_nb):
+            return english
+        return english[: len(english) - len(self.message)] + self.message_nb
+
 
 class IndexQueryRejected(_Bilingual, RecipientRejected):
     """Statistics Norway refused the query: 400 (a selection it does not know, e.g. a month not in the table),

@@ -157,3 +157,11 @@ def test_the_base_year_is_read_from_english_and_norwegian_labels() -> None:
                 parse_index_response(json.dumps(doc), TABLE_03013)
         else:
             assert parse_index_response(json.dumps(doc), TABLE_03013)[Period(2025, 2)].base_year == 2015
+
+
+def test_errors_say_where_in_both_languages() -> None:
+    error = IndexDataError("the answer is table 03013", nb="svaret er tabell 03013", source="svar.json", path="id")
+    assert str(error) == error.text() == "svar.json, id: the answer is table 03013"
+    assert error.text("nb_NO") == "svar.json, id: svaret er tabell 03013"
+    assert IndexDataError("only English", source="a.json").text("nb") == "a.json: only English"
+    assert IndexDataError().text("nb") == "Svaret er ikke indekstabellen det ble spurt om."

@@ -16,6 +16,7 @@ from nofaktura.kpi import (
     IndexValue,
     Period,
     add_months,
+    chain,
     commercial_lease,
     latest_notice_date,
     regulate_amount,
@@ -149,3 +150,18 @@ def test_a_higher_index_never_gives_a_lower_amount(amount: Decimal, base: Decima
     b = IndexValue(Period(2024, 1), base, 2015, "03013")
     assert regulate_amount(amount, b, IndexValue(Period(2025, 1), low, 2015, "03013")) <= regulate_amount(
         amount, b, IndexValue(Period(2025, 1), high, 2015, "03013"))  # fmt: skip
+
+
+@given(old_from=INDEX, old_link=INDEX, new_link=INDEX, new_to=INDEX)
+def test_a_change_across_the_link_is_the_old_change_times_the_new_one(
+    old_from: Decimal, old_link: Decimal, new_link: Decimal, new_to: Decimal
+) -> None:
+    older = IndexSeries("03013", 2015, [IndexValue(Period(2025, 2), old_from, 2015, "03013"),
+                                        IndexValue(Period(2025, 12), old_link, 2015, "03013")])  # fmt: skip
+    newer = IndexSeries("14700", 2025, [IndexValue(Period(2025, 12), new_link, 2025, "14700"),
+                                        IndexValue(Period(2026, 12), new_to, 2025, "14700")])  # fmt: skip
+    chained = chain(older, newer, Period(2025, 12))
+    ratio = chained[Period(2026, 12)].value / chained[Period(2025, 2)].value
+    expected = (old_link / old_from) * (new_to / new_link)
+    assert abs(ratio - expected) < Decimal("1e-20")
+    assert chained[Period(2025, 2)].source == older[Period(2025, 2)]

@@ -99,6 +99,9 @@ def test_chaining_rebases_the_older_table_at_the_documented_link_month() -> None
     assert result.allowed and result.new_amount == D("10312.44") and result.effective_date == date(2026, 4, 15)
     assert result.index_from is not None and result.index_from.source is not None
     assert result.index_from.source.base_year == 2015  # the published figure stays at hand for the letter
+    assert result.text() == ("10,000.00 → 10,312.44 from 2026-04-15; KPI 2025M02 99.8793 → 2026M02 103.0 "
+                             "(2025=100, chained at 2025M12), 3.12 %")  # fmt: skip
+    assert "(2025=100, kjedet i 2025M12)" in result.text("nb")
 
 
 def test_chaining_needs_the_link_month_in_both_tables_and_two_different_bases() -> None:

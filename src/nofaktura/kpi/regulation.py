@@ -177,9 +177,12 @@ class Regulation:
         if self.index_from is not None and self.index_to is not None:
             f, t = self.index_from, self.index_to
             base = f"{t.base_year}=100"
+            if f.link or t.link:  # a re-based value has many decimals: four say enough, the link says how
+                link = f.link or t.link
+                base += f", kjedet i {link}" if nb else f", chained at {link}"
             line += (
-                f"; KPI {f.period} {_num(f.value, nb)} → {t.period} {_num(t.value, nb)} ({base})"
-                f", {_num(self.change_percent, nb, 2)} %"
+                f"; KPI {f.period} {_num(f.value, nb, 4 if f.link else None)} → "
+                f"{t.period} {_num(t.value, nb, 4 if t.link else None)} ({base}), {_num(self.change_percent, nb, 2)} %"
             )
             if self.applied_percent is not None and self.applied_percent != self.change_percent:
                 applied = _num(self.applied_percent, nb, 2)

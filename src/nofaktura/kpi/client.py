@@ -185,7 +185,8 @@ class SsbClient:
         if not isinstance(doc, dict) or doc.get("id") != self.table.table:
             found = doc.get("id") if isinstance(doc, dict) else None
             raise IndexDataError(f"the table information is about table {found!r}", source=source, path="id")
-        label = doc.get("label") if isinstance(doc.get("label"), str) else ""
+        raw_label, raw_updated = doc.get("label"), doc.get("updated")
+        label = raw_label if isinstance(raw_label, str) else ""
         base = _BASE_IN_LABEL.search(label)
 
         def period(key: str) -> Period | None:
@@ -202,7 +203,7 @@ class SsbClient:
             label=label,
             first_period=period("firstPeriod"),
             last_period=period("lastPeriod"),
-            updated=doc.get("updated") if isinstance(doc.get("updated"), str) else None,
+            updated=raw_updated if isinstance(raw_updated, str) else None,
             base_year=int(base.group(1)) if base else None,
         )
 

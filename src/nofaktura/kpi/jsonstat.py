@@ -80,8 +80,9 @@ def _categories(dim: str, spec: object, size: int, source: str | None) -> tuple[
     if not isinstance(category, dict):
         raise _fail("the dimension has no category", source, where)
     index = category.get("index")
-    labels = category.get("label") if isinstance(category.get("label"), dict) else {}
-    if index is None and isinstance(labels, dict) and len(labels) == 1:
+    raw_labels = category.get("label")
+    labels: dict[Any, Any] = raw_labels if isinstance(raw_labels, dict) else {}
+    if index is None and len(labels) == 1:
         index = {next(iter(labels)): 0}  # JSON-stat allows a lone category to have a label only
     if isinstance(index, list):
         if not all(isinstance(code, str) for code in index):
@@ -148,8 +149,9 @@ def load_dataset(body: bytes | str | Mapping[str, Any], *, source: str | None = 
     extension = doc.get("extension")
     px = extension.get("px") if isinstance(extension, dict) else None
     table_id = px.get("tableid") if isinstance(px, dict) and isinstance(px.get("tableid"), str) else None
-    label = doc.get("label") if isinstance(doc.get("label"), str) else ""
-    updated = doc.get("updated") if isinstance(doc.get("updated"), str) else None
+    raw_label, raw_updated = doc.get("label"), doc.get("updated")
+    label = raw_label if isinstance(raw_label, str) else ""
+    updated = raw_updated if isinstance(raw_updated, str) else None
     return Dataset(tuple(ids), tuple(sizes), categories, labels, values, label, table_id, updated, source)
 
 

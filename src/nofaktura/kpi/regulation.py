@@ -28,7 +28,7 @@ that contradict each other (a float, index values on different bases, a notice b
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
@@ -208,9 +208,10 @@ def _money(value: Decimal, nb: bool) -> str:
     return text.replace(",", " ").replace(".", ",") if nb else text
 
 
-def _refused(rule: Rule, amount: Decimal, effective: date, reason: Text, **extra: object) -> Regulation:
-    return Regulation(rule=rule, allowed=False, old_amount=amount, new_amount=amount, effective_date=effective,
-                      reason=reason, **extra)  # type: ignore[arg-type]  # fmt: skip
+def _refused(base: Regulation, reason: Text, earliest: date | None = None) -> Regulation:
+    """``base`` (the dates and amounts every outcome shares) refused for ``reason``: the amount stays."""
+    return replace(base, allowed=False, new_amount=base.old_amount, reason=reason,
+                   earliest_effective_date=earliest or base.earliest_effective_date)  # fmt: skip
 
 
 def residential_rent(
@@ -252,25 +253,24 @@ def residential_rent(
             f"the index month {index_to} is not published before the notice of {notice_date}",
             nb=f"indeksmåneden {index_to} er ikke publisert før varselet {notice_date}",
         )
-    common = {"notice_date": notice_date, "notice_deadline": latest_notice_date(effective),
-              "earliest_effective_date": earliest, "rounding": rounding}  # fmt: skip
+    base = Regulation(rule=Rule.RESIDENTIAL, allowed=False, old_amount=rent, new_amount=rent, effective_date=effective,
+                      notice_date=notice_date, notice_deadline=latest_notice_date(effective),
+                      earliest_effective_date=earliest, rounding=rounding)  # fmt: skip
     if effective < year_after:
         return _refused(
-            Rule.RESIDENTIAL, rent, effective,
+            base,
             Text(f"less than 12 months since {last_set}, when the rent was last set: "
                  f"the new rent can apply from {earliest} at the earliest",
                  f"mindre enn 12 måneder siden {last_set}, da leien sist ble fastsatt: "
                  f"ny leie kan tidligst gjelde fra {earliest}"),
-            **common,
         )  # fmt: skip
     if effective < month_after_notice:
         return _refused(
-            Rule.RESIDENTIAL, rent, effective,
+            base,
             Text(f"less than one month's written notice (notice given {notice_date}): "
                  f"the new rent can apply from {earliest} at the earliest",
                  f"mindre enn én måneds skriftlig varsel (varslet {notice_date}): "
                  f"ny leie kan tidligst gjelde fra {earliest}"),
-            **common,
         )  # fmt: skip
     # The dates are judged first: "less than 12 months" is the answer even when the series lacks the months.
     start = series[index_from or Period.of(last_set)]
@@ -281,17 +281,13 @@ def residential_rent(
         end = series.latest(before=notice_month) if any(p < notice_month for p in series) else None
     if end is None or end.period <= start.period:
         return _refused(
-            Rule.RESIDENTIAL, rent, effective,
+            replace(base, index_from=start, index_to=end),
             Text(f"no index newer than {start.period} (the month of the last setting) is published yet",
                  f"ingen indeks nyere enn {start.period} (måneden for siste fastsetting) er publisert ennå"),
-            index_from=start, index_to=end, **common,
         )  # fmt: skip
     change = index_change_percent(start, end)
-    return Regulation(
-        rule=Rule.RESIDENTIAL, allowed=True, old_amount=rent,
-        new_amount=regulate_amount(rent, start, end, rounding=rounding), effective_date=effective,
-        index_from=start, index_to=end, change_percent=change, applied_percent=change, **common,
-    )  # type: ignore[arg-type]  # fmt: skip
+    return replace(base, allowed=True, new_amount=regulate_amount(rent, start, end, rounding=rounding),
+                   index_from=start, index_to=end, change_percent=change, applied_percent=change)  # fmt: skip
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -362,23 +358,24 @@ def commercial_lease(
     effective = clause.effective_date(year)
     deadline = latest_notice_date(effective, clause.notice_months) if clause.notice_months else None
     target = clause.index_period(year)
-    common = {"notice_date": notice_date, "notice_deadline": deadline, "rounding": clause.rounding}
+    base = Regulation(rule=Rule.COMMERCIAL, allowed=False, old_amount=rent, new_amount=rent, effective_date=effective,
+                      notice_date=notice_date, notice_deadline=deadline, rounding=clause.rounding)  # fmt: skip
     if target <= index_from:
         next_year = year
         while clause.index_period(next_year) <= index_from:
             next_year += 1
         return _refused(
-            Rule.COMMERCIAL, rent, effective,
+            base,
             Text(f"the index of {target} is not later than {index_from}, the index the amount already rests on",
                  f"indeksen for {target} er ikke senere enn {index_from}, som beløpet allerede bygger på"),
-            earliest_effective_date=clause.effective_date(next_year), **common,
+            clause.effective_date(next_year),
         )  # fmt: skip
     if deadline is not None and notice_date is not None and notice_date > deadline:
         return _refused(
-            Rule.COMMERCIAL, rent, effective,
+            base,
             Text(f"the notice of {notice_date} is after the deadline {deadline} for {effective}",
                  f"varselet {notice_date} er gitt etter fristen {deadline} for {effective}"),
-            earliest_effective_date=clause.effective_date(year + 1), **common,
+            clause.effective_date(year + 1),
         )  # fmt: skip
     start, end = series[index_from], series[target]
     change = index_change_percent(start, end)
@@ -386,11 +383,9 @@ def commercial_lease(
     floor_applied = clause.floor and new < agreed
     if floor_applied:
         new = clause.rounding.apply(agreed)
-    return Regulation(
-        rule=Rule.COMMERCIAL, allowed=True, old_amount=rent, new_amount=new, effective_date=effective,
-        index_from=start, index_to=end, change_percent=change,
-        applied_percent=change * Decimal(clause.share_percent) / HUNDRED, floor_applied=floor_applied, **common,
-    )  # type: ignore[arg-type]  # fmt: skip
+    return replace(base, allowed=True, new_amount=new, index_from=start, index_to=end, change_percent=change,
+                   applied_percent=change * Decimal(clause.share_percent) / HUNDRED,
+                   floor_applied=floor_applied)  # fmt: skip
 
 
 def percentage(
@@ -413,16 +408,15 @@ def percentage(
     if percent <= -HUNDRED:
         raise RegulationError(f"a change of {percent} % leaves nothing of the amount")
     deadline = latest_notice_date(effective_date, notice_months) if notice_months else None
+    base = Regulation(rule=Rule.PERCENTAGE, allowed=False, old_amount=amount, new_amount=amount,
+                      effective_date=effective_date, notice_date=notice_date, notice_deadline=deadline,
+                      rounding=rounding)  # fmt: skip
     if deadline is not None and notice_date is not None and notice_date > deadline:
         return _refused(
-            Rule.PERCENTAGE, amount, effective_date,
+            base,
             Text(f"the notice of {notice_date} is after the deadline {deadline} for {effective_date}",
                  f"varselet {notice_date} er gitt etter fristen {deadline} for {effective_date}"),
-            notice_date=notice_date, notice_deadline=deadline, rounding=rounding,
-            earliest_effective_date=add_months(notice_date, notice_months),
+            add_months(notice_date, notice_months),
         )  # fmt: skip
     new = rounding.apply(amount * (HUNDRED + percent) / HUNDRED)
-    return Regulation(
-        rule=Rule.PERCENTAGE, allowed=True, old_amount=amount, new_amount=new, effective_date=effective_date,
-        applied_percent=percent, notice_date=notice_date, notice_deadline=deadline, rounding=rounding,
-    )
+    return replace(base, allowed=True, new_amount=new, applied_percent=percent)

@@ -137,10 +137,10 @@ class FakeSsb:
         for _contents in chosen[s.contents_dimension]:
             for month in chosen[s.time_dimension]:
                 for _group in chosen.get(s.group_dimension or "", [""]):
-                    value = table.values[Period.parse(month)]
-                    if value is None:
+                    cell = table.values[Period.parse(month)]
+                    if cell is None:
                         status[str(len(values))] = ".."
-                    values.append(None if value is None else float(value))  # JSON numbers, as SSB sends
+                    values.append(None if cell is None else float(cell))  # JSON numbers, as SSB sends
         dimension = {
             s.contents_dimension: {
                 "label": "statistikkvariabel",

@@ -6,6 +6,7 @@ Real figures (SSB, CC BY 4.0): 2025M02 = 137.0 read from the reconstructed 03013
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
@@ -262,3 +263,14 @@ def test_the_dates_are_judged_before_the_index_is_looked_up() -> None:
     assert not result.allowed and str(result.reason).startswith("less than 12 months since 2026-03-01")
     with pytest.raises(IndexNotPublished):
         residential_rent(D("8000"), last_set=date(2026, 3, 1), notice_date=date(2027, 2, 20), series=empty)
+
+
+def test_a_result_as_json_keeps_everything_a_letter_needs(real: IndexSeries, fetched: IndexSeries) -> None:
+    result = residential_rent(D("12000.00"), last_set=date(2024, 2, 1), notice_date=date(2025, 3, 20), series=real)
+    data = result.as_json()
+    assert json.loads(json.dumps(data)) == data
+    assert data["new_amount"] == "12426.30" and data["effective_date"] == "2025-04-20" and data["reason"] is None
+    assert data["index_to"] == {"period": "2025M02", "value": "137.0", "base_year": 2015, "table": "03013"}
+    assert data["rounding"] == {"exponent": "0.01", "mode": "ROUND_HALF_UP"}
+    refused = commercial_lease(D("1"), agreed_rent=D("1"), index_from=Period(2024, 10), year=2025, series=fetched)
+    assert refused.as_json()["reason"]["nb"].startswith("indeksen for 2024M10 er ikke senere")  # type: ignore[index]

@@ -26,7 +26,6 @@ from nofaktura.kpi import (
     ROUND_TO_ORE,
     IndexSeries,
     IndexTable,
-    IndexValue,
     Period,
     index_change_percent,
     parse_index_response,
@@ -68,16 +67,11 @@ def _series(args: argparse.Namespace) -> IndexSeries:
                                 source=input_name(args.file))  # fmt: skip
 
 
-def _value_json(value: IndexValue) -> dict[str, object]:
-    return {"period": value.period.code, "value": str(value.value), "base_year": value.base_year,
-            "table": value.table}  # fmt: skip
-
-
 def _show(args: argparse.Namespace) -> int:
     series = _series(args)
     if args.json:
         write_json({"file": input_name(args.file), "table": series.table, "base_year": series.base_year,
-                    "months": [_value_json(v) for v in series.values()]}, items=len(series))  # fmt: skip
+                    "months": [v.as_json() for v in series.values()]}, items=len(series))  # fmt: skip
         return 0
     print(f"{input_name(args.file)}: table {series.table}, {series.base_year}=100, {len(series)} months")
     for value in series.values():
@@ -93,8 +87,8 @@ def _regulate(args: argparse.Namespace) -> int:
     change = index_change_percent(start, end)
     if args.json:
         write_json({"amount": str(args.amount), "new_amount": str(new), "share_percent": str(args.share),
-                    "change_percent": str(change.quantize(Decimal("0.0001"))), "index_from": _value_json(start),
-                    "index_to": _value_json(end)})  # fmt: skip
+                    "change_percent": str(change.quantize(Decimal("0.0001"))), "index_from": start.as_json(),
+                    "index_to": end.as_json()})  # fmt: skip
         return 0
     share = f", {args.share} % of it applied" if args.share != 100 else ""
     print(f"{args.amount} → {new}")

@@ -151,6 +151,15 @@ class IndexValue:
         if not isinstance(self.value, Decimal) or not self.value.is_finite() or self.value <= 0:
             raise ValueError(f"an index value is a positive Decimal, not {self.value!r}")
 
+    def as_json(self) -> dict[str, object]:
+        """JSON-ready dict (value as a decimal string) — what an ERP stores as "the index used"."""
+        data: dict[str, object] = {"period": self.period.code, "value": str(self.value), "base_year": self.base_year,
+                                   "table": self.table}  # fmt: skip
+        if self.link is not None:
+            data["link"] = self.link.code
+            data["source"] = self.source.as_json() if self.source is not None else None
+        return data
+
     def __str__(self) -> str:
         if self.link is None:
             return f"{self.period} {self.value} ({self.base_year}=100, table {self.table})"

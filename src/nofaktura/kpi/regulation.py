@@ -165,6 +165,29 @@ class Regulation:
     def difference(self) -> Decimal:
         return self.new_amount - self.old_amount
 
+    def as_json(self) -> dict[str, object]:
+        """JSON-ready dict (amounts and percentages as decimal strings, dates ISO, the reason in en and nb), so
+        an ERP can store the whole outcome with the proposal it makes and show it again unchanged."""
+
+        def day(value: date | None) -> str | None:
+            return value.isoformat() if value else None
+
+        def number(value: Decimal | None) -> str | None:
+            return None if value is None else f"{value:f}"
+
+        return {
+            "rule": self.rule.value, "allowed": self.allowed,
+            "old_amount": number(self.old_amount), "new_amount": number(self.new_amount),
+            "effective_date": day(self.effective_date),
+            "index_from": self.index_from.as_json() if self.index_from else None,
+            "index_to": self.index_to.as_json() if self.index_to else None,
+            "change_percent": number(self.change_percent), "applied_percent": number(self.applied_percent),
+            "notice_date": day(self.notice_date), "notice_deadline": day(self.notice_deadline),
+            "earliest_effective_date": day(self.earliest_effective_date), "floor_applied": self.floor_applied,
+            "reason": {"en": str.__str__(self.reason), "nb": self.reason.text("nb")} if self.reason else None,
+            "rounding": {"exponent": number(self.rounding.exponent), "mode": self.rounding.mode},
+        }  # fmt: skip
+
     def text(self, lang: str = "en") -> str:
         """One line for people: the amounts, the date, the index values used, or why not."""
         nb = is_nb(lang)

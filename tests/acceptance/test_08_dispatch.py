@@ -5,10 +5,8 @@ is printed exactly once; the billing clerk sends over XML-RPC and gets a value b
 from __future__ import annotations
 
 import datetime
-import tempfile
 import threading
 import xmlrpc.client
-from pathlib import Path
 from typing import Any
 
 from .conftest import Server, is_access_error, make_invoice, make_partner, poll, refused
@@ -22,7 +20,8 @@ def _jobs(srv: Server, move_ids: list[int]) -> list[dict[str, Any]]:
 
 def test_two_workers_draining_the_dispatch_queue_print_each_invoice_once(server: Server) -> None:
     admin, clerk = server.admin, server.clerk
-    print_root = Path(tempfile.mkdtemp(prefix="nofaktura-accept-print-"))
+    print_root = server.folder.parent / "print-house"  # removed with the server's folder
+    print_root.mkdir(exist_ok=True)
     admin("res.company", "write", [server.company_id], {
         "l10n_no_dispatch_print_transport": "folder", "l10n_no_dispatch_print_folder": str(print_root),
         "l10n_no_dispatch_print_directory": "outbox",

@@ -120,6 +120,6 @@ def test_cron_renders_the_pdf_when_the_invoice_has_none(server: Server) -> None:
     job = poll("the cron to print the invoice",
                lambda: next((j for j in _jobs(server, [move]) if j["state"] in ("printed", "failed")), None),
                server=server)
-    assert job["state"] == "printed", job
+    assert job["state"] == "printed", job["last_error"]
     pdfs = list((print_root / "outbox").glob("*.pdf"))
     assert len(pdfs) == 1 and pdfs[0].read_bytes().startswith(b"%PDF-")

@@ -138,6 +138,7 @@ class TestPermissionMatrix(L10nNoEhfCommon):
             "company_id": company.id,
         })
         samples = cls._make_payables_samples(env, company, partner, bank_journal, data)
+        samples.update(cls._make_dispatch_samples(env, company, invoice))
         return {
             **samples,
             "res.partner": partner,
@@ -174,6 +175,21 @@ class TestPermissionMatrix(L10nNoEhfCommon):
                 {"company_id": company.id, "attachment_ids": [Command.set(attachment.ids)]}),
             "l10n_no_ehf.response.wizard": env["l10n_no_ehf.response.wizard"].create(
                 {"move_id": invoice.id, "reason": "matrix"}),
+        }
+
+    # --- l10n_no_dispatch ---
+    @classmethod
+    def _make_dispatch_samples(cls, env, company, invoice):
+        """A failed dispatch job of the sample invoice and a Send & Print wizard on it."""
+        if "l10n_no_dispatch.job" not in env:
+            return {}
+        return {
+            "l10n_no_dispatch.job": env["l10n_no_dispatch.job"].create({
+                "company_id": company.id, "move_id": invoice.id, "partner_id": invoice.partner_id.id,
+                "channel": "print", "state": "failed", "idempotency_key": f"matrix-dispatch-{company.id}",
+                "last_error": "matrix"}),
+            "account.move.send.wizard": env["account.move.send.wizard"].with_context(
+                active_model="account.move", active_ids=invoice.ids).create({"move_id": invoice.id}),
         }
 
     @classmethod

@@ -1,0 +1,26 @@
+{
+    "name": "Norway - Invoice dispatch (EHF, Digipost, e-mail, print)",
+    "summary": "Every invoice out by the right channel: EHF, Digipost with print, e-mail or a print house, "
+    "chosen per customer with a fallback chain, through one queue shared by the workers",
+    "version": "19.0.1.0.0",
+    "category": "Accounting/Localizations",
+    "website": "https://github.com/nofaktura/nofaktura",
+    "author": "nofaktura",
+    "maintainers": ["nofaktura"],
+    "license": "LGPL-3",
+    "development_status": "Beta",
+    "countries": ["no"],
+    "depends": ["account", "mail", "l10n_no_ehf", "l10n_no_kid", "l10n_no_dunning"],
+    "external_dependencies": {"python": ["nofaktura", "paramiko"]},
+    "data": [
+        "security/l10n_no_dispatch_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_cron.xml",
+        "views/l10n_no_dispatch_job_views.xml",
+        "views/account_move_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizards/account_move_send_wizard_views.xml",
+        "views/menus.xml",
+    ],
+}

@@ -1,0 +1,228 @@
+from pathlib import Path
+from unittest.mock import patch
+
+import psycopg2.errors
+
+from nofaktura.exceptions import ServiceUnavailable
+
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import L10nNoDispatchCommon
+
+
+@tagged("post_install", "-at_install")
+class TestDispatchQueue(L10nNoDispatchCommon):
+    """Sending through the queue: each channel, fallback after a final failure, retries without duplicates,
+    the cron in batches."""
+
+    def test_digipost_sends_once_with_the_job_key(self):
+        move = self._customer_invoice(self.consumer)
+        job = move._l10n_no_dispatch_enqueue()
+        self.assertEqual((job.channel, job.state), ("digipost", "queued"))
+        self.assertEqual(move.l10n_no_dispatch_state, "queued")
+        # idempotent: queueing again returns the same job
+        self.assertEqual(move._l10n_no_dispatch_enqueue(), job)
+        self._run_cron()
+        self.assertEqual(job.state, "delivered")
+        self.assertEqual(move.l10n_no_dispatch_state, "delivered")
+        self.assertIn(job.idempotency_key, self.digipost.messages)
+        self.assertEqual(len(self.digipost.messages), 1)
+        self.assertTrue(move.is_move_sent)
+        self.assertIn("Delivered by Digipost", move.message_ids[0].body)
+        # sent: queueing again neither creates a job nor sends
+        self.assertEqual(move._l10n_no_dispatch_enqueue(), job)
+        self._run_cron()
+        self.assertEqual(len(self.digipost.messages), 1)
+
+    def test_retry_after_lost_answer_is_not_a_duplicate(self):
+        """The first attempt got through but its answer was lost: the retry sends the same key, Digipost
+        refuses the reused id, and that counts as sent."""
+        move = self._customer_invoice(self.consumer)
+        job = move._l10n_no_dispatch_enqueue()
+        message = job._l10n_no_dispatch_digipost_message()
+        with self.company._l10n_no_dispatch_digipost_client() as client:
+            client.send(message)  # "got through, answer lost"
+        self._run_cron()
+        self.assertEqual(job.state, "sent")
+        self.assertEqual(len(self.digipost.messages), 1)
+        self.assertIn("already at Digipost", move.message_ids[0].body)
+
+    def test_retryable_error_waits_and_keeps_the_key(self):
+        move = self._customer_invoice(self.consumer)
+        job = move._l10n_no_dispatch_enqueue()
+        key = job.idempotency_key
+        self.digipost.fail_next(503, "API_UNAVAILABLE")
+        self._run_cron()
+        self.assertEqual((job.state, job.attempts), ("queued", 1))
+        self.assertTrue(job.last_error)
+        self.assertGreater(job.next_attempt, job.create_date)
+        self._run_cron()  # not due yet: nothing sent
+        self.assertFalse(self.digipost.messages)
+        self._due_now()
+        self._run_cron()
+        self.assertEqual(job.state, "delivered")
+        self.assertEqual(job.idempotency_key, key)
+        self.assertEqual(list(self.digipost.messages), [key])
+
+    def test_final_failure_moves_to_the_next_channel_with_chatter(self):
+        self.consumer.write({"l10n_no_dispatch_channel": "digipost", "l10n_no_dispatch_fallback": "print"})
+        move = self._customer_invoice(self.consumer)
+        job = move._l10n_no_dispatch_enqueue()
+        self.digipost.fail_next(400, "INVALID_PDF_CONTENT", "CLIENT_DATA")
+        self._run_cron()
+        self.assertEqual(job.state, "failed")
+        nxt = move.l10n_no_dispatch_job_ids - job
+        self.assertEqual((nxt.channel, nxt.previous_job_id), ("print", job))
+        self.assertNotEqual(nxt.idempotency_key, job.idempotency_key)
+        self.assertTrue(any("Digipost failed" in m.body and "next: Print" in m.body for m in move.message_ids))
+        self._run_cron()
+        self.assertEqual(nxt.state, "printed")
+        self.assertEqual(move.l10n_no_dispatch_state, "printed")
+        files = self._print_files()
+        self.assertEqual(len([f for f in files if f.endswith(".pdf")]), 1)
+        self.assertEqual(len([f for f in files if f.endswith(".csv")]), 1)
+
+    def test_nothing_left_fails_with_reason_and_activity(self):
+        self.consumer.write({"l10n_no_dispatch_channel": "digipost", "l10n_no_dispatch_fallback": "none"})
+        move = self._customer_invoice(self.consumer)
+        job = move._l10n_no_dispatch_enqueue()
+        self.digipost.fail_next(401, "INVALID_SIGNATURE", "CLIENT_TECHNICAL")
+        self._run_cron()
+        self.assertEqual(job.state, "failed")
+        self.assertEqual(move.l10n_no_dispatch_state, "failed")
+        self.assertEqual(len(move.l10n_no_dispatch_job_ids), 1)
+        self.assertTrue(move.activity_ids)
+        self.assertIn("no other channel", move.message_ids[0].body)
+
+    def test_invoice_nobody_can_reach_gets_a_failed_job_and_an_activity(self):
+        move = self._customer_invoice(self.nobody)
+        job = move._l10n_no_dispatch_enqueue()
+        self.assertEqual(job.state, "failed")
+        self.assertFalse(job.channel)
+        self.assertIn("No channel can reach", job.last_error)
+        self.assertTrue(move.activity_ids)
+
+    def test_print_retry_does_not_print_twice(self):
+        move = self._customer_invoice(self.paper_customer)
+        job = move._l10n_no_dispatch_enqueue()
+        self.assertEqual(job.channel, "print")
+        # the batch reaches the print house but the transaction fails after it: the retry must see it
+        job.sudo()._l10n_no_dispatch_send_print()
+        job.sudo().write({"state": "queued", "delivery_reference": False})
+        self._run_cron()
+        self.assertEqual(job.state, "printed")
+        self.assertIn("already at the print house", move.message_ids[0].body)
+        self.assertEqual(len([f for f in self._print_files() if f.endswith(".pdf")]), 1)
+
+    def test_email_through_odoo_mail(self):
+        move = self._customer_invoice(self.mail_customer)
+        job = move._l10n_no_dispatch_enqueue()
+        self.assertEqual(job.channel, "email")
+        self._run_cron()
+        self.assertEqual(job.state, "sent")
+        mail_message = self.env["mail.message"].browse(int(job.delivery_reference))
+        self.assertEqual((mail_message.model, mail_message.res_id), ("account.move", move.id))
+        self.assertIn(self.mail_customer, mail_message.partner_ids)
+        self.assertTrue(mail_message.attachment_ids)
+
+    def test_ehf_goes_through_the_ehf_queue_and_follows_it(self):
+        move = self._customer_invoice(self.partner_no)
+        job = move._l10n_no_dispatch_enqueue()
+        self.assertEqual(job.channel, "ehf")
+        self._run_cron()
+        self.assertEqual(job.state, "sending")
+        outgoing = job.ehf_outgoing_id
+        self.assertEqual(outgoing.move_id, move)
+        self._run_send_cron()  # l10n_no_ehf's own cron sends it
+        self.assertEqual(outgoing.state, "sent")
+        self._due_now()
+        self._run_cron()
+        self.assertEqual(job.state, "sent")
+        self.assertEqual(move.l10n_no_dispatch_state, "sent")
+
+    def test_ehf_final_failure_moves_to_digipost_then_email(self):
+        move = self._customer_invoice(self.partner_no)
+        job = move._l10n_no_dispatch_enqueue()
+        self._run_cron()
+        job.ehf_outgoing_id.sudo()._l10n_no_ehf_fail("rejected", "The access point rejected the document")
+        self._due_now()
+        self._run_cron()
+        self.assertEqual(job.state, "failed")
+        nxt = move.l10n_no_dispatch_job_ids - job
+        # Kunde AS is not a Digipost user (its org number is unknown to the fake): e-mail
+        self.assertEqual(nxt.channel, "email")
+        self.assertTrue(any("EHF failed" in m.body for m in move.message_ids))
+
+    def test_one_broken_invoice_does_not_stop_the_batch(self):
+        moves = [self._customer_invoice(self.paper_customer) for _i in range(3)]
+        jobs = self.env["l10n_no_dispatch.job"]
+        for move in moves:
+            jobs |= move._l10n_no_dispatch_enqueue()
+        original = type(self.env["l10n_no_dispatch.job"])._l10n_no_dispatch_send_print
+        broken = jobs[1]
+
+        def send_print(job):
+            if job == broken:
+                raise ServiceUnavailable("print house down for this one")
+            return original(job)
+
+        with patch.object(type(self.env["l10n_no_dispatch.job"]), "_l10n_no_dispatch_send_print", autospec=True,
+                          side_effect=send_print):
+            self._run_cron()
+        self.assertEqual(jobs.mapped("state"), ["printed", "queued", "printed"])
+        self.assertEqual(broken.attempts, 1)
+
+    def test_unexpected_error_in_one_invoice_fails_it_and_the_batch_goes_on(self):
+        moves = [self._customer_invoice(self.paper_customer) for _i in range(3)]
+        jobs = self.env["l10n_no_dispatch.job"]
+        for move in moves:
+            jobs |= move._l10n_no_dispatch_enqueue()
+        original = type(self.env["l10n_no_dispatch.job"])._l10n_no_dispatch_send_print
+        broken = jobs[1]
+
+        def send_print(job):
+            if job == broken:
+                raise KeyError("a bug")
+            return original(job)
+
+        with patch.object(type(self.env["l10n_no_dispatch.job"]), "_l10n_no_dispatch_send_print", autospec=True,
+                          side_effect=send_print), mute_logger("odoo.addons.l10n_no_dispatch.models.l10n_no_dispatch_job"):
+            self._run_cron()
+        # print was the paper customer's last channel: failed, with the reason and an activity
+        self.assertEqual(jobs.mapped("state"), ["printed", "failed", "printed"])
+        self.assertIn("Unexpected error", broken.last_error)
+        self.assertTrue(broken.move_id.activity_ids)
+
+    def test_cron_works_in_batches(self):
+        moves = [self._customer_invoice(self.paper_customer) for _i in range(5)]
+        for move in moves:
+            move._l10n_no_dispatch_enqueue()
+        Job = self.env["l10n_no_dispatch.job"].sudo()
+        self.assertEqual(Job._cron_l10n_no_dispatch_send(batch_size=2), 2)
+        self.assertEqual(Job.search_count([("state", "=", "printed")]), 2)
+        # under the scheduler it goes on batch after batch, committing progress
+        with patch.object(type(self.env["ir.cron"]), "_commit_progress", autospec=True, return_value=60) as progress:
+            done = Job.with_context(cron_id=1)._cron_l10n_no_dispatch_send(batch_size=2)
+        self.assertEqual(done, 3)
+        self.assertEqual([c.args[1] for c in progress.call_args_list][:2], [2, 1])
+        self.assertEqual(Job.search_count([("state", "=", "printed")]), 5)
+
+    def test_xmlrpc_style_call_returns_a_value(self):
+        move = self._customer_invoice(self.consumer)
+        result = move.action_l10n_no_dispatch_send()
+        self.assertEqual(result["type"], "ir.actions.client")
+        self.assertTrue(move.l10n_no_dispatch_job_ids)
+        self.assertTrue(move.l10n_no_dispatch_job_ids.action_cancel())
+        self.assertEqual(move.l10n_no_dispatch_state, "none")
+        self.assertIsInstance(self.env["l10n_no_dispatch.job"]._cron_l10n_no_dispatch_send(), int)
+        self.assertTrue(Path(self.print_dir).is_dir())
+
+    def test_a_concurrent_update_is_retried_later_not_a_channel_failure(self):
+        move = self._customer_invoice(self.paper_customer)
+        job = move._l10n_no_dispatch_enqueue()
+        with patch.object(type(self.env["l10n_no_dispatch.job"]), "_l10n_no_dispatch_send_print", autospec=True,
+                          side_effect=psycopg2.errors.SerializationFailure("could not serialize access")):
+            self._run_cron()
+        self.assertEqual((job.state, job.attempts), ("queued", 1))
+        self.assertEqual(len(move.l10n_no_dispatch_job_ids), 1)

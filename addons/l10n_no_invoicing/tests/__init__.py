@@ -1,0 +1,2 @@
+from . import test_partner_brreg
+from . import test_setup_assistant

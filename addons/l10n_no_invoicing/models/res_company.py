@@ -247,8 +247,11 @@ class ResCompany(models.Model):
     def _l10n_no_invoicing_require(self, group, what):
         """Refuse the caller unless they hold ``group`` (an xml id)."""
         if not self.env.su and not self.env.user.has_group(group):
-            raise AccessError(self.env._("Only %(who)s may %(what)s.", who=self.env.ref(group).sudo().full_name,
-                                         what=what))
+            who = {
+                "base.group_system": self.env._("system administrators"),
+                "account.group_account_manager": self.env._("accounting administrators"),
+            }.get(group) or self.env.ref(group).sudo().full_name
+            raise AccessError(self.env._("Only %(who)s may %(what)s.", who=who, what=what))
         return True
 
     def _l10n_no_invoicing_apply_unit(self, unit):

@@ -201,6 +201,8 @@ class ResPartner(models.Model):
         for key, value in values.items():
             if key == "l10n_no_bronnoysund_number":
                 continue
+            if key == "country_id":
+                value = self.env["res.country"].browse(value)
             if key == "is_company" or not self[key]:
                 self[key] = value
         problems = self._l10n_no_brreg_findings(answer)

@@ -1,2 +1,3 @@
 from . import test_partner_brreg
 from . import test_setup_assistant
+from . import test_xmlrpc

@@ -24,4 +24,12 @@
         "views/menus.xml",
         "data/ir_actions_todo.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "l10n_no_invoicing/static/src/components/**/*",
+        ],
+        "web.assets_tests": [
+            "l10n_no_invoicing/static/tests/tours/**/*",
+        ],
+    },
 }

@@ -1,6 +1,6 @@
 from odoo.tests import HttpCase, tagged
 
-from .common import BrregCommon
+from .common import CUSTOMER_ORGNR, BrregCommon
 
 
 @tagged("post_install", "-at_install", "post_install_l10n")
@@ -11,3 +11,7 @@ class TestPartnerAutocompleteTour(BrregCommon, HttpCase):
     def test_partner_autocomplete(self):
         self.start_tour("/odoo/action-account.res_partner_action_customer/new",
                         "l10n_no_brreg_partner_autocomplete", login="brreg_sysadmin")
+        partner = self.env["res.partner"].search([("l10n_no_bronnoysund_number", "=", CUSTOMER_ORGNR)])
+        self.assertEqual(partner.name, "KUNDE AS")
+        self.assertEqual(partner.vat, f"NO{CUSTOMER_ORGNR}MVA")
+        self.assertEqual(partner.city, "OSLO")

@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_utils";
 
 // A new customer from the Enhetsregisteret: type part of the name in the organisation-number field, pick the
 // suggestion, and the server's onchange fills the form. The register is the test's fake (no network).
@@ -27,5 +28,6 @@ registry.category("web_tour.tours").add("l10n_no_brreg_partner_autocomplete", {
             content: "The number is set",
             trigger: ".o_l10n_no_brreg_autocomplete input:value(974760673)",
         },
+        ...stepUtils.saveForm(),
     ],
 });

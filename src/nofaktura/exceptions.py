@@ -332,3 +332,40 @@ class IndexQueryRejected(_Bilingual, RecipientRejected):
     def __init__(self, message: str | None = None, *, nb: str | None = None) -> None:
         super().__init__(message)
         self._set_nb(message, nb)
+# --- Enhetsregisteret (nofaktura.brreg) -------------------------------------------------------------------
+#
+#    NofakturaError
+#    ├── UnitNotFound (LookupError)          no unit has this organisation number (HTTP 404)
+#    │   └── UnitDeleted                     the unit was removed from the register (HTTP 410 Gone)
+#    ├── BadQuery (ValueError)               a search we refuse to send (empty name, page out of range)
+#    └── TransportError
+#        └── ServiceUnavailable
+#            └── RegistryUnavailable         down, timed out, or answered something we cannot read
+
+
+class UnitNotFound(NofakturaError, LookupError):
+    """The Enhetsregisteret has no unit with this organisation number. ``orgnr`` names it."""
+
+    message = "The Enhetsregisteret has no unit with this organisation number."
+
+    def __init__(self, message: str | None = None, *, orgnr: str | None = None) -> None:
+        self.orgnr = orgnr
+        super().__init__(message)
+
+
+class UnitDeleted(UnitNotFound):
+    """The unit existed but was removed (HTTP 410 Gone): a different answer from "never existed" because
+    a partner that had this number is now a company that no longer exists."""
+
+    message = "The unit has been deleted from the Enhetsregisteret."
+
+
+class BadQuery(NofakturaError, ValueError):
+    message = "The search cannot be sent to the Enhetsregisteret as asked."
+
+
+class RegistryUnavailable(ServiceUnavailable):
+    """The Enhetsregisteret could not answer usefully now (down, timeout, 5xx, malformed or oversized
+    answer). Always retryable: the caller shows the message and lets the user go on without the lookup."""
+
+    message = "The Enhetsregisteret (Brønnøysundregistrene) cannot be reached just now; try again later."

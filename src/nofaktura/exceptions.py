@@ -234,3 +234,138 @@ class UnknownRecipient(RecipientRejected):
     this channel, the dispatcher moves on to the next one."""
 
     message = "The recipient has no Digipost mailbox and the message had no print fallback."
+
+
+# --- KPI regulation (nofaktura.kpi) -----------------------------------------------------------------------
+#
+#    NofakturaError
+#    ├── IndexNotPublished (LookupError)     the index of a month is not in the series (not published, not fetched)
+#    ├── RegulationError (ValueError)        the inputs of a regulation contradict each other
+#    ├── DocumentError
+#    │   └── IndexDataError                  an answer or file is not the table / contents / base year asked for
+#    └── TransportError
+#        └── RecipientRejected
+#            └── IndexQueryRejected          Statistics Norway refused the query (400, 403 too many cells, 404)
+#
+# These are shown to people (an agreement's regulation run lists them), so they carry a bokmål text too:
+# ``str(exc)`` is English, ``exc.text("nb")`` bokmål, like nofaktura.approval's errors.
+
+
+def _is_nb(lang: str) -> bool:
+    return lang == "nb" or lang.startswith(("nb_", "nb-"))
+
+
+class _Bilingual:
+    """Mixin: an English ``message`` and a bokmål ``message_nb``, chosen by :meth:`text`."""
+
+    message: str
+    message_nb = ""
+
+    def _set_nb(self, message: str | None, nb: str | None) -> None:
+        # A specific English message without its bokmål text must not show the generic bokmål one.
+        if nb:
+            self.message_nb = nb
+        elif message:
+            self.message_nb = ""
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (``nb``/``nb_NO`` for bokmål, anything else English)."""
+        return self.message_nb if _is_nb(lang) and self.message_nb else str(self)
+
+
+class IndexNotPublished(_Bilingual, NofakturaError, LookupError):
+    """A month's index is missing: not published yet, not fetched, or published as '..' (no value).
+
+    Never read as zero: a regulation without its index cannot be computed. ``period`` is the month
+    (``nofaktura.kpi.Period``) when known.
+    """
+
+    message = "The index for that month is not published (or was not fetched)."
+    message_nb = "Indeksen for den måneden er ikke publisert (eller ikke hentet)."
+
+    def __init__(self, message: str | None = None, *, nb: str | None = None, period: object = None) -> None:
+        self.period = period
+        super().__init__(message)
+        self._set_nb(message, nb)
+
+
+class RegulationError(_Bilingual, NofakturaError, ValueError):
+    """The amount, the dates or the index values of a regulation contradict each other (a float amount,
+    two index values on different base years, a notice before the last setting …)."""
+
+    message = "The regulation cannot be computed from these inputs."
+    message_nb = "Reguleringen kan ikke beregnes med disse opplysningene."
+
+    def __init__(self, message: str | None = None, *, nb: str | None = None) -> None:
+        super().__init__(message)
+        self._set_nb(message, nb)
+
+
+class IndexDataError(_Bilingual, DocumentError):
+    """A JSON-stat answer (or file) is not the index asked for: another table, no such contents code, a
+    label stating another base year, a value that is not a number, dimensions that do not add up."""
+
+    message = "The answer is not the index table asked for."
+    message_nb = "Svaret er ikke indekstabellen det ble spurt om."
+
+    def __init__(
+        self, message: str | None = None, *, nb: str | None = None, source: str | None = None, path: str | None = None
+    ) -> None:
+        super().__init__(message, source=source, path=path)
+        self._set_nb(message, nb)
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang``, with the same "source, path: " in front as ``str(self)``."""
+        english = str(self)
+        if not (_is_nb(lang) and self.message_nb):
+            return english
+        return english[: len(english) - len(self.message)] + self.message_nb
+
+
+class IndexQueryRejected(_Bilingual, RecipientRejected):
+    """Statistics Norway refused the query: 400 (a selection it does not know, e.g. a month not in the table),
+    403 (more cells than it serves in one answer), 404 (no such table). Retrying the same query will not pass."""
+
+    message = "Statistics Norway refused the query."
+    message_nb = "Statistisk sentralbyrå avviste spørringen."
+
+    def __init__(self, message: str | None = None, *, nb: str | None = None) -> None:
+        super().__init__(message)
+        self._set_nb(message, nb)
+# --- Enhetsregisteret (nofaktura.brreg) -------------------------------------------------------------------
+#
+#    NofakturaError
+#    ├── UnitNotFound (LookupError)          no unit has this organisation number (HTTP 404)
+#    │   └── UnitDeleted                     the unit was removed from the register (HTTP 410 Gone)
+#    ├── BadQuery (ValueError)               a search we refuse to send (empty name, page out of range)
+#    └── TransportError
+#        └── ServiceUnavailable
+#            └── RegistryUnavailable         down, timed out, or answered something we cannot read
+
+
+class UnitNotFound(NofakturaError, LookupError):
+    """The Enhetsregisteret has no unit with this organisation number. ``orgnr`` names it."""
+
+    message = "The Enhetsregisteret has no unit with this organisation number."
+
+    def __init__(self, message: str | None = None, *, orgnr: str | None = None) -> None:
+        self.orgnr = orgnr
+        super().__init__(message)
+
+
+class UnitDeleted(UnitNotFound):
+    """The unit existed but was removed (HTTP 410 Gone): a different answer from "never existed" because
+    a partner that had this number is now a company that no longer exists."""
+
+    message = "The unit has been deleted from the Enhetsregisteret."
+
+
+class BadQuery(NofakturaError, ValueError):
+    message = "The search cannot be sent to the Enhetsregisteret as asked."
+
+
+class RegistryUnavailable(ServiceUnavailable):
+    """The Enhetsregisteret could not answer usefully now (down, timeout, 5xx, malformed or oversized
+    answer). Always retryable: the caller shows the message and lets the user go on without the lookup."""
+
+    message = "The Enhetsregisteret (Brønnøysundregistrene) cannot be reached just now; try again later."

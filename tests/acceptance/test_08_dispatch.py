@@ -5,10 +5,8 @@ is printed exactly once; the billing clerk sends over XML-RPC and gets a value b
 from __future__ import annotations
 
 import datetime
-import tempfile
 import threading
 import xmlrpc.client
-from pathlib import Path
 from typing import Any
 
 from .conftest import Server, is_access_error, make_invoice, make_partner, poll, refused
@@ -22,7 +20,8 @@ def _jobs(srv: Server, move_ids: list[int]) -> list[dict[str, Any]]:
 
 def test_two_workers_draining_the_dispatch_queue_print_each_invoice_once(server: Server) -> None:
     admin, clerk = server.admin, server.clerk
-    print_root = Path(tempfile.mkdtemp(prefix="nofaktura-accept-print-"))
+    print_root = server.folder.parent / "print-house"  # removed with the server's folder
+    print_root.mkdir(exist_ok=True)
     admin("res.company", "write", [server.company_id], {
         "l10n_no_dispatch_print_transport": "folder", "l10n_no_dispatch_print_folder": str(print_root),
         "l10n_no_dispatch_print_directory": "outbox",
@@ -103,3 +102,24 @@ def test_status_and_jobs_are_protected(server: Server) -> None:
         is_access_error, "the clerk creates a dispatch job directly")
     refused(lambda: server.portal("account.move", "action_l10n_no_dispatch_send", [move]),
             is_access_error, "a portal user sends an invoice")
+
+
+def test_cron_renders_the_pdf_when_the_invoice_has_none(server: Server) -> None:
+    """Sent with the invoice's own button (no Send & Print before): the scheduler's cron makes the PDF with
+    Odoo's report and hands it to the print house."""
+    admin, clerk = server.admin, server.clerk
+    print_root = server.folder.parent / "print-house-2"
+    print_root.mkdir(exist_ok=True)
+    admin("res.company", "write", [server.company_id], {
+        "l10n_no_dispatch_print_transport": "folder", "l10n_no_dispatch_print_folder": str(print_root),
+        "l10n_no_dispatch_print_directory": "outbox",
+    })
+    move = make_invoice(server, make_partner(server, "Pia Papir", email=False), 250.0)
+    assert not clerk("account.move", "read", [move], ["invoice_pdf_report_id"])[0]["invoice_pdf_report_id"]
+    clerk("account.move", "action_l10n_no_dispatch_send", [move])
+    job = poll("the cron to print the invoice",
+               lambda: next((j for j in _jobs(server, [move]) if j["state"] in ("printed", "failed")), None),
+               server=server)
+    assert job["state"] == "printed", job["last_error"]
+    pdfs = list((print_root / "outbox").glob("*.pdf"))
+    assert len(pdfs) == 1 and pdfs[0].read_bytes().startswith(b"%PDF-")

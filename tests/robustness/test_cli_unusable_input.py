@@ -33,6 +33,9 @@ FILE_COMMANDS: dict[tuple[str, ...], Callable[[str, Path], tuple[Argv, Path | No
     ("show",): lambda path, out: (["show", path, "--pdf", str(out / "out.pdf")], out / "out.pdf"),
     ("validate",): lambda path, out: (["validate", path], None),
     ("printcheck",): lambda path, out: (["printcheck", path], None),
+    ("kpi", "show"): lambda path, out: (["kpi", "show", path], None),
+    ("kpi", "regulate"): lambda path, out: (
+        ["kpi", "regulate", path, "--amount", "100", "--from", "2024M10", "--to", "2024M12"], None),
 }
 
 #: Commands without a file: arguments each one cannot use.

@@ -269,8 +269,10 @@ class AccountMove(models.Model):
         """The invoice PDF (``(bytes, filename)``): the one Odoo keeps for it, generated when missing."""
         self.ensure_one()
         if not self.invoice_pdf_report_id:
-            self.env["account.move.send"]._generate_and_send_invoices(
-                self, sending_methods=["manual"], from_cron=True, allow_raising=False)
+            # Odoo's Send & Print makes and keeps the PDF ("download" method: nothing is sent); errors go to
+            # the chatter. (from_cron=False: that flag reads the batch wizard's sending_data, absent here.)
+            self.env["account.move.send"]._generate_and_send_invoices(self, sending_methods=["manual"], allow_raising=False)
+            self.invalidate_recordset(["invoice_pdf_report_id", "invoice_pdf_report_file"])
         attachment = self.invoice_pdf_report_id
         if not attachment or not (attachment.raw or b"").startswith(b"%PDF-"):
             raise UserError(self.env._("No PDF could be made of %(name)s.", name=self.display_name))

@@ -1,9 +1,11 @@
 import logging
 from datetime import timedelta, timezone
 
+import psycopg2.errors
+
 from nofaktura.digipost import Document, Message, MessageStatus, PrintDetails, PrintIfUnread
 from nofaktura.dispatch import PrintJob
-from nofaktura.exceptions import DuplicateSubmission, NofakturaError, TransportError
+from nofaktura.exceptions import DuplicateSubmission, NofakturaError, ServiceUnavailable, TransportError
 from nofaktura.peppol.transports.retry import backoff_delay
 
 from odoo import api, fields, models
@@ -308,6 +310,9 @@ class L10nNoDispatchJob(models.Model):
                 job._l10n_no_dispatch_transport_error(exc)
             except (NofakturaError, UserError, ValueError) as exc:
                 job._l10n_no_dispatch_final_failure(str(exc))
+            except (psycopg2.errors.SerializationFailure, psycopg2.errors.LockNotAvailable) as exc:
+                # another transaction held the invoice: try again later, it is not the channel's fault
+                job._l10n_no_dispatch_transport_error(ServiceUnavailable(type(exc).__name__))
             except Exception as exc:  # pylint: disable=broad-exception-caught
                 # A fault in one document's sending (a bug, a broken report) must not stop the batch: the
                 # document goes to its next channel and the fault is logged for the administrator.

@@ -1,6 +1,8 @@
 from pathlib import Path
 from unittest.mock import patch
 
+import psycopg2.errors
+
 from nofaktura.exceptions import ServiceUnavailable
 
 from odoo.tests import tagged
@@ -215,3 +217,12 @@ class TestDispatchQueue(L10nNoDispatchCommon):
         self.assertEqual(move.l10n_no_dispatch_state, "none")
         self.assertIsInstance(self.env["l10n_no_dispatch.job"]._cron_l10n_no_dispatch_send(), int)
         self.assertTrue(Path(self.print_dir).is_dir())
+
+    def test_a_concurrent_update_is_retried_later_not_a_channel_failure(self):
+        move = self._customer_invoice(self.paper_customer)
+        job = move._l10n_no_dispatch_enqueue()
+        with patch.object(type(self.env["l10n_no_dispatch.job"]), "_l10n_no_dispatch_send_print", autospec=True,
+                          side_effect=psycopg2.errors.SerializationFailure("could not serialize access")):
+            self._run_cron()
+        self.assertEqual((job.state, job.attempts), ("queued", 1))
+        self.assertEqual(len(move.l10n_no_dispatch_job_ids), 1)

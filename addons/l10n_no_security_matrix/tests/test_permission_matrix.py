@@ -140,6 +140,17 @@ class TestPermissionMatrix(L10nNoEhfCommon):
         samples = cls._make_payables_samples(env, company, partner, bank_journal, data)
         samples.update(cls._make_dispatch_samples(env, company, invoice))
         samples.update(cls._make_dispatch_bulk_samples(env, invoice))  # --- l10n_no_dispatch (bulk) ---
+        # --- l10n_no_invoicing ---
+        lookup = env["l10n_no_invoicing.partner.lookup"].create({"query": "matrix"})
+        samples.update({
+            "l10n_no_invoicing.setup": env["l10n_no_invoicing.setup"].create({"company_id": company.id}),
+            "l10n_no_invoicing.partner.lookup": lookup,
+            "l10n_no_invoicing.partner.lookup.line": env["l10n_no_invoicing.partner.lookup.line"].create(
+                {"wizard_id": lookup.id, "orgnr": "974760673", "name": "Matrix AS"}),
+            "l10n_no_invoicing.brreg.entry": env["l10n_no_invoicing.brreg.entry"]._l10n_no_invoicing_store(
+                "974760673" if company == cls.company_a else "988077917", "not_found"),
+        })
+        # --- end l10n_no_invoicing ---
         return {
             **samples,
             "res.partner": partner,

@@ -414,6 +414,14 @@ class L10nNoBankImport(models.Model):
             ):
                 invoices_by_kid.setdefault((invoice.company_id.id, invoice.payment_reference), Move)
                 invoices_by_kid[invoice.company_id.id, invoice.payment_reference] |= invoice
+        found = Move.union(*invoices_by_kid.values()) if invoices_by_kid else Move
+        if found:
+            # The journal items of all these invoices in two queries, not one per invoice when
+            # _l10n_no_bank_decide_one looks for the open receivable (benchmarks/bank_odoo.py --queries).
+            found.mapped("line_ids")
+            self.env["account.move.line"].search_fetch(
+                [("move_id", "in", found.ids)], ["account_id", "reconciled", "amount_residual"]
+            )
         # Residuals consumed by earlier payments of this chunk (two payments with the same KID).
         consumed = {}
         decisions = []

@@ -104,8 +104,12 @@ class L10nNoDispatchJob(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        """Only our queue creates jobs. A job that just failed or was cancelled frees its document's "one
+        active job" slot (a unique index): pending state writes are flushed before the next job (the fallback
+        after a final failure, the printed job replacing a queued one) is inserted, else the insert hits it."""
         if not self.env.su:
             raise AccessError(self.env._("Dispatch jobs are created only by the dispatch actions (send)."))
+        self.flush_model(["state"])
         return super().create(vals_list)
 
     def write(self, vals):

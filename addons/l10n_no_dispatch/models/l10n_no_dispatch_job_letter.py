@@ -5,19 +5,11 @@ Kept apart from the job model so the letters' rules (dunning law: a letter count
 out) stay in one place with :mod:`.l10n_no_dunning_letter`.
 """
 
-from odoo import api, models
+from odoo import models
 
 
 class L10nNoDispatchJob(models.Model):
     _inherit = "l10n_no_dispatch.job"
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        """EXTENDS the core: a job that just failed or was cancelled frees its document's "one active job"
-        slot (a unique index); its state is written before the next job is inserted (the fallback job
-        after a final failure, the printed job replacing a queued one), else the insert hits the index."""
-        self.flush_model(["state"])
-        return super().create(vals_list)
 
     def _l10n_no_dispatch_mark(self, state, reference, note=""):
         """EXTENDS the core: a letter taken by its channel is delivered (e-mail: when the server accepts it)."""

@@ -1,5 +1,4 @@
-"""The dispatch job's side of dunning letters (what the queue tells the letter, in-house print), and the
-order of writes that the "one active job per document" index needs.
+"""The dispatch job's side of dunning letters (what the queue tells the letter, in-house print).
 
 Kept apart from the job model so the letters' rules (dunning law: a letter counts from the day it went
 out) stay in one place with :mod:`.l10n_no_dunning_letter`.

@@ -105,7 +105,7 @@ def inside(args: argparse.Namespace, odoo_options: list[str]) -> int:
             {"acc_number": "86011117947", "partner_id": company.partner_id.id}
         )
         bank_journal.write({"l10n_no_kid_enabled": True, "l10n_no_kid_algorithm": "mod10", "l10n_no_kid_length": 15,
-                            "l10n_no_kid_customer_digits": 6, "l10n_no_kid_invoice_digits": 8})  # fmt: skip
+                            "l10n_no_kid_customer_digits": 5, "l10n_no_kid_invoice_digits": 9})  # fmt: skip
         product = env["product.product"].create({"name": "Leie", "type": "service", "list_price": 1000.0})
         company_id = company.id
 

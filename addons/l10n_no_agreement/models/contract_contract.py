@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -91,34 +93,67 @@ class ContractContract(models.Model):
         self.env.invalidate_all()
         return contracts
 
-    def _l10n_no_agreement_invoice_due(self, date_ref):
-        """Create this agreement's invoices for every period due on ``date_ref``, oldest first: one
-        invoice per missed period (catch-up). OCA's own invoice preparation makes each invoice and moves
-        the agreement's dates on; returns the new invoices."""
+    def _l10n_no_agreement_is_due(self, date_ref):
         self.ensure_one()
+        next_date = self.recurring_next_date
+        return bool(next_date and next_date <= date_ref and (not self.date_end or next_date <= self.date_end))
+
+    def _l10n_no_agreement_invoice_due(self, date_ref):
+        """Create these agreements' invoices for every period due on ``date_ref``: one invoice per
+        missed period (catch-up), oldest first. Each round invoices the next due period of every agreement
+        still due, through OCA's own preparation in one ``create`` (which moves each agreement's dates on);
+        returns the new invoices. ``UserError`` when an agreement is due but has nothing to invoice, or is
+        behind by more than MAX_CATCH_UP_PERIODS periods."""
         moves = self.env["account.move"]
         for _period in range(MAX_CATCH_UP_PERIODS):
-            next_date = self.recurring_next_date
-            if not next_date or next_date > date_ref or (self.date_end and next_date > self.date_end):
+            due = self.filtered(lambda contract: contract._l10n_no_agreement_is_due(date_ref))
+            if not due:
                 return moves
-            new = self._recurring_create_invoice(date_ref=next_date)
-            if not new:
+            new = due._recurring_create_invoice()
+            empty = due - new.l10n_no_agreement_contract_id
+            if empty:
                 raise UserError(
                     self.env._(
                         "Agreement %(agreement)s is due on %(date)s but has no line to invoice.",
-                        agreement=self.display_name,
-                        date=next_date,
+                        agreement=empty[0].display_name,
+                        date=empty[0].recurring_next_date,
                     )
                 )
             moves |= new
+        behind = self.filtered(lambda contract: contract._l10n_no_agreement_is_due(date_ref))
         raise UserError(
             self.env._(
                 "Agreement %(agreement)s has more than %(count)s periods to invoice: check its start and next "
                 "invoice dates.",
-                agreement=self.display_name,
+                agreement=behind[:1].display_name,
                 count=MAX_CATCH_UP_PERIODS,
             )
         )
+
+    @api.model
+    def _add_contract_origin(self, invoices):
+        # OVERRIDES contract: the same chatter message, but each invoice's agreement is read from its link
+        # (l10n_no_agreement_contract_id) instead of searching every agreement's invoice lines again.
+        linked = invoices.filtered("l10n_no_agreement_contract_id")
+        super(ContractContract, self - linked.l10n_no_agreement_contract_id)._add_contract_origin(invoices - linked)
+        translation = self.env._("by contract")
+        for move in linked:
+            contract = move.l10n_no_agreement_contract_id
+            move.message_post(
+                body=Markup("%s %s %s.")
+                % (move._creation_message(), translation, contract._get_html_link(title=contract.display_name))
+            )
+
+    @api.model
+    def _invoice_followers(self, invoices):
+        # OVERRIDES contract: as OCA's, with the agreement read from the invoice's link.
+        subtype = self.env.ref("contract.mail_message_subtype_invoice_created")
+        linked = invoices.filtered("l10n_no_agreement_contract_id")
+        super(ContractContract, self - linked.l10n_no_agreement_contract_id)._invoice_followers(invoices - linked)
+        for contract, moves in linked.grouped("l10n_no_agreement_contract_id").items():
+            partners = contract.message_follower_ids.filtered(lambda f: subtype in f.subtype_ids).partner_id
+            if partners:
+                moves.message_subscribe(partner_ids=partners.ids)
 
     def action_l10n_no_agreement_invoice_now(self):
         """Button on the agreement: invoice, post and send every period due today (catch-up included),

@@ -159,8 +159,9 @@ class L10nNoAgreementRun(models.Model):
     def _l10n_no_agreement_execute(self, batch_size=None, only=None):
         """Invoice every agreement due, ``batch_size`` at a time; ``only``: just these agreements.
 
-        Each agreement is invoiced in its own savepoint: one that fails is rolled back alone, listed
-        with the reason, and the others go on. Under the scheduler each batch is committed, so an
+        A batch is invoiced as a whole in one savepoint, and when anything in it fails, again one
+        agreement per savepoint: one that fails is rolled back alone, listed with the reason, and the
+        others go on (see _l10n_no_agreement_invoice_batch). Under the scheduler each batch is committed, so an
         interruption loses at most one batch, which the next run invoices (the agreement's dates move on
         in the same transaction as its invoices: nothing is invoiced twice). Returns False when the
         scheduler's time ran out before everything was invoiced."""
@@ -176,20 +177,7 @@ class L10nNoAgreementRun(models.Model):
             batch = contracts_model._l10n_no_agreement_claim(company, self.date, batch_size, failed_ids, only_ids)
             if not batch:
                 break
-            invoiced = invoices = 0
-            for contract in batch:
-                try:
-                    with self.env.cr.savepoint():
-                        moves = contract._l10n_no_agreement_invoice_due(self.date)
-                        moves.l10n_no_agreement_run_id = self
-                        moves._l10n_no_agreement_post_and_send()
-                        contract._clear_invoice_generation_error()
-                except Exception as exc:  # noqa: BLE001 - whatever breaks one agreement must not stop the run
-                    failed_ids.append(contract.id)
-                    self._l10n_no_agreement_fail(contract, exc)
-                else:
-                    invoiced += 1
-                    invoices += len(moves)
+            invoiced, invoices = self._l10n_no_agreement_invoice_batch(batch, failed_ids)
             self.write({
                 "contract_count": self.contract_count + invoiced,
                 "invoice_count": self.invoice_count + invoices,
@@ -203,6 +191,37 @@ class L10nNoAgreementRun(models.Model):
                     return False
         self.state = "done"
         return True
+
+    def _l10n_no_agreement_invoice(self, contracts):
+        moves = contracts._l10n_no_agreement_invoice_due(self.date)
+        moves.l10n_no_agreement_run_id = self
+        moves._l10n_no_agreement_post_and_send()
+        contracts._clear_invoice_generation_error()
+        return moves
+
+    def _l10n_no_agreement_invoice_batch(self, batch, failed_ids):
+        """Invoice a claimed batch: first all together in one savepoint (one ``create`` and one posting
+        for the batch, as fast as OCA's own batched run); if anything in it fails, the batch is rolled
+        back and redone one agreement per savepoint, so the broken ones are listed with their reason and
+        skipped and the others invoiced. Returns (agreements invoiced, invoices)."""
+        try:
+            with self.env.cr.savepoint():
+                moves = self._l10n_no_agreement_invoice(batch)
+            return len(batch), len(moves)
+        except Exception:  # noqa: BLE001 - redone one by one below, where each failure gets its reason
+            _logger.info("Agreement batch of %s failed as a whole; invoicing one agreement at a time", len(batch))
+        invoiced = invoices = 0
+        for contract in batch:
+            try:
+                with self.env.cr.savepoint():
+                    moves = self._l10n_no_agreement_invoice(contract)
+            except Exception as exc:  # noqa: BLE001 - whatever breaks one agreement must not stop the run
+                failed_ids.append(contract.id)
+                self._l10n_no_agreement_fail(contract, exc)
+            else:
+                invoiced += 1
+                invoices += len(moves)
+        return invoiced, invoices
 
     def _l10n_no_agreement_fail(self, contract, exc):
         if isinstance(exc, psycopg2.IntegrityError) and "l10n_no_agreement_period_unique" in str(exc):

@@ -50,8 +50,7 @@ class AccountMove(models.Model):
             return to_post
         to_post.action_post()
         if "l10n_no_dispatch.job" in self.env and hasattr(type(self), "_l10n_no_dispatch_enqueue"):
-            for move in to_post:
-                move._l10n_no_dispatch_enqueue()
+            to_post._l10n_no_dispatch_enqueue()
         else:
             to_post.sending_data = {
                 "author_user_id": self.env.user.id,

@@ -112,6 +112,7 @@ class L10nNoAgreementRun(models.Model):
 
     def action_view_invoices(self):
         self.ensure_one()
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Invoices"),

@@ -1,8 +1,12 @@
 from odoo import fields, models
+from odoo.exceptions import AccessError
 
 #: Which invoices a run may post and hand on: customer documents only (bills from supplier agreements
 #: stay drafts for the approval flow, as with OCA's own run).
 CUSTOMER_TYPES = ("out_invoice", "out_refund")
+#: Set when the invoice is created from its agreement (and the run's link by the run); never written by hand:
+#: the period is what keeps an agreement from being invoiced twice for it.
+PROTECTED_AGREEMENT_FIELDS = ("l10n_no_agreement_contract_id", "l10n_no_agreement_period_start", "l10n_no_agreement_run_id")
 
 
 class AccountMove(models.Model):
@@ -39,6 +43,11 @@ class AccountMove(models.Model):
         "AND state != 'cancel')",
         "This agreement period has already been invoiced.",
     )
+
+    def write(self, vals):
+        if not self.env.su and set(vals) & set(PROTECTED_AGREEMENT_FIELDS):
+            raise AccessError(self.env._("An invoice's agreement and period are set by the agreement invoicing only."))
+        return super().write(vals)
 
     def _l10n_no_agreement_post_and_send(self):
         """Post the customer invoices among ``self`` (l10n_no_kid gives each its KID at posting) and hand

@@ -135,7 +135,9 @@ class ContractContract(models.Model):
         # OVERRIDES contract: the same chatter message, but each invoice's agreement is read from its link
         # (l10n_no_agreement_contract_id) instead of searching every agreement's invoice lines again.
         linked = invoices.filtered("l10n_no_agreement_contract_id")
-        super(ContractContract, self - linked.l10n_no_agreement_contract_id)._add_contract_origin(invoices - linked)
+        result = super(ContractContract, self - linked.l10n_no_agreement_contract_id)._add_contract_origin(
+            invoices - linked
+        )
         translation = self.env._("by contract")
         for move in linked:
             contract = move.l10n_no_agreement_contract_id
@@ -143,17 +145,21 @@ class ContractContract(models.Model):
                 body=Markup("%s %s %s.")
                 % (move._creation_message(), translation, contract._get_html_link(title=contract.display_name))
             )
+        return result
 
     @api.model
     def _invoice_followers(self, invoices):
         # OVERRIDES contract: as OCA's, with the agreement read from the invoice's link.
         subtype = self.env.ref("contract.mail_message_subtype_invoice_created")
         linked = invoices.filtered("l10n_no_agreement_contract_id")
-        super(ContractContract, self - linked.l10n_no_agreement_contract_id)._invoice_followers(invoices - linked)
+        result = super(ContractContract, self - linked.l10n_no_agreement_contract_id)._invoice_followers(
+            invoices - linked
+        )
         for contract, moves in linked.grouped("l10n_no_agreement_contract_id").items():
             partners = contract.message_follower_ids.filtered(lambda f: subtype in f.subtype_ids).partner_id
             if partners:
                 moves.message_subscribe(partner_ids=partners.ids)
+        return result
 
     def action_l10n_no_agreement_invoice_now(self):
         """Button on the agreement: invoice, post and send every period due today (catch-up included),

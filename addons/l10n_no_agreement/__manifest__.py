@@ -1,5 +1,5 @@
 {
-    "name": "Norway - Agreement invoicing, mass invoicing and KPI regulation",
+    "name": "Norway - Agreement invoicing and mass invoicing",
     "summary": "Recurring invoicing of OCA contracts that scales (batches, one savepoint per agreement, "
     "several workers, catch-up of missed periods, posted with KID and sent), mass invoicing from a template",
     "version": "19.0.1.0.0",

@@ -223,7 +223,7 @@ def inside(args: argparse.Namespace, odoo_options: list[str]) -> int:
             ("OCA _recurring_create_invoice (batched; drafts)", (oca_batch_wall / count, oca_batch_q / count)),
             ("OCA batched drafts + action_post (KID)",
              ((oca_batch_wall + post_wall) / count, (oca_batch_q + post_q) / count)),
-            ("l10n_no_agreement run (savepoint each; posted, queued)", ours_m),
+            ("l10n_no_agreement run (savepoint per batch; posted, queued)", ours_m),
         ]  # fmt: skip
         print(f"comparison over M = {m} agreements (per invoice):")
         for label, (seconds, q) in rows:

@@ -1,4 +1,5 @@
 from odoo import Command
+from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.tests import tagged
 
 from nofaktura import kid as nkid
@@ -15,15 +16,20 @@ class TestGroupInvoicing(AgreementCommon):
     def test_several_orders_one_invoice_with_kid(self):
         if "sale.order" not in self.env:
             self.skipTest("the sale module is not installed in this database")
+        clerk = mail_new_test_user(
+            self.env, login="agreement_seller", name="Seller and billing clerk",
+            groups="base.group_user,sales_team.group_sale_salesman,account.group_account_invoice",
+            company_id=self.company.id, company_ids=[Command.set(self.company.ids)],
+        )
         customer = self._customer("Gruppe AS")
         self.rent.invoice_policy = "order"
-        orders = self.env["sale.order"].create([
+        orders = self.env["sale.order"].with_user(clerk).create([
             {"partner_id": customer.id, "order_line": [Command.create({"product_id": self.rent.id,
                                                                         "product_uom_qty": qty})]}
             for qty in (1, 2, 3)
         ])
         orders.action_confirm()
-        wizard = self.env["sale.advance.payment.inv"].with_context(
+        wizard = self.env["sale.advance.payment.inv"].with_user(clerk).with_context(
             active_model="sale.order", active_ids=orders.ids
         ).create({"advance_payment_method": "delivered", "consolidated_billing": True})
         wizard.create_invoices()

@@ -12,6 +12,6 @@
     "countries": ["no"],
     "depends": [
         "l10n_no_kid", "l10n_no_bank", "l10n_no_dunning", "l10n_no_ehf", "l10n_no_coding", "l10n_no_approval",
-        "l10n_no_payment_order", "l10n_no_dispatch", "l10n_no_invoicing",
+        "l10n_no_payment_order", "l10n_no_dispatch", "l10n_no_invoicing", "l10n_no_agreement",
     ],
 }

@@ -151,6 +151,8 @@ class TestPermissionMatrix(L10nNoEhfCommon):
                 "974760673" if company == cls.company_a else "988077917", "not_found"),
         })
         # --- end l10n_no_invoicing ---
+        # --- l10n_no_agreement ---
+        samples.update(cls._make_agreement_samples(env, company, partner, data))
         return {
             **samples,
             "res.partner": partner,
@@ -278,6 +280,37 @@ class TestPermissionMatrix(L10nNoEhfCommon):
             "account.payment.line": line,
             "l10n_no.payment.leftout": leftout,
             "account.payment": payment,
+        }
+
+    # --- l10n_no_agreement ---
+    @classmethod
+    def _make_agreement_samples(cls, env, company, partner, data):
+        """An agreement (OCA contract) due today, a run with a failure, and a mass-invoicing wizard."""
+        product = env["product.product"].create({"name": "Leie", "type": "service", "list_price": 100.0})
+        today = fields.Date.context_today(env["res.partner"])
+        contract = env["contract.contract"].create({
+            "name": f"Avtale {company.name}", "partner_id": partner.id, "company_id": company.id,
+            "contract_type": "sale", "date_start": today,
+            "contract_line_ids": [Command.create({
+                "product_id": product.id, "name": "Leie", "quantity": 1.0, "price_unit": 100.0, "date_start": today,
+                "recurring_rule_type": "monthly", "recurring_interval": 1, "recurring_invoicing_type": "pre-paid",
+            })],
+        })  # fmt: skip
+        run = env["l10n_no.agreement.run"]._l10n_no_agreement_start(company, "manual")
+        wizard = env["l10n_no.agreement.mass.invoice"].create({
+            "company_id": company.id, "selection_mode": "partners", "partner_ids": [Command.set(partner.ids)],
+            "journal_id": data["default_journal_sale"].id,
+        })
+        return {
+            "contract.contract": contract,
+            "l10n_no.agreement.run": run,
+            "l10n_no.agreement.run.failure": env["l10n_no.agreement.run.failure"].create(
+                {"run_id": run.id, "contract_id": contract.id, "reason": "matrix"}),
+            "l10n_no.agreement.mass.invoice": wizard,
+            "l10n_no.agreement.mass.invoice.product": env["l10n_no.agreement.mass.invoice.product"].create(
+                {"wizard_id": wizard.id, "product_id": product.id, "price_mode": "fixed", "price_unit": 100.0}),
+            "l10n_no.agreement.mass.invoice.line": env["l10n_no.agreement.mass.invoice.line"].create(
+                {"wizard_id": wizard.id, "partner_id": partner.id, "source": "matrix"}),
         }
 
     # ------------------------------------------------------------------------------------------

@@ -232,6 +232,8 @@ class L10nNoDunningRun(models.Model):
         proposal drop or shrink it. Accounting administrators only (checked here, not only in the view)."""
         check_accountant(self)
         for run in self:
+            if run.state == "empty":
+                continue  # nothing to send: confirming it again changes nothing
             if run.state != "proposed":
                 raise UserError(self.env._("Propose the letters before sending them."))
             run._check_date_today()

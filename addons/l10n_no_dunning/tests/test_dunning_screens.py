@@ -84,6 +84,8 @@ class TestDunningScreens(DunningCommon):
         self.assertEqual(run.state, "empty")
         self.assertNotEqual(dict(run._fields["state"]._description_selection(self.env))[run.state], "Sent")
         self.assertTrue(run.message_ids.filtered(lambda m: "Nothing to send" in (m.body or "")))
+        run.action_confirm()  # a client confirming it anyway (XML-RPC) changes nothing
+        self.assertEqual(run.state, "empty")
         # a run whose every letter was dropped before sending did not send anything either
         run = self._run(date(2026, 1, 13))
         self.assertEqual(run.state, "proposed")

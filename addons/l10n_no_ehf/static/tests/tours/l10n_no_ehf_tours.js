@@ -32,11 +32,6 @@ const checkAndSendSteps = [
         run: "click",
     },
     {
-        content: "First document of the company: Odoo asks for its document layout (with its preview)",
-        trigger: ".modal button[name='document_layout_save']",
-        run: "click",
-    },
-    {
         content: "Send it",
         trigger: ".modal .modal-footer button[name='action_send_and_print']",
         run: "click",

@@ -407,6 +407,40 @@ def ensure_odoo_tools() -> str | None:
     return None
 
 
+#: The browser Odoo's tours drive (odoo.tests.common._find_executable looks for these names) and the
+#: Debian package that brings it; the Python package Odoo talks to it with, installed into Odoo's Python.
+CHROME_NAMES = ("google-chrome", "chromium", "chromium-browser", "google-chrome-stable")
+CHROME_PACKAGE = "chromium"
+WEBSOCKET_PACKAGE = "websocket-client"
+
+
+def ensure_browser(python: str, env: dict[str, str]) -> str | None:
+    """Chromium and websocket-client for the browser tours, installed when missing; the reason when not.
+
+    Without them Odoo skips each tour (``SkipTest``) and the other tests still run: the runner says so loudly
+    so that a skipped tour is never read as a pass.
+    """
+    problems = []
+    if not any(shutil.which(name) for name in CHROME_NAMES):
+        try:
+            _apt_install([CHROME_PACKAGE], "the browser tours run in Chromium")
+        except (RuntimeError, subprocess.CalledProcessError) as exc:
+            problems.append(f"no Chromium: {exc}")
+    if _probe(python, env, "import websocket").returncode != 0:
+        if _probe(python, env, "import pip").returncode != 0:
+            problems.append(f"{python} lacks {WEBSOCKET_PACKAGE} and has no pip to install it")
+        else:
+            print(f"installing {WEBSOCKET_PACKAGE} into {python} (the tours talk to Chromium with it) …", flush=True)
+            result = subprocess.run(
+                [python, "-m", "pip", "install", "-q", "--disable-pip-version-check", WEBSOCKET_PACKAGE],
+                env=env, capture_output=True, text=True, check=False,
+            )
+            if result.returncode != 0 or _probe(python, env, "import websocket").returncode != 0:
+                tail = (result.stderr or result.stdout).strip().splitlines()[-1:]
+                problems.append(f"could not install {WEBSOCKET_PACKAGE} into {python}: {tail}")
+    return "; ".join(problems) or None
+
+
 @contextlib.contextmanager
 def throwaway_postgres() -> Iterator[dict[str, str]]:
     """Start a private PostgreSQL cluster on a Unix socket; yield Odoo's db options."""
@@ -482,6 +516,11 @@ def run_odoo_tests(selected: list[str]) -> Outcome:
     tools_problem = ensure_odoo_tools()
     if tools_problem:
         outcome.notes.append(f"PDF tests may fail: {tools_problem}")
+    browser_problem = ensure_browser(setup.python, setup.env)
+    if browser_problem:
+        message = f"!!! BROWSER TOURS WILL BE SKIPPED: {browser_problem} !!!"
+        print("!" * len(message), message, "!" * len(message), sep="\n", flush=True)
+        outcome.notes.append(f"browser tours skipped: {browser_problem}")
     dbname = f"nofaktura_test_{os.getpid()}"
     try:
         with database_server() as db:

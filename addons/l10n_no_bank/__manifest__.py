@@ -23,4 +23,7 @@
         "wizards/l10n_no_bank_match_wizard_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["l10n_no_bank/static/tests/tours/*.js"],
+    },
 }

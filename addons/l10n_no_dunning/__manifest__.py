@@ -30,4 +30,7 @@
         "views/l10n_no_dunning_menus.xml",
     ],
     "post_init_hook": "post_init_hook",
+    "assets": {
+        "web.assets_tests": ["l10n_no_dunning/static/tests/tours/*.js"],
+    },
 }

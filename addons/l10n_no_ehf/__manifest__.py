@@ -26,4 +26,7 @@
         "wizards/l10n_no_ehf_response_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["l10n_no_ehf/static/tests/tours/*.js"],
+    },
 }

@@ -4,3 +4,5 @@ from . import test_channel
 from . import test_xmlrpc
 from . import test_access_roles
 from . import test_credentials
+from . import test_screens
+from . import test_tours

@@ -5,6 +5,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import format_list
+from odoo.tools.misc import get_lang
 
 from nofaktura.coding import BillLine, CodingError, CodingRule, code_line
 
@@ -360,10 +361,13 @@ class AccountMoveLine(models.Model):
             return self.env._("none")
         ids = {int(i) for key in distribution for i in str(key).split(",") if i.strip().isdigit()}
         names = {str(a.id): a.display_name for a in self.env["account.analytic.account"].browse(ids).exists()}
+        # the reader's decimal sign: "Sales 12,5 %" in Bokmål, "Sales 12.5 %" in English
+        decimal_point = self.env["res.lang"]._get_data(code=get_lang(self.env).code).decimal_point or "."
         parts = []
         for key, percent in distribution.items():
             label = " / ".join(names.get(i.strip(), i.strip()) for i in str(key).split(","))
-            parts.append(f"{label} {Decimal(str(percent)).normalize():f} %")
+            number = f"{Decimal(str(percent)).normalize():f}".replace(".", decimal_point)
+            parts.append(f"{label} {number} %")
         return format_list(self.env, parts)
 
     def _l10n_no_log_recoding(self, account, taxes, distribution):

@@ -154,6 +154,14 @@ class TestCoding(CodingCommon):
         self.assertIn("680010 Office supplies → 660010 Repairs", message.body)
         self.assertIn("Office 100 %", message.body)
         self.assertIn("Sales 60 %", message.body)
+        # a fraction in the reader's decimal sign: 12,5 % in Bokmål
+        self.env["res.lang"]._activate_lang("nb_NO")
+        text = line.with_context(lang="nb_NO")._l10n_no_distribution_text(
+            {str(self.dept_sales.id): 12.5, str(self.dept_office.id): 87.5}
+        )
+        self.assertIn("Sales 12,5 %", text)
+        self.assertIn("87,5 %", text)
+        self.assertNotIn("12.5", text)
         # the recoding stays when the bill is saved again, and the button restores the default coding
         bill.ref = "INV-1"
         self.assertEqual(line.account_id, self.account_manual)

@@ -1,6 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .l10n_no_dunning_level import STEP_KINDS
+from .l10n_no_dunning_letter import format_rates
 
 
 class L10nNoDunningItem(models.Model):
@@ -32,9 +33,12 @@ class L10nNoDunningItem(models.Model):
         required=True,
         index=True,
     )
-    open_amount = fields.Monetary(string="Principal", currency_field="currency_id")
+    # an invoice is in the history once per letter that claimed it: a total of its principal (or of the fee
+    # of a letter, counted on each of its claims) would add the same money again, kr 3 200 for one 800 claim
+    open_amount = fields.Monetary(string="Principal", currency_field="currency_id", aggregator=None)
     fee = fields.Monetary(
         currency_field="currency_id",
+        aggregator=None,
         help="Fee the law allowed for this claim at this step. A letter charges its fee once; it counts against "
         "the fee cap of every claim in the letter.",
     )
@@ -42,6 +46,16 @@ class L10nNoDunningItem(models.Model):
     interest_from = fields.Date()
     interest_to = fields.Date(help="Interest charged up to (excluding) this day.")
     interest_rate = fields.Char(help="Rates per half-year used, e.g. '12.25 % / 12.00 %'.")
+    interest_rate_display = fields.Char(
+        string="Interest rate", compute="_compute_interest_rate_display",
+        help="The rates as the reader writes them (12,00 % in Bokmål).",
+    )
     compensation = fields.Monetary(currency_field="currency_id", string="B2B compensation")
     deadline = fields.Date()
     note = fields.Text()
+
+    @api.depends("interest_rate")
+    @api.depends_context("lang")
+    def _compute_interest_rate_display(self):
+        for item in self:
+            item.interest_rate_display = format_rates(self.env, item.interest_rate) or False

@@ -6,6 +6,8 @@ from nofaktura.dunning import StepKind, letters, plan
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_amount, format_date
+from odoo.tools.misc import get_lang
 
 from .dunning_access import check_accountant, check_protected_fields
 from .l10n_no_dunning_level import STEP_KINDS
@@ -30,6 +32,19 @@ FAILED_NOTIFICATION_STATES = ("exception", "bounce")
 RETRIED_FAILURE_TYPES = ("mail_smtp",)
 #: How many times an e-mail letter is handed to the mail server before a person must act.
 EMAIL_ATTEMPTS = 3
+
+
+def format_percent(env, rate, lang_code=None):
+    """A rate as people of ``lang_code`` (default: the user's) write it: "12,00 %" in Bokmål, "12.00 %" in
+    English (a space before the sign, as in Norwegian typesetting)."""
+    lang = env["res.lang"].browse(get_lang(env, lang_code).id)
+    return f"{lang.format('%.2f', float(rate), grouping=True)} %"
+
+
+def format_rates(env, stored, lang_code=None):
+    """The stored rates of an item ("12.25 % / 12.00 %", the library's decimal point) in ``lang_code``."""
+    parts = [part.replace("%", "").strip() for part in (stored or "").split("/")]
+    return " / ".join(format_percent(env, part, lang_code) for part in parts if part)
 
 
 def item_values(decision, level, currency):
@@ -396,6 +411,7 @@ class L10nNoDunningLetter(models.Model):
         if not all(products.values()):
             raise UserError(self.env._("Set the dunning fee, interest and compensation products in the settings."))
         fee_account, interest_account = company._l10n_no_dunning_income_accounts()
+        lang = self.env.lang  # the language of the labels below: their numbers follow it
         lines = []
         if plan_letter.fee:
             lines.append(self._l10n_no_dunning_fee_line(
@@ -408,10 +424,10 @@ class L10nNoDunningLetter(models.Model):
                 label = self.env._(
                     "Late-payment interest on %(invoice)s, %(principal)s from %(start)s to %(end)s (%(rates)s p.a.)",
                     invoice=move_name,
-                    principal=decision.claim.open_amount,
-                    start=result.start,
-                    end=result.end - timedelta(days=1),
-                    rates=" / ".join(f"{p.rate} %" for p in result.parts),
+                    principal=format_amount(self.env, float(decision.claim.open_amount), self.currency_id, lang_code=lang),
+                    start=format_date(self.env, result.start, lang_code=lang),
+                    end=format_date(self.env, result.end - timedelta(days=1), lang_code=lang),
+                    rates=" / ".join(format_percent(self.env, p.rate, lang) for p in result.parts),
                 )
                 lines.append(self._l10n_no_dunning_fee_line(products["interest"], label, result.amount, interest_account))
             if decision.compensation:
@@ -494,18 +510,24 @@ class L10nNoDunningLetter(models.Model):
         kinds = dict(STEP_KINDS)
         channels = dict(self._fields["channel"].selection)
         move_bodies, partner_bodies = {}, {}
+        # the user who sends reads the log first: amounts, dates and rates in their language ("kr 37,50")
+        lang = self.env.lang
         for letter in self:
+            def amount(value, letter=letter):
+                return format_amount(self.env, value, letter.currency_id, lang_code=lang)
+
             body = Markup("%s") % self.env._(
-                "%(kind)s sent on %(date)s by %(channel)s (%(run)s); deadline %(deadline)s; fee %(fee)s, "
+                "%(kind)s sent on %(date)s by %(channel)s (%(run)s); %(deadline)s; fee %(fee)s, "
                 "interest %(interest)s, compensation %(compensation)s.",
                 kind=kinds[letter.kind],
-                date=letter.date,
+                date=format_date(self.env, letter.date, lang_code=lang),
                 channel=channels[letter.channel],
                 run=letter.run_id.name,
-                deadline=letter.deadline or "-",
-                fee=letter.fee,
-                interest=letter.interest,
-                compensation=letter.compensation,
+                deadline=self.env._("pay by %(deadline)s", deadline=format_date(self.env, letter.deadline, lang_code=lang))
+                if letter.deadline else self.env._("no payment deadline"),
+                fee=amount(letter.fee),
+                interest=amount(letter.interest),
+                compensation=amount(letter.compensation),
             )
             for move in letter.item_ids.filtered(lambda i: i.state == "sent").move_id:
                 move_bodies[move.id] = body

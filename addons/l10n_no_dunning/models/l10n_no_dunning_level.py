@@ -90,7 +90,7 @@ class L10nNoDunningLevel(models.Model):
     @api.constrains("kind", "days", "anchor", "fee", "deadline_days", "sequence", "active", "company_id")
     def _check_l10n_no_dunning_policy(self):
         for company in self.company_id:
-            levels = self.search([("company_id", "=", company.id)])
+            levels = company._l10n_no_dunning_levels()  # archived levels are not part of the policy
             if not levels:
                 continue
             try:

@@ -16,7 +16,7 @@ from nofaktura.identifiers import is_valid_mva, is_valid_orgnr, validate_mva, va
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from .account_move import to_decimal
 from .dunning_access import check_accountant, check_protected_fields
@@ -60,7 +60,13 @@ class L10nNoDunningRun(models.Model):
     )
     trigger = fields.Selection([("manual", "Manual"), ("cron", "Daily job")], default="manual", required=True)
     state = fields.Selection(
-        [("draft", "Draft"), ("proposed", "Proposed"), ("done", "Sent"), ("cancel", "Cancelled")],
+        [
+            ("draft", "Draft"),
+            ("proposed", "Proposed"),
+            ("done", "Sent"),
+            ("empty", "Nothing to send"),
+            ("cancel", "Cancelled"),
+        ],
         default="draft",
         required=True,
         tracking=True,
@@ -198,8 +204,27 @@ class L10nNoDunningRun(models.Model):
                 _processed, remaining = run._l10n_no_dunning_propose_batch()
                 if not remaining:
                     break
-            run.sudo().state = "proposed"
+            run._l10n_no_dunning_proposed()
+        return True
+
+    def _l10n_no_dunning_proposed(self):
+        """All customers examined: the run waits for a confirmation, or, without a letter to send, says so
+        (a run of 0 letters never reads "Sent")."""
+        for run in self:
+            if run.letter_ids.filtered(lambda l: l.state == "proposed"):
+                run.sudo().state = "proposed"
+            else:
+                run.sudo().state = "empty"
+                run.message_post(body=self.env._("Nothing to send: no customer is due for a letter on %(date)s.",
+                                                 date=format_date(self.env, run.date)))
             run._l10n_no_dunning_post_law_value_alert()
+        return True
+
+    def _l10n_no_dunning_sent(self):
+        """All proposed letters handled: "Sent" only when a letter went out (all may have been dropped, or
+        paid since the proposal)."""
+        for run in self:
+            run.sudo().state = "done" if run.letter_ids.filtered(lambda l: l.state == "sent") else "empty"
         return True
 
     def action_confirm(self):
@@ -207,12 +232,14 @@ class L10nNoDunningRun(models.Model):
         proposal drop or shrink it. Accounting administrators only (checked here, not only in the view)."""
         check_accountant(self)
         for run in self:
+            if run.state == "empty":
+                continue  # nothing to send: confirming it again changes nothing
             if run.state != "proposed":
                 raise UserError(self.env._("Propose the letters before sending them."))
             run._check_date_today()
             while run._l10n_no_dunning_send_batch():
                 pass
-            run.sudo().state = "done"
+            run._l10n_no_dunning_sent()
         return True
 
     def action_cancel(self):
@@ -490,15 +517,14 @@ class L10nNoDunningRun(models.Model):
             run = self.search([
                 ("company_id", "=", company.id), ("date", "=", today), ("trigger", "=", "cron"),
             ], limit=1)
-            if run.state in ("done", "cancel"):
+            if run.state in ("done", "empty", "cancel"):
                 continue
             if not run:
                 run = self.with_company(company).create({"company_id": company.id, "date": today, "trigger": "cron"})
             while run.state == "draft":
                 processed, remaining = run._l10n_no_dunning_propose_batch()
                 if not remaining:
-                    run.sudo().state = "proposed"
-                    run._l10n_no_dunning_post_law_value_alert()
+                    run._l10n_no_dunning_proposed()
                 if not self.env["ir.cron"]._commit_progress(processed, remaining=remaining) and remaining:
                     cron._trigger()
                     return
@@ -507,4 +533,4 @@ class L10nNoDunningRun(models.Model):
                     if not self.env["ir.cron"]._commit_progress(sent):
                         cron._trigger()
                         return
-                run.sudo().state = "done"
+                run._l10n_no_dunning_sent()

@@ -125,7 +125,8 @@ class ResCompany(models.Model):
 
     def _l10n_no_dunning_levels(self):
         self.ensure_one()
-        return self.env["l10n_no.dunning.level"].search([("company_id", "=", self.id)])
+        # active levels only, whatever the context (the levels list shows archived ones with active_test off)
+        return self.env["l10n_no.dunning.level"].search([("company_id", "=", self.id), ("active", "=", True)])
 
     def _l10n_no_dunning_policy(self, levels=None):
         """The company's levels as a library policy (checked against the law when built)."""

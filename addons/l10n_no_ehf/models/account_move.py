@@ -106,25 +106,51 @@ class AccountMove(models.Model):
             move.l10n_no_ehf_error = outgoing.error_message if outgoing.state in ("failed", "queued") else False
 
     @api.depends("l10n_no_ehf_findings")
+    @api.depends_context("lang")
     def _compute_l10n_no_ehf_findings_html(self):
-        lang = "nb" if (self.env.lang or "").startswith("nb") else "en"
+        """The findings as a person reads them: the problem in words, the record and field to fix as a link,
+        and the rule id and XML location folded away under "Technical details" (for support, not for them)."""
         for move in self:
             items = move._l10n_no_ehf_describe(move.l10n_no_ehf_findings or [])
-            if not items:
-                move.l10n_no_ehf_findings_html = False
-                continue
-            rows = Markup("").join(
-                Markup("<li><b>%s</b> %s: %s%s <small>(%s)</small></li>")
-                % (
-                    item["flag"].upper(),
-                    item["rule"],
-                    item["message_nb"] if lang == "nb" and item.get("message_nb") else item["message"],
-                    Markup(" — <i>%s</i>") % item["fix"] if item.get("fix") else "",
-                    item["location"],
-                )
-                for item in items
+            move.l10n_no_ehf_findings_html = (
+                Markup('<ul class="list-unstyled mb-0">%s</ul>') % Markup("").join(map(move._l10n_no_ehf_finding_html, items))
+                if items else False
             )
-            move.l10n_no_ehf_findings_html = Markup("<ul>%s</ul>") % rows
+
+    def _l10n_no_ehf_finding_text(self, finding):
+        """The finding's message in the user's language, without the rule id the rule engine puts in front
+        ("[BR-CO-10]-Sum of ..." reads "Sum of ...")."""
+        nb = (self.env.lang or "").startswith("nb")
+        text = (finding.get("message_nb") if nb else "") or finding.get("message") or ""
+        rule = finding.get("rule") or ""
+        for prefix in (f"[{rule}]-", f"[{rule}] -", f"[{rule}]", f"{rule}:"):
+            if rule and text.startswith(prefix):
+                return text[len(prefix):].strip()
+        return text.strip()
+
+    def _l10n_no_ehf_finding_html(self, finding):
+        fatal = finding.get("flag") == "fatal"
+        badge = Markup('<span class="badge %s me-1">%s</span>') % (
+            "text-bg-danger" if fatal else "text-bg-warning",
+            self.env._("Error") if fatal else self.env._("Warning"),
+        )
+        fix = Markup("")
+        if finding.get("fix"):
+            target = finding["fix"]
+            if finding.get("model") and finding.get("res_id"):
+                target = Markup('<a href="/odoo/%s/%s">%s</a>') % (finding["model"], int(finding["res_id"]), target)
+            fix = Markup('<div class="ms-4">%s %s</div>') % (self.env._("To fix:"), target)
+        technical = Markup("<br/>").join(
+            part for part in (
+                self.env._("Rule: %(rule)s", rule=finding["rule"]) if finding.get("rule") else "",
+                self.env._("Location in the XML: %(location)s", location=finding["location"])
+                if finding.get("location") else "",
+            ) if part
+        )
+        details = Markup(
+            '<details class="ms-4 text-muted small"><summary>%s</summary>%s</details>'
+        ) % (self.env._("Technical details"), technical) if technical else Markup("")
+        return Markup('<li class="mb-2">%s%s%s%s</li>') % (badge, self._l10n_no_ehf_finding_text(finding), fix, details)
 
     # -------------------------------------------------------------------------
     # The check: Odoo's BIS 3 XML through the nofaktura validation
@@ -146,6 +172,9 @@ class AccountMove(models.Model):
             "customer": self.env._("customer"),
             "move": self.env._("invoice"),
         }
+        if self.is_purchase_document(include_receipts=True):
+            # a received document: its parties are the vendor and us, and only the vendor can correct its XML
+            return [dict(finding) for finding in findings]
         described = []
         lines = self.invoice_line_ids.filtered(lambda l: l.display_type == "product").sorted("sequence")
         for finding in findings:

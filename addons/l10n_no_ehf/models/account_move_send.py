@@ -107,8 +107,9 @@ class AccountMoveSend(models.AbstractModel):
     def _l10n_no_ehf_error(self, invoice, findings):
         return {
             "error_title": self.env._("The EHF check found errors; %(name)s was not sent. Fix:", name=invoice.name),
+            # in words, the record to fix next, the rule id last (for support)
             "errors": [
-                f"{f['rule']}: {f['message']}" + (f" → {f['fix']}" if f.get("fix") else "")
+                invoice._l10n_no_ehf_finding_text(f) + (f" → {f['fix']}" if f.get("fix") else "") + f" ({f['rule']})"
                 for f in findings if f["flag"] == "fatal"
             ],
         }
@@ -136,7 +137,10 @@ class AccountMoveSend(models.AbstractModel):
             if warnings := [f for f in findings if f["flag"] != "fatal"]:
                 invoice.message_post(body=Markup("%s<ul>%s</ul>") % (
                     self.env._("EHF check warnings:"),
-                    Markup("").join(Markup("<li>%s: %s</li>") % (w["rule"], w["message"]) for w in warnings),
+                    Markup("").join(
+                        Markup("<li>%s <small>(%s)</small></li>") % (invoice._l10n_no_ehf_finding_text(w), w["rule"])
+                        for w in warnings
+                    ),
                 ))
         return res
 

@@ -32,6 +32,12 @@ class AccountMove(models.Model):
     l10n_no_vendor_kid_error = fields.Char(
         string="KID error", compute="_compute_l10n_no_vendor_kid", store=True,
     )
+    l10n_no_kid_is_kid = fields.Boolean(
+        string="Payment reference is a KID",
+        compute="_compute_l10n_no_kid_is_kid",
+        help="The customer invoice's payment reference is a KID: the form and the PDF call it \"KID\", next to "
+        "the account it is paid into.",
+    )
 
     # -------------------------------------------------------------------------
     # Which agreement applies
@@ -165,6 +171,11 @@ class AccountMove(models.Model):
                 lambda j, m=move: (j.currency_id or j.company_id.currency_id) != m.currency_id
             )[:1].bank_account_id
         return result
+
+    @api.depends("move_type", "payment_reference", "journal_id", "partner_bank_id")
+    def _compute_l10n_no_kid_is_kid(self):
+        for move in self:
+            move.l10n_no_kid_is_kid = move._l10n_no_kid_shown()
 
     def _l10n_no_kid_shown(self):
         """Whether the payment reference is a KID (ours, or l10n_no's 'Norway' model) to print as "KID"."""

@@ -204,7 +204,7 @@ def _check_account(value: object, name: str, transfer: str | None) -> Account:
         # An Account made by hand is checked again: only parse_account decides what an account is.
         return parse_account(value.number if isinstance(value, Account) else value)  # type: ignore[arg-type]
     except ValidationError as exc:
-        raise _err(str(exc), transfer, name) from exc
+        raise _err(exc.message, transfer, name) from exc
 
 
 def _check_amount(value: object, currency: str, name: str, transfer: str | None) -> Decimal:
@@ -386,7 +386,7 @@ class CreditTransfer:
             try:
                 _set(self, "kid", kid_module.validate(self.kid))
             except ValidationError as exc:
-                raise _err(str(exc), e2e, "kid") from exc
+                raise _err(exc.message, e2e, "kid") from exc
         _check_text(self.text, "text", e2e, _TEXT_MAX)
         if invoices:
             total = Decimal(0)

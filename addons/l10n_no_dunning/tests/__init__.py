@@ -2,3 +2,4 @@ from . import test_dunning_flow
 from . import test_dunning_rules
 from . import test_dunning_security
 from . import test_letter_print
+from . import test_norwegian

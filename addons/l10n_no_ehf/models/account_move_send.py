@@ -108,7 +108,7 @@ class AccountMoveSend(models.AbstractModel):
         return {
             "error_title": self.env._("The EHF check found errors; %(name)s was not sent. Fix:", name=invoice.name),
             "errors": [
-                f"{f['rule']}: {f['message']}" + (f" → {f['fix']}" if f.get("fix") else "")
+                f"{f['rule']}: {invoice._l10n_no_ehf_finding_text(f)}" + (f" → {f['fix']}" if f.get("fix") else "")
                 for f in findings if f["flag"] == "fatal"
             ],
         }
@@ -136,7 +136,7 @@ class AccountMoveSend(models.AbstractModel):
             if warnings := [f for f in findings if f["flag"] != "fatal"]:
                 invoice.message_post(body=Markup("%s<ul>%s</ul>") % (
                     self.env._("EHF check warnings:"),
-                    Markup("").join(Markup("<li>%s: %s</li>") % (w["rule"], w["message"]) for w in warnings),
+                    Markup("").join(Markup("<li>%s: %s</li>") % (w["rule"], invoice._l10n_no_ehf_finding_text(w)) for w in warnings),
                 ))
         return res
 

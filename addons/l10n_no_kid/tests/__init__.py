@@ -6,3 +6,4 @@ from . import test_ubl_payment_id
 from . import test_xmlrpc
 from . import test_invoice_legal
 from . import test_invoice_print
+from . import test_invoice_pdf_content

@@ -9,6 +9,7 @@ from nofaktura.bank.payment_order import CreditTransfer, InvoiceReference, Payme
 from nofaktura.bank.proposal import Bill, Reason, propose
 from nofaktura.exceptions import NofakturaError, TransportError
 from nofaktura.kid import looks_like_kid
+from nofaktura.messages import text as nf_text
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -409,7 +410,7 @@ class AccountPaymentOrder(models.Model):
                 transfers=tuple(transfers),
             )  # fmt: skip
         except NofakturaError as exc:
-            raise UserError(self.env._("The payment file cannot be written: %(error)s", error=str(exc))) from exc
+            raise UserError(self.env._("The payment file cannot be written: %(error)s", error=nf_text(exc, self.env.lang))) from exc
 
     def _l10n_no_transfer(self, payment, mode):
         lines = payment.payment_line_ids.sorted("id")
@@ -449,7 +450,7 @@ class AccountPaymentOrder(models.Model):
             )  # fmt: skip
         except NofakturaError as exc:
             raise UserError(self.env._("Payment to %(partner)s cannot be written: %(error)s",
-                                       partner=partner.display_name, error=str(exc))) from exc
+                                       partner=partner.display_name, error=nf_text(exc, self.env.lang))) from exc
 
     # ------------------------------------------------------------------------------------------
     # Delivery
@@ -508,7 +509,7 @@ class AccountPaymentOrder(models.Model):
             try:
                 where = source.deliver(self.l10n_no_file_name, data, mode.l10n_no_outbox or "outbox")
             except TransportError as exc:
-                raise UserError(self.env._("Sending the payment file failed: %(error)s", error=str(exc))) from exc
+                raise UserError(self.env._("Sending the payment file failed: %(error)s", error=nf_text(exc, self.env.lang))) from exc
             finally:
                 source.close()
         else:
@@ -556,7 +557,7 @@ class AccountPaymentOrder(models.Model):
         try:
             report = read_pain002(data, source=filename)
         except NofakturaError as exc:
-            raise UserError(self.env._("The status report was refused: %(error)s", error=str(exc))) from exc
+            raise UserError(self.env._("The status report was refused: %(error)s", error=nf_text(exc, self.env.lang))) from exc
         order = self.search([("l10n_no_message_id", "=", report.original_message_id or "-"),
                              ("company_id", "in", self.env.companies.ids)], limit=1)  # fmt: skip
         if not order:

@@ -432,6 +432,53 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "ocr.label.transactions": ("number of transactions", "antall transaksjoner"),
     "ocr.label.records": ("number of records", "antall poster"),
     "ocr.label.amount": ("total amount (øre)", "totalbeløp (øre)"),
+    # --- outgoing payments (nofaktura.bank.payment_order) ----------------------------------------------
+    "pay.required": ("is required", "må fylles ut"),
+    "pay.expected_text": ("expected text, got {got}", "ventet tekst, fikk {got}"),
+    "pay.empty": ("is empty", "er tom"),
+    "pay.too_long": (
+        "has {length} characters, more than the {limit} allowed",
+        "har {length} tegn, mer enn de {limit} som er tillatt",
+    ),
+    "pay.control_chars": (
+        "{value!r} contains control characters (line breaks, tabs …)",
+        "{value!r} inneholder kontrolltegn (linjeskift, tabulatorer …)",
+    ),
+    "pay.not_latin1": (
+        "{value!r} has {bad!r}, outside ISO-8859-1 (Norwegian banks accept only those characters)",
+        "{value!r} har {bad!r}, utenfor ISO-8859-1 (norske banker godtar bare disse tegnene)",
+    ),
+    "pay.not_bic": (
+        "{value!r} is not a BIC (8 or 11 characters, e.g. DNBANOKK)",
+        "{value!r} er ikke en BIC (8 eller 11 tegn, f.eks. DNBANOKK)",
+    ),
+    "pay.not_positive": (
+        "{amount} is not positive: a credit transfer pays a positive amount",
+        "{amount} er ikke positivt: en overføring betaler et positivt beløp",
+    ),
+    "pay.decimals": (
+        "{amount} has more decimals than {currency} has ({places})",
+        "{amount} har flere desimaler enn {currency} har ({places})",
+    ),
+    "pay.country_code": ("{value!r} is not a two-letter country code", "{value!r} er ikke en landkode på to bokstaver"),
+    "pay.address_empty": ("the address is empty", "adressen er tom"),
+    "pay.currency": ("{value!r} is not an ISO 4217 currency code", "{value!r} er ikke en ISO 4217-valutakode"),
+    "pay.needs_country": (
+        "an international payment needs the creditor's country (creditor_address.country)",
+        "en utenlandsbetaling krever mottakerens land (creditor_address.country)",
+    ),
+    "pay.kid_domestic": (
+        "a KID can only be used on a NOK payment to a Norwegian account",
+        "KID kan bare brukes på en betaling i NOK til en norsk konto",
+    ),
+    "pay.references_sum": (
+        "the invoice references add up to {total}, the transfer pays {amount}",
+        "fakturareferansene summerer seg til {total}, men overføringen betaler {amount}",
+    ),
+    "pay.no_transfers": (
+        "a payment order needs at least one credit transfer",
+        "et betalingsoppdrag trenger minst én overføring",
+    ),
     # --- dunning (nofaktura.dunning) -------------------------------------------------------------------
     "dunning.no_steps": ("a dunning policy needs at least one step", "en purreplan trenger minst ett trinn"),
     "dunning.where": ("step {position} ({label})", "trinn {position} ({label})"),

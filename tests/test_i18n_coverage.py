@@ -99,3 +99,13 @@ def test_an_empty_translation_or_a_wrong_place_fails(addon, monkeypatch):
     _write_po(addon, entries)
     assert len(i18n_coverage.addon_problems(addon)) == 2
 
+
+
+def test_a_translation_the_pot_lacks_fails(addon, monkeypatch):
+    """Odoo merges the .pot into the .po when loading: what the .pot lacks is dropped."""
+    monkeypatch.setattr(i18n_coverage, "REPO", addon.parent)
+    _write_po(addon, FULL)
+    pot = 'msgid ""\nmsgstr ""\n\n' + "\n".join(_entry(msgid, "", ref) for msgid, _nb, ref in FULL[1:])
+    (addon / "i18n" / "l10n_no_x.pot").write_text(pot, encoding="utf-8")
+    problems = i18n_coverage.addon_problems(addon)
+    assert len(problems) == 1 and "lacks 'Thing'" in problems[0]

@@ -150,3 +150,10 @@ def test_dunning_decisions_carry_catalogue_texts():
                                             (None, "en"), ("de_DE", "en")])  # fmt: skip
 def test_lang_of(code, lang):
     assert lang_of(code) == lang
+
+
+def test_every_bank_status_reason_has_a_bokmal_text():
+    from nofaktura.bank.pain002 import REASON_CODES
+
+    for code, english in REASON_CODES.items():
+        assert CATALOGUE[f"pain002.{code}"][0] == english

@@ -12,8 +12,9 @@ static checks on every commit. It extracts what Odoo would export, the way Odoo 
   its inline markup as one term, so a text node only has to be found inside a translated entry); in data
   records the translatable fields of menus, actions, crons, mail templates, activity types and products.
 
-and reports each text that has no non-empty ``msgstr`` in ``nb.po``. It also checks the other way round
-for the ``.pot`` Odoo exported: every entry of it must be translated.
+and reports each text that has no non-empty ``msgstr`` in ``nb.po``. It also checks the ``.pot`` Odoo
+exported: every entry of it must be translated, and every translated entry must be in it — Odoo merges
+the .pot into the .po when loading and drops (marks obsolete) what the .pot lacks.
 
 The library's user messages (:mod:`nofaktura.messages`) are checked by ``tests/test_messages.py``.
 """
@@ -308,6 +309,12 @@ def addon_problems(addon: Path) -> list[str]:
             report(text, ref, str(path.relative_to(REPO)), part=part)
     pot = addon / "i18n" / f"{addon.name}.pot"
     if pot.is_file():
+        # Odoo merges i18n/<addon>.pot into nb.po when it loads it (odoo.tools.translate.PoFileReader, polib's
+        # merge): an entry the .pot lacks becomes obsolete and is silently not loaded.
+        in_pot = {_normalise(msgid) for msgid, _msgstr, _refs in po_entries(pot)}
+        for msgid in translated:
+            if msgid not in in_pot:
+                problems.append(f"{pot.relative_to(REPO)}: lacks {msgid[:90]!r}, so Odoo drops its nb translation")
         for msgid, _msgstr, refs in po_entries(pot):
             for ref in refs:
                 if msgid and (ref.startswith(("model:", "model_terms:")) or ref == "odoo-python"):

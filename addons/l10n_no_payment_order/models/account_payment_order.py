@@ -9,6 +9,7 @@ from nofaktura.bank.payment_order import CreditTransfer, InvoiceReference, Payme
 from nofaktura.bank.proposal import Bill, Reason, propose
 from nofaktura.exceptions import NofakturaError, TransportError
 from nofaktura.kid import looks_like_kid
+from nofaktura.messages import msg
 from nofaktura.messages import text as nf_text
 
 from odoo import Command, api, fields, models
@@ -592,10 +593,9 @@ class AccountPaymentOrder(models.Model):
             return self.env._("No reason given by the bank")
         parts = []
         for reason in reasons:
-            words = REASON_CODES.get(reason.code or "")
             head = reason.code or reason.proprietary or "-"
-            if words:
-                head += f" ({self.env._(words)})"  # the library's English text, translated in i18n/nb.po
+            if reason.code in REASON_CODES:  # the library's catalogue has the reason in English and Bokmål
+                head += f" ({nf_text(msg(f'pain002.{reason.code}'), self.env.lang)})"
             parts.append(f"{head}: {' '.join(reason.additional_info)}" if reason.additional_info else head)
         return "; ".join(parts)
 

@@ -62,8 +62,8 @@ _CUT = re.compile(r"%\([a-z_]+\)[sdf]|%[sd]|\{[a-z_]+(?:![rs])?\}|<[^>]+>|\$0|\n
 def _po_pairs(module):
     """(msgid, msgstr) of ``module``'s i18n/nb.po."""
     pairs, current, key = [], {}, None
-    with file_open(f"{module}/i18n/nb.po", encoding="utf-8") as handle:
-        for raw in [*handle.read().splitlines(), ""]:
+    with file_open(f"{module}/i18n/nb.po", "rb") as handle:
+        for raw in [*handle.read().decode("utf-8").splitlines(), ""]:
             line = raw.strip()
             if match := _PO_LINE.match(line):
                 if match.group(1) == "msgid" and "msgid" in current:

@@ -114,7 +114,7 @@ class TestNorwegian(DunningCommon):
     def test_library_policy_error_in_bokmal(self):
         self._as_accountant()
         with self.assertRaises(ValidationError) as caught:
-            self.level["inkassovarsel"].deadline_days = 7
+            self.level["inkassovarsel"].with_env(self.env).deadline_days = 7
         message = str(caught.exception)
         self.assertIn("fristen må være minst 14 dager", message)
         self.assertEqual(english_left(message, self.phrases), [])

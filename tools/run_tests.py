@@ -236,6 +236,14 @@ def check_translations() -> bool:
     return ok
 
 
+def check_nb_coverage() -> bool:
+    """Every text our addons can show has a Bokmål translation (tools/i18n_coverage.py)."""
+    sys.path.insert(0, str(REPO / "tools"))
+    import i18n_coverage  # noqa: PLC0415 - a sibling script, not a package
+
+    return i18n_coverage.check()
+
+
 def run_static() -> Outcome:
     outcome = Outcome()
     for name, check in (
@@ -244,6 +252,7 @@ def run_static() -> Outcome:
         ("xml well-formed", check_xml_well_formed),
         ("manifests", check_manifests),
         ("translations", check_translations),
+        ("nb translations complete", check_nb_coverage),
     ):
         banner(f"static check: {name}")
         if check():

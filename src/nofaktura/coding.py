@@ -55,6 +55,7 @@ class CodingError(NofakturaError, ValueError):
     """A coding rule or a bill line given to the coder is not usable as it stands."""
 
     message = "The coding rule is not valid."
+    message_key = "error.coding"
 
 
 def _percent(value: object, key: str) -> Decimal:

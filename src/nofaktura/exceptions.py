@@ -22,15 +22,28 @@
 
 Every class carries a default ``message`` so a caller can show something useful even when the
 raiser gave no text, as python-stdnum does.
+
+Every error can also be shown in Norwegian: a class has a ``message_key`` into
+:data:`nofaktura.messages.CATALOGUE`, and a raiser passes a :func:`nofaktura.messages.msg` message
+(key + named parameters) instead of a plain string. ``exc.text("nb")`` renders the error in Bokmål,
+``str(exc)`` stays English. A plain-string message (from code outside the catalogue) is shown in
+Bokmål as the class's default text followed by the English detail, so a reader never gets a bare
+English sentence without a Norwegian word of what went wrong.
 """
 
 from __future__ import annotations
+
+from typing import Any
+
+from nofaktura.messages import Message, lang_of
+from nofaktura.messages import text as render_text
 
 
 class NofakturaError(Exception):
     """Root of every error this library raises on purpose."""
 
     message = "An error occurred."
+    message_key = "error.generic"
 
     def __init__(self, message: str | None = None) -> None:
         self.message = message or self.message
@@ -39,41 +52,70 @@ class NofakturaError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    @property
+    def key(self) -> str:
+        """The catalogue key of this error's text (the class default when the raiser gave free text)."""
+        return self.message.key if isinstance(self.message, Message) else self.message_key
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return dict(self.message.params) if isinstance(self.message, Message) else {}
+
+    def _body(self, lang: str | None) -> str:
+        if lang_of(lang) == "en" or isinstance(self.message, Message):
+            return render_text(self.message, lang)
+        default = render_text(Message(self.message_key, {}), lang)
+        if self.message == type(self).message:
+            return default
+        return f"{default} ({self.message})"
+
+    def text(self, lang: str | None = "en") -> str:
+        """The error for a reader of ``lang`` (``"nb"``, ``"nb_NO"``, ``"en"``…)."""
+        return self._body(lang)
+
 
 class ValidationError(NofakturaError, ValueError):
     """A number failed validation. Raise a subclass, not this."""
 
     message = "The number is not valid."
+    message_key = "error.validation"
 
 
 class InvalidFormat(ValidationError):
     message = "The number has an invalid format."
+    message_key = "error.invalid_format"
 
 
 class InvalidLength(InvalidFormat):
     message = "The number has an invalid length."
+    message_key = "error.invalid_length"
 
 
 class InvalidChecksum(ValidationError):
     message = "The number's check digit is not correct."
+    message_key = "error.invalid_checksum"
 
 
 class InvalidComponent(ValidationError):
     message = "One of the parts of the number is not valid."
+    message_key = "error.invalid_component"
 
 
 class LayoutError(NofakturaError, ValueError):
     message = "The value does not fit the layout."
+    message_key = "error.layout"
 
 
 class LayoutOverflow(LayoutError):
     message = "The number is too long for its field in the layout."
+    message_key = "error.layout_overflow"
 
 
 class DocumentError(NofakturaError, ValueError):
     """A document cannot be read. ``source`` names the file, ``line`` / ``path`` the place."""
 
     message = "The document cannot be read."
+    message_key = "error.document"
 
     def __init__(
         self,
@@ -89,28 +131,35 @@ class DocumentError(NofakturaError, ValueError):
         super().__init__(message)
 
     def __str__(self) -> str:
+        return self.text("en")
+
+    def text(self, lang: str | None = "en") -> str:
         where = []
         if self.source:
             where.append(str(self.source))
         if self.line is not None:
-            where.append(f"line {self.line}")
+            where.append(render_text(Message("where.line", {"line": self.line}), lang))
         if self.path:
             where.append(self.path)
-        return f"{', '.join(where)}: {self.message}" if where else self.message
+        body = self._body(lang)
+        return f"{', '.join(where)}: {body}" if where else body
 
 
 class UnsafeDocument(DocumentError):
     message = "The document uses XML features that are refused for safety (DTD, entities) or is too large."
+    message_key = "error.unsafe_document"
 
 
 class FileTotalsError(DocumentError):
     message = "The control totals in the file do not match its transactions."
+    message_key = "error.file_totals"
 
 
 class TransportError(NofakturaError):
     """Sending or fetching failed. ``retryable`` says whether trying again later may pass."""
 
     message = "The transport failed."
+    message_key = "error.transport"
     retryable = False
     #: The service's own error code when it gave one (Digipost ``error-code`` e.g. ``UNKNOWN_RECIPIENT``).
     code: str | None = None
@@ -120,24 +169,29 @@ class TransportError(NofakturaError):
 
 class TransportTimeout(TransportError):
     message = "The service did not answer in time."
+    message_key = "error.transport_timeout"
     retryable = True
 
 
 class ServiceUnavailable(TransportError):
     message = "The service is unavailable."
+    message_key = "error.service_unavailable"
     retryable = True
 
 
 class AuthenticationFailed(TransportError):
     message = "The service refused our credentials."
+    message_key = "error.authentication_failed"
 
 
 class RecipientRejected(TransportError):
     message = "The recipient or the service rejected the document."
+    message_key = "error.recipient_rejected"
 
 
 class LawTableError(NofakturaError, LookupError):
     message = "No legal value is known for that date; supply it explicitly."
+    message_key = "error.law_table"
 
 
 # --- Peppol lookup and access points (nofaktura.peppol) -------------------------------------------------
@@ -154,17 +208,20 @@ class ParticipantNotFound(NofakturaError, LookupError):
     """The participant is not registered in the Peppol SML (or its SMP has no such service)."""
 
     message = "The participant is not registered in the Peppol network."
+    message_key = "error.participant_not_found"
 
 
 class LookupFailed(TransportError):
     """The SML (DNS) or SMP (HTTP) lookup could not be completed; the answer is unknown, not negative."""
 
     message = "The Peppol lookup could not be completed."
+    message_key = "error.lookup_failed"
     retryable = True
 
 
 class RateLimited(ServiceUnavailable):
     message = "The service asks to slow down; try again later."
+    message_key = "error.rate_limited"
 
 
 class DuplicateSubmission(TransportError):
@@ -173,6 +230,7 @@ class DuplicateSubmission(TransportError):
     access point told which message it was."""
 
     message = "The access point already accepted a document with this idempotency key."
+    message_key = "error.duplicate_submission"
 
     def __init__(self, message: str | None = None, *, message_id: str | None = None) -> None:
         self.message_id = message_id
@@ -194,6 +252,7 @@ class PaymentOrderError(NofakturaError, ValueError):
     """
 
     message = "The payment order cannot be written."
+    message_key = "error.payment_order"
 
     def __init__(
         self,
@@ -209,17 +268,21 @@ class PaymentOrderError(NofakturaError, ValueError):
         super().__init__(message)
 
     def __str__(self) -> str:
+        return self.text("en")
+
+    def text(self, lang: str | None = "en") -> str:
         where = []
         if self.index is not None or self.transfer is not None:
-            label = "transfer"
+            label = render_text(Message("where.transfer", {}), lang)
             if self.index is not None:
                 label += f" {self.index}"
             if self.transfer is not None:
-                label += f" (end-to-end id {self.transfer!r})"
+                label += " " + render_text(Message("where.end_to_end", {"id": self.transfer}), lang)
             where.append(label)
         if self.field:
             where.append(self.field)
-        return f"{', '.join(where)}: {self.message}" if where else self.message
+        body = self._body(lang)
+        return f"{', '.join(where)}: {body}" if where else body
 
 
 # --- Digipost (nofaktura.digipost) ------------------------------------------------------------------------
@@ -234,6 +297,7 @@ class UnknownRecipient(RecipientRejected):
     this channel, the dispatcher moves on to the next one."""
 
     message = "The recipient has no Digipost mailbox and the message had no print fallback."
+    message_key = "error.unknown_recipient"
 
 
 # --- KPI regulation (nofaktura.kpi) -----------------------------------------------------------------------

@@ -48,6 +48,7 @@ from nofaktura.exceptions import (
     InvalidLength,
     ValidationError,
 )
+from nofaktura.messages import msg
 
 __all__ = [
     "PEPPOL_SCHEME",
@@ -92,14 +93,15 @@ _STDNUM_ERRORS: tuple[tuple[type[Exception], type[ValidationError]], ...] = (
 
 @contextmanager
 def _translated(what: str, number: object) -> Iterator[None]:
+    # ``what`` is a catalogue message ("Kontonummer" in Bokmål), the problem the class's own text.
     """Turn python-stdnum's errors into ours, naming the identifier and the value."""
     try:
         yield
     except std_exc.ValidationError as exc:
         for theirs, ours in _STDNUM_ERRORS:
             if isinstance(exc, theirs):
-                raise ours(f"{what} {number!r}: {ours.message}") from exc
-        raise InvalidFormat(f"{what} {number!r}: {exc}") from exc
+                raise ours(msg("id.invalid_number", what=what, number=number, problem=msg(ours.message_key))) from exc
+        raise InvalidFormat(msg("id.invalid_number", what=what, number=number, problem=str(exc))) from exc
 
 
 def _is_valid(validate: Callable[[str], object], number: str) -> bool:
@@ -119,7 +121,7 @@ def compact_orgnr(number: str) -> str:
 
 def validate_orgnr(number: str) -> str:
     """Check a Norwegian organisation number (9 digits, MOD11); return it compact."""
-    with _translated("Organisation number", number):
+    with _translated(msg("id.what_org"), number):
         return std_orgnr.validate(number)
 
 
@@ -147,8 +149,8 @@ def validate_mva(number: str, *, require_prefix: bool = False) -> str:
     the seller's VAT identifier (``stdnum.no.mva`` accepts ``988077917MVA``).
     """
     if require_prefix and not clean(str(number), " -").upper().strip().startswith("NO"):
-        raise InvalidFormat(f"MVA number {number!r}: it must start with 'NO' (NO-R-001).")
-    with _translated("MVA number", number):
+        raise InvalidFormat(msg("id.mva_prefix", number=number))
+    with _translated(msg("id.what_mva"), number):
         return "NO" + std_mva.validate(number)
 
 
@@ -181,8 +183,8 @@ def validate_account_number(number: str) -> str:
     """Check a Norwegian account number (11 digits, MOD11); return it compact."""
     compact = compact_account_number(number)
     if compact.isdigit() and len(compact) != 11:
-        raise InvalidLength(f"Account number {number!r}: a Norwegian account number has 11 digits.")
-    with _translated("Account number", number):
+        raise InvalidLength(msg("id.account_length", number=number))
+    with _translated(msg("id.what_account"), number):
         return std_kontonr.validate(number)
 
 
@@ -206,13 +208,17 @@ def _schwifty_iban(number: str):  # -> schwifty.IBAN
     try:
         return IBAN(compact_iban(number))
     except (sw_exc.InvalidChecksumDigits, sw_exc.InvalidBBANChecksum) as exc:
-        raise InvalidChecksum(f"IBAN {number!r}: {InvalidChecksum.message}") from exc
+        raise InvalidChecksum(
+            msg("id.invalid_number", what="IBAN", number=number, problem=msg("error.invalid_checksum"))
+        ) from exc
     except sw_exc.InvalidLength as exc:
-        raise InvalidLength(f"IBAN {number!r}: {InvalidLength.message}") from exc
+        raise InvalidLength(
+            msg("id.invalid_number", what="IBAN", number=number, problem=msg("error.invalid_length"))
+        ) from exc
     except sw_exc.InvalidCountryCode as exc:
-        raise InvalidComponent(f"IBAN {number!r}: unknown country code.") from exc
+        raise InvalidComponent(msg("id.iban_unknown_country", number=number)) from exc
     except sw_exc.SchwiftyException as exc:
-        raise InvalidFormat(f"IBAN {number!r}: {exc}") from exc
+        raise InvalidFormat(msg("id.invalid_number", what="IBAN", number=number, problem=str(exc))) from exc
 
 
 def validate_iban(number: str) -> str:
@@ -240,7 +246,7 @@ def iban_to_account_number(number: str) -> str:
     """Convert a Norwegian IBAN to the 11-digit account number (BBAN) inside it."""
     compact = validate_iban(number)
     if not compact.startswith("NO"):
-        raise InvalidComponent(f"IBAN {number!r}: not a Norwegian IBAN.")
+        raise InvalidComponent(msg("id.iban_not_norwegian", number=number))
     return validate_account_number(compact[4:])
 
 
@@ -295,13 +301,13 @@ def parse_peppol_id(value: str) -> PeppolId:
     if "::" in text:
         scheme, _, text = text.partition("::")
         if scheme.strip().lower() != PEPPOL_SCHEME:
-            raise InvalidComponent(f"Peppol id {value!r}: unknown identifier scheme {scheme!r}.")
+            raise InvalidComponent(msg("id.peppol_scheme", value=value, scheme=scheme))
     icd, sep, identifier = text.partition(":")
     icd, identifier = icd.strip(), identifier.strip().lower()
     if not sep or not (icd.isdigit() and len(icd) == 4):
-        raise InvalidFormat(f"Peppol id {value!r}: expected '<4-digit ICD>:<identifier>'.")
+        raise InvalidFormat(msg("id.peppol_format", value=value))
     if not identifier:
-        raise InvalidFormat(f"Peppol id {value!r}: the identifier after the ICD is empty.")
+        raise InvalidFormat(msg("id.peppol_empty", value=value))
     validator = _ICD_VALIDATORS.get(icd)
     if validator is not None:
         identifier = validator(identifier)

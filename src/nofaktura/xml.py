@@ -19,6 +19,7 @@ from pathlib import Path
 from lxml import etree
 
 from nofaktura.exceptions import DocumentError, UnsafeDocument
+from nofaktura.messages import msg
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -101,12 +102,12 @@ def parse_untrusted(
         raise TypeError("parse_untrusted takes bytes, so the XML declaration decides the encoding")
     if len(data) > max_bytes:
         raise UnsafeDocument(
-            f"the document is {len(data)} bytes, more than the limit of {max_bytes} bytes", source=source
+            msg("xml.too_large", size=len(data), limit=max_bytes), source=source
         )
     if not data.strip():
-        raise DocumentError("the file is empty", source=source)
+        raise DocumentError(msg("xml.empty"), source=source)
     if declares_doctype(data):
-        raise UnsafeDocument("a DOCTYPE/DTD is not allowed in received documents", source=source)
+        raise UnsafeDocument(msg("xml.doctype"), source=source)
     try:
         tree = etree.fromstring(data, _parser()).getroottree()
     except etree.XMLSyntaxError as exc:
@@ -114,11 +115,11 @@ def parse_untrusted(
         if any(limit in str(exc.msg) for limit in LIBXML2_LIMIT_MESSAGES):
             # libxml2's own guard (depth > 256, a text node > 10 MB): the document is built to hurt.
             raise UnsafeDocument(
-                f"the document exceeds the parser's safety limits ({exc.msg})", source=source, line=line
+                msg("xml.parser_limits", detail=exc.msg), source=source, line=line
             ) from exc
-        raise DocumentError(f"not well-formed XML: {exc.msg}", source=source, line=line) from exc
+        raise DocumentError(msg("xml.not_well_formed", detail=exc.msg), source=source, line=line) from exc
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise UnsafeDocument("a DOCTYPE/DTD is not allowed in received documents", source=source)
+        raise UnsafeDocument(msg("xml.doctype"), source=source)
     _check_no_entities_and_depth(tree.getroot(), max_depth, source)
     return tree
 
@@ -128,7 +129,7 @@ def parse_untrusted_file(path: str | Path, **kwargs: object) -> etree._ElementTr
     max_bytes = int(kwargs.pop("max_bytes", DEFAULT_MAX_BYTES))  # type: ignore[arg-type]
     size = path.stat().st_size
     if size > max_bytes:
-        raise UnsafeDocument(f"the file is {size} bytes, more than the limit of {max_bytes} bytes", source=str(path))
+        raise UnsafeDocument(msg("xml.file_too_large", size=size, limit=max_bytes), source=str(path))
     return parse_untrusted(path.read_bytes(), source=str(path), max_bytes=max_bytes, **kwargs)  # type: ignore[arg-type]
 
 
@@ -142,9 +143,9 @@ def _deeper_than(max_depth: int) -> etree.XPath:
 def _check_no_entities_and_depth(root: etree._Element, max_depth: int, source: str | None) -> None:
     entity = next(root.iter(etree.Entity), None)
     if entity is not None:
-        raise UnsafeDocument(f"entity reference &{entity.name}; is not allowed", source=source)
+        raise UnsafeDocument(msg("xml.entity", name=entity.name), source=source)
     if _deeper_than(max_depth)(root):
-        raise UnsafeDocument(f"the document is nested deeper than {max_depth} levels", source=source)
+        raise UnsafeDocument(msg("xml.too_deep", depth=max_depth), source=source)
 
 
 #: The Peppol envelope around a business document (SBDH, CEFACT namespace).
@@ -182,7 +183,7 @@ def expect_root(
     allowed = list(allowed_tags)
     if root.tag not in allowed:
         wanted = " or ".join(_describe(tag) for tag in allowed)
-        raise DocumentError(f"expected the root element {wanted}, found {_describe(root.tag)}", source=source)
+        raise DocumentError(msg("xml.wrong_root", wanted=wanted, found=_describe(root.tag)), source=source)
     return root
 
 
@@ -198,7 +199,7 @@ def unwrap_sbdh(tree: etree._ElementTree | etree._Element, source: str | None = 
     payload = [child for child in root if isinstance(child.tag, str) and child.tag != _SBDH_HEADER]
     if len(payload) != 1:
         raise DocumentError(
-            f"the StandardBusinessDocument envelope holds {len(payload)} documents, expected exactly one",
+            msg("xml.sbd_count", count=len(payload)),
             source=source,
         )
     return payload[0]

@@ -691,6 +691,8 @@ class AccountMove(models.Model):
     @api.model
     def _cron_l10n_no_approval(self):
         """Start approval of bills nobody sent round; move steps to and from substitutes; escalate."""
+        if "lang" not in self.env.context:  # a cron has no language: write notes in the company's
+            return self.with_context(lang=self.env.company.partner_id.lang or self.env.user.lang)._cron_l10n_no_approval()
         quiet = fields.Datetime.now() - timedelta(minutes=QUIET_MINUTES)
         for matrix in self.env["l10n.no.approval.matrix"].sudo().search([("active", "=", True)]):
             company = [("company_id", "=", matrix.company_id.id), ("move_type", "in", BILL_TYPES), ("state", "=", "draft")]

@@ -4,6 +4,7 @@ import re
 
 from nofaktura.bank.channel import FolderSource, SftpSource
 from nofaktura.exceptions import TransportError
+from nofaktura.messages import text as nf_text
 
 from odoo import api, fields, models
 
@@ -130,7 +131,7 @@ class AccountJournal(models.Model):
             try:
                 source = journal._l10n_no_bank_source()
             except (TransportError, UserError) as exc:
-                journal._l10n_no_bank_poll_done(self.env._("Cannot connect: %(error)s", error=str(exc)))
+                journal._l10n_no_bank_poll_done(self.env._("Cannot connect: %(error)s", error=nf_text(exc, self.env.lang)))
                 continue
             try:
                 for name in source.names():
@@ -145,7 +146,7 @@ class AccountJournal(models.Model):
                         )
                         imported += 1
                     except UserError as exc:
-                        record = Import._l10n_no_bank_record_refused(data, name, journal, origin, str(exc))
+                        record = Import._l10n_no_bank_record_refused(data, name, journal, origin, nf_text(exc, self.env.lang))
                         if isinstance(exc, AlreadyImported):
                             record.sudo().state = "duplicate"
                         refused += 1
@@ -154,7 +155,7 @@ class AccountJournal(models.Model):
                     if self.env.context.get("cron_id"):
                         self.env["ir.cron"]._commit_progress(1)
             except TransportError as exc:
-                journal._l10n_no_bank_poll_done(self.env._("Fetching failed: %(error)s", error=str(exc)))
+                journal._l10n_no_bank_poll_done(self.env._("Fetching failed: %(error)s", error=nf_text(exc, self.env.lang)))
                 continue
             finally:
                 source.close()
@@ -170,6 +171,8 @@ class AccountJournal(models.Model):
 
     @api.model
     def _cron_l10n_no_bank_poll(self):
+        if "lang" not in self.env.context:  # a cron has no language: write notes in the company's
+            return self.with_context(lang=self.env.company.partner_id.lang or self.env.user.lang)._cron_l10n_no_bank_poll()
         journals = self.search([("type", "=", "bank"), ("l10n_no_bank_channel", "!=", "none")])
         journals._l10n_no_bank_poll()
 

@@ -9,6 +9,7 @@ from nofaktura.bank.matching import OpenItem, allocate
 from nofaktura.exceptions import DocumentError, NofakturaError
 from nofaktura.exceptions import ValidationError as KidValidationError
 from nofaktura.kid import looks_like_kid
+from nofaktura.messages import text as nf_text
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -191,7 +192,7 @@ class L10nNoBankImport(models.Model):
             raise
         except NofakturaError as exc:
             raise UserError(
-                self.env._("The bank file was refused and nothing was imported. %(error)s", error=str(exc))
+                self.env._("The bank file was refused and nothing was imported. %(error)s", error=nf_text(exc, self.env.lang))
             ) from exc
 
     @api.model

@@ -60,7 +60,7 @@ class L10nNoDunningLawValue(models.Model):
                 raise ValidationError(self.env._(
                     "%(value)s is not a plausible %(table)s: it must lie between %(low)s and %(high)s.",
                     value=rec.value,
-                    table=dict(self._fields["law_table"].selection)[rec.law_table],
+                    table=dict(self._fields["law_table"]._description_selection(self.env))[rec.law_table],
                     low=low,
                     high=high,
                 )) from exc
@@ -81,9 +81,11 @@ class L10nNoDunningLawValue(models.Model):
     def _cron_l10n_no_dunning_check_law_values(self):
         """Daily: tell the accounting administrators of each company, once per missing value, that a law
         value of the period starting within LOOK_AHEAD_DAYS is unknown, before runs start skipping claims."""
+        if "lang" not in self.env.context:  # a cron has no language: write notes in the company's
+            return self.with_context(lang=self.env.company.partner_id.lang or self.env.user.lang)._cron_l10n_no_dunning_check_law_values()
         today = fields.Date.context_today(self)
         manager_group = self.env.ref("account.group_account_manager")
-        selection = dict(self._fields["law_table"].selection)
+        selection = dict(self._fields["law_table"]._description_selection(self.env))
         for company in self.env["res.company"].search([("active", "=", True)]):
             alerted = set(filter(None, (company.l10n_no_dunning_law_alerts or "").split(",")))
             new = []

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 from nofaktura.dunning import StepKind, letters, plan
+from nofaktura.messages import text as nf_text
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -131,10 +132,13 @@ class L10nNoDunningLetter(models.Model):
             raise UserError(self.env._("Only a proposed letter can change its channel."))
         return super().write(vals)
 
-    @api.depends("run_id.name", "partner_id.name", "kind")
+    @api.depends("run_id.name", "partner_id.name", "partner_id.lang", "kind")
     def _compute_name(self):
-        kinds = dict(STEP_KINDS)
+        # The name is the letter's title for the customer too (PDF and mail attachment): the kind in
+        # the customer's language.
         for letter in self:
+            env = letter.with_context(lang=letter.partner_id.lang or self.env.lang).env
+            kinds = dict(self._fields["kind"]._description_selection(env))
             letter.name = f"{letter.run_id.name or ''} – {letter.partner_id.name or ''} ({kinds.get(letter.kind, '')})"
 
     # ------------------------------------------------------------------------------------------------
@@ -155,7 +159,7 @@ class L10nNoDunningLetter(models.Model):
                 "The %(kind)s goes by e-mail to %(email)s, an address the customer has not confirmed or used "
                 "with us: inkassoloven § 9 and § 3a require delivery 'på betryggende måte'. Send it by post "
                 "or confirm the address on the customer.",
-                kind=dict(STEP_KINDS)[level.kind],
+                kind=dict(self._fields["kind"]._description_selection(self.env))[level.kind],
                 email=partner.email,
             )
         return "email", False
@@ -230,6 +234,8 @@ class L10nNoDunningLetter(models.Model):
         a wrong address or a bounce) back to Odoo's mail queue, up to ``EMAIL_ATTEMPTS`` times in all. The
         letter shows "Delivery failed" until then and "Going out" again while queued; it counts as sent only
         when the server accepts it."""
+        if "lang" not in self.env.context:  # a cron has no language: write notes in the company's
+            return self.with_context(lang=self.env.company.partner_id.lang or self.env.user.lang)._cron_l10n_no_dunning_retry_email()
         letters = self.sudo().search([
             ("state", "=", "sent"), ("channel", "=", "email"), ("delivery_state", "=", "failed"),
             ("delivery_attempts", "<", EMAIL_ATTEMPTS), ("mail_message_id", "!=", False),
@@ -310,7 +316,7 @@ class L10nNoDunningLetter(models.Model):
             if decision is None or not decision.ready or decision.step_index != item.step_index:
                 item.sudo().write({
                     "state": "dropped",
-                    "note": decision.text if decision else self.env._("The invoice is no longer open."),
+                    "note": nf_text(decision.text, self.env.lang) if decision else self.env._("The invoice is no longer open."),
                 })
                 continue
             item.sudo().write(item_values(decision, levels[decision.step_index], currency))
@@ -358,7 +364,7 @@ class L10nNoDunningLetter(models.Model):
                     letter._l10n_no_dunning_deliver()
             except Exception as exc:  # noqa: BLE001 - any delivery error is recorded, never lost
                 _logger.warning("Dunning letter %s could not be delivered", letter.id, exc_info=True)
-                letter._l10n_no_dunning_delivery_failed(str(exc) or exc.__class__.__name__)
+                letter._l10n_no_dunning_delivery_failed(nf_text(exc, self.env.lang) or exc.__class__.__name__)
         sent._l10n_no_dunning_log()
         return sent
 
@@ -507,8 +513,8 @@ class L10nNoDunningLetter(models.Model):
 
     def _l10n_no_dunning_log(self):
         """Notes on the customer and on each invoice (the dunning history in Odoo's thread), in batch."""
-        kinds = dict(STEP_KINDS)
-        channels = dict(self._fields["channel"].selection)
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        channels = dict(self._fields["channel"]._description_selection(self.env))
         move_bodies, partner_bodies = {}, {}
         # the user who sends reads the log first: amounts, dates and rates in their language ("kr 37,50")
         lang = self.env.lang

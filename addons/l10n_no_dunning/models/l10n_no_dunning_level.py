@@ -1,4 +1,5 @@
 from nofaktura.dunning import Anchor, DunningPolicy, DunningPolicyError, PolicyStep, StepKind
+from nofaktura.messages import text as nf_text
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -97,5 +98,5 @@ class L10nNoDunningLevel(models.Model):
                 DunningPolicy(tuple(level._l10n_no_dunning_policy_step() for level in levels))
             except DunningPolicyError as exc:
                 raise ValidationError(
-                    self.env._("The dunning levels of %(company)s are not lawful: %(error)s", company=company.name, error=exc)
+                    self.env._("The dunning levels of %(company)s are not lawful: %(error)s", company=company.name, error=nf_text(exc, self.env.lang))
                 ) from exc

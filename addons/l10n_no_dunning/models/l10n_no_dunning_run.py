@@ -13,6 +13,7 @@ from nofaktura.dunning.handover import (
 )
 from nofaktura.exceptions import NofakturaError
 from nofaktura.identifiers import is_valid_mva, is_valid_orgnr, validate_mva, validate_orgnr
+from nofaktura.messages import text as nf_text
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -271,7 +272,7 @@ class L10nNoDunningRun(models.Model):
         try:
             return levels, self.company_id._l10n_no_dunning_policy(levels)
         except DunningPolicyError as exc:
-            raise UserError(str(exc)) from exc
+            raise UserError(nf_text(exc, self.env.lang)) from exc
 
     def _l10n_no_dunning_claim_partners(self, domain, limit):
         """Customers with unexamined overdue invoices, locked for this transaction.
@@ -368,7 +369,7 @@ class L10nNoDunningRun(models.Model):
         summary = json.loads(self.summary or "{}")
         for reason, count in counts.items():
             summary[reason] = summary.get(reason, 0) + count
-        unknown = next((d.text for d in decisions if d.reason is Reason.LAW_VALUE_UNKNOWN), None)
+        unknown = next((nf_text(d.text, self.env.lang) for d in decisions if d.reason is Reason.LAW_VALUE_UNKNOWN), None)
         if unknown:
             summary["law_value_unknown_example"] = unknown
         self.sudo().summary = json.dumps(summary, sort_keys=True)
@@ -445,7 +446,7 @@ class L10nNoDunningRun(models.Model):
             with self._l10n_no_dunning_handover_provider() as provider:
                 receipt = provider.hand_over(claims, reference=reference)
         except NofakturaError as exc:
-            raise UserError(self.env._("The hand-over to the debt-collection agency failed: %(error)s", error=exc)) from exc
+            raise UserError(self.env._("The hand-over to the debt-collection agency failed: %(error)s", error=nf_text(exc, self.env.lang))) from exc
         if receipt.content:
             self.sudo().handover_attachment_ids = [fields.Command.link(self.env["ir.attachment"].create({
                 "name": receipt.reference,
@@ -511,6 +512,8 @@ class L10nNoDunningRun(models.Model):
     def _cron_l10n_no_dunning(self):
         """Daily job: per company, propose (and, if allowed, send) today's letters in batches; commits
         after each batch and re-triggers itself when its time is up."""
+        if "lang" not in self.env.context:  # a cron has no language: write notes in the company's
+            return self.with_context(lang=self.env.company.partner_id.lang or self.env.user.lang)._cron_l10n_no_dunning()
         today = self._l10n_no_dunning_today()
         cron = self.env.ref("l10n_no_dunning.ir_cron_l10n_no_dunning")
         for company in self.env["res.company"].search([("l10n_no_dunning_auto", "=", True)]):

@@ -6,6 +6,8 @@ from markupsafe import Markup
 
 from nofaktura import kid as nkid
 from nofaktura.exceptions import DocumentError
+from nofaktura.messages import lang_of
+from nofaktura.messages import text as nf_text
 from nofaktura.peppol.ids import ParticipantId
 from nofaktura.peppol.invoice_response import (
     InvoiceResponse,
@@ -120,7 +122,7 @@ class AccountMove(models.Model):
     def _l10n_no_ehf_finding_text(self, finding):
         """The finding's message in the user's language, without the rule id the rule engine puts in front
         ("[BR-CO-10]-Sum of ..." reads "Sum of ...")."""
-        nb = (self.env.lang or "").startswith("nb")
+        nb = lang_of(self.env.lang) == "nb"
         text = (finding.get("message_nb") if nb else "") or finding.get("message") or ""
         rule = finding.get("rule") or ""
         for prefix in (f"[{rule}]-", f"[{rule}] -", f"[{rule}]", f"{rule}:"):
@@ -214,7 +216,8 @@ class AccountMove(models.Model):
         try:
             _valid, rule_findings = validate_ehf(xml)
         except DocumentError as exc:
-            rule_findings = [{"rule": "XML", "flag": "fatal", "location": exc.path or "", "message": str(exc), "message_nb": ""}]
+            rule_findings = [{"rule": "XML", "flag": "fatal", "location": exc.path or "", "message": exc.text("en"),
+                              "message_nb": exc.text("nb")}]
         findings.extend(rule_findings)
         fatal = [f for f in findings if f["flag"] == "fatal"]
         warnings = [f for f in findings if f["flag"] != "fatal"]
@@ -556,7 +559,7 @@ class AccountMove(models.Model):
         try:
             xml = build_invoice_response(response)
         except ValueError as exc:
-            raise UserError(str(exc)) from exc
+            raise UserError(nf_text(exc, self.env.lang)) from exc
         # The seller's access point judges our answer by the Peppol T111 rules: never queue one it
         # would reject, whatever the writer produced.
         valid, findings = validate_ehf(xml)
@@ -565,13 +568,13 @@ class AccountMove(models.Model):
             raise UserError(self.env._(
                 "The Invoice Response for %(name)s breaks the Peppol Invoice Response rules and was not sent: %(findings)s",
                 name=self.display_name,
-                findings="; ".join(f"[{f['rule']}] {f['message']}" for f in fatal[:5]),
+                findings="; ".join(f"[{f['rule']}] {self._l10n_no_ehf_finding_text(f)}" for f in fatal[:5]),
             ))
         outgoing = self.env["l10n_no_ehf.outgoing"]._l10n_no_ehf_enqueue(
             self, xml, kind="response", receiver=str(receiver_id)
         )
         incoming.sudo().response_state = "rejected" if code == ResponseCode.REJECTED.value else "accepted"
-        label = dict(self.env["l10n_no_ehf.incoming"]._fields["response_state"].selection)[incoming.response_state]
+        label = dict(self.env["l10n_no_ehf.incoming"]._fields["response_state"]._description_selection(self.env))[incoming.response_state]
         self.message_post(body=self.env._("Invoice Response %(state)s queued for %(sender)s%(reason)s.",
                                  state=label, sender=receiver_id,
                                  reason=f": {reason}" if reason else ""))

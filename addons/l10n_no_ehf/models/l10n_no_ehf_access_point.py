@@ -4,6 +4,7 @@ import binascii
 import paramiko
 
 from nofaktura.exceptions import TransportError
+from nofaktura.messages import text as nf_text
 from nofaktura.peppol.lookup import SML_PRODUCTION, SML_TEST
 from nofaktura.peppol.transports import FolderExchange, LocalFilesystem, SftpFilesystem, StorecoveAccessPoint
 from nofaktura.peppol.transports.storecove import BASE_URL as STORECOVE_BASE_URL
@@ -134,7 +135,7 @@ class L10nNoEhfAccessPoint(models.Model):
         try:
             return paramiko.PKey.from_type_string(parts[0], base64.b64decode(parts[1]))
         except (binascii.Error, ValueError, paramiko.SSHException) as exc:
-            raise UserError(self.env._("The SFTP host key cannot be read: %(error)s", error=str(exc))) from exc
+            raise UserError(self.env._("The SFTP host key cannot be read: %(error)s", error=nf_text(exc, self.env.lang))) from exc
 
     def action_l10n_no_ehf_test_connection(self):
         """Fetch the inbox once, to prove the credentials work (nothing is acknowledged).
@@ -151,7 +152,7 @@ class L10nNoEhfAccessPoint(models.Model):
             with self._l10n_no_ehf_transport() as transport:
                 waiting = len(transport.fetch_incoming())
         except TransportError as exc:
-            raise UserError(self.env._("The access point could not be reached: %(error)s", error=str(exc))) from exc
+            raise UserError(self.env._("The access point could not be reached: %(error)s", error=nf_text(exc, self.env.lang))) from exc
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

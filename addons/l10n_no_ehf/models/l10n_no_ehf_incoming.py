@@ -6,6 +6,7 @@ from lxml import etree
 from nofaktura import kid as nkid
 from nofaktura.ehf.reader import read_root
 from nofaktura.exceptions import DocumentError, NofakturaError
+from nofaktura.messages import text as nf_text
 from nofaktura.xml import load_ubl
 
 from odoo import api, fields, models
@@ -164,7 +165,7 @@ class L10nNoEhfIncoming(models.Model):
         except DocumentError as exc:
             # Hostile or broken XML never reaches Odoo's own parser: keep the bytes for a person
             # to look at (as an attachment that is never parsed) and stop.
-            record = self.sudo().create({**values, "state": "refused", "error_message": str(exc)})
+            record = self.sudo().create({**values, "state": "refused", "error_message": nf_text(exc, self.env.lang)})
             record.attachment_id = self._l10n_no_ehf_attach(record, filename, content, "application/octet-stream")
             return record.with_env(self.env)
         sender_text = self._l10n_no_ehf_sender(document)
@@ -180,7 +181,7 @@ class L10nNoEhfIncoming(models.Model):
                 bill = record.with_env(self.env)._l10n_no_ehf_create_bill(document, ubl, content, filename, move=move)
         except (UserError, NofakturaError, ValueError) as exc:
             _logger.warning("EHF %s could not become a bill: %s", filename, exc)
-            record.write({"state": "error", "error_message": str(exc)})
+            record.write({"state": "error", "error_message": nf_text(exc, self.env.lang)})
             record.attachment_id = self._l10n_no_ehf_attach(record, filename, content, "application/xml")
             return record.with_env(self.env)
         record.move_id = bill
@@ -206,7 +207,7 @@ class L10nNoEhfIncoming(models.Model):
                     bill = record._l10n_no_ehf_create_bill(document, ubl, content, record.filename or "ehf.xml")
                     record.sudo().write({"state": "imported", "error_message": False, "move_id": bill.id})
             except (UserError, NofakturaError, ValueError) as exc:
-                record.sudo().error_message = str(exc)
+                record.sudo().error_message = nf_text(exc, self.env.lang)
         return True
 
     @api.model
@@ -308,6 +309,8 @@ class L10nNoEhfIncoming(models.Model):
 
     @api.model
     def _cron_l10n_no_ehf_receive(self):
+        if "lang" not in self.env.context:  # a cron has no language: write notes in the company's
+            return self.with_context(lang=self.env.company.partner_id.lang or self.env.user.lang)._cron_l10n_no_ehf_receive()
         access_points = self.env["l10n_no_ehf.access.point"].sudo().search([("receive", "=", True)])
         for access_point in access_points:
             self.with_company(access_point.company_id)._l10n_no_ehf_receive_from(access_point)

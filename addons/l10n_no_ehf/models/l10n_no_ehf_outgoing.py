@@ -12,6 +12,7 @@ from nofaktura.exceptions import (
     TransportError,
     TransportTimeout,
 )
+from nofaktura.messages import text as nf_text
 from nofaktura.peppol.ids import (
     BILLING_PROCESS,
     INVOICE_RESPONSE,
@@ -244,6 +245,8 @@ class L10nNoEhfOutgoing(models.Model):
     @api.model
     def _cron_l10n_no_ehf_send(self, batch_size=50):
         """Send what is queued and poll what was sent, a batch at a time."""
+        if "lang" not in self.env.context:  # a cron has no language: write notes in the company's
+            return self.with_context(lang=self.env.company.partner_id.lang or self.env.user.lang)._cron_l10n_no_ehf_send(batch_size=batch_size)
         if not self.env.su:
             # Called from code with a user's rights (tests, a manual run): the cron's own rights.
             return self.sudo()._cron_l10n_no_ehf_send(batch_size=batch_size)
@@ -291,7 +294,7 @@ class L10nNoEhfOutgoing(models.Model):
             try:
                 transport = access_point._l10n_no_ehf_transport()
             except (UserError, NofakturaError) as exc:
-                records._l10n_no_ehf_fail("config", str(exc))
+                records._l10n_no_ehf_fail("config", nf_text(exc, self.env.lang))
                 continue
             with transport:
                 for record in records:
@@ -309,7 +312,7 @@ class L10nNoEhfOutgoing(models.Model):
             self._l10n_no_ehf_check_attachment()
             document = self._l10n_no_ehf_document()
         except (NofakturaError, ValueError, UserError) as exc:
-            self._l10n_no_ehf_fail("config", str(exc))
+            self._l10n_no_ehf_fail("config", nf_text(exc, self.env.lang))
             return
         try:
             receipt = transport.send(document)
@@ -351,13 +354,13 @@ class L10nNoEhfOutgoing(models.Model):
             self.write({
                 "attempts": attempts,
                 "error_code": code,
-                "error_message": str(exc),
+                "error_message": nf_text(exc, self.env.lang),
                 "next_try": fields.Datetime.now() + delay,
             })
             _logger.info("EHF %s: %s, try %d of %d later", self.idempotency_key, code, attempts + 1, max_attempts)
             return
         self.attempts = attempts
-        self._l10n_no_ehf_fail(code, str(exc))
+        self._l10n_no_ehf_fail(code, nf_text(exc, self.env.lang))
 
     def _l10n_no_ehf_fail(self, code, message):
         for record in self:
@@ -388,7 +391,7 @@ class L10nNoEhfOutgoing(models.Model):
         try:
             status = transport.status(self.message_id)
         except TransportError as exc:
-            self.write({"next_try": now + STATUS_POLL, "error_message": str(exc)})
+            self.write({"next_try": now + STATUS_POLL, "error_message": nf_text(exc, self.env.lang)})
             return
         if status.state is DeliveryState.DELIVERED:
             self.write({"state": "delivered", "delivered_at": now, "next_try": False, "error_message": False})

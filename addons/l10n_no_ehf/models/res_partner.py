@@ -1,6 +1,7 @@
 from datetime import timezone
 
 from nofaktura.exceptions import NofakturaError, ValidationError as NofakturaValidationError
+from nofaktura.messages import text as nf_text
 from nofaktura.peppol.ids import ICD_NO_ORGNR, ParticipantId
 from nofaktura.peppol.lookup import SML_PRODUCTION, check_reachability
 
@@ -84,7 +85,7 @@ class ResPartner(models.Model):
                 try:
                     result = self._l10n_no_ehf_lookup(participant, now.replace(tzinfo=timezone.utc), zone)
                 except NofakturaError as exc:
-                    values.update(l10n_no_ehf_peppol_error=str(exc), l10n_no_ehf_peppol_expires_at=False)
+                    values.update(l10n_no_ehf_peppol_error=nf_text(exc, self.env.lang), l10n_no_ehf_peppol_expires_at=False)
                 else:
                     values.update(
                         l10n_no_ehf_peppol_reachable=result.can_receive_invoice,

@@ -1,5 +1,6 @@
 from nofaktura.exceptions import LayoutError
 from nofaktura.kid import KidLayout
+from nofaktura.messages import text as nf_text
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -94,7 +95,7 @@ class AccountJournal(models.Model):
             except LayoutError as exc:
                 raise ValidationError(
                     self.env._("The KID agreement of %(journal)s is not consistent: %(error)s",
-                      journal=journal.display_name, error=str(exc))
+                      journal=journal.display_name, error=nf_text(exc, self.env.lang))
                 ) from exc
 
     def _l10n_no_kid_layout(self):

@@ -1,6 +1,7 @@
 from nofaktura import kid as nkid
 from nofaktura.exceptions import LayoutError
 from nofaktura.exceptions import ValidationError as KidValidationError
+from nofaktura.messages import text as nf_text
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -100,7 +101,7 @@ class AccountMove(models.Model):
                     "(the bank agreement must then be changed too).",
                     invoice=self.name,
                     journal=journal.display_name,
-                    error=str(exc),
+                    error=nf_text(exc, self.env.lang),
                 )
             ) from exc
 
@@ -212,7 +213,7 @@ class AccountMove(models.Model):
                     state = "valid"
                     algorithms = ", ".join(sorted(a.value.upper() for a in nkid.satisfied_algorithms(number)))
                 except KidValidationError as exc:
-                    state, error = "invalid", str(exc)
+                    state, error = "invalid", nf_text(exc, self.env.lang)
             move.l10n_no_vendor_kid_state = state
             move.l10n_no_vendor_kid_algorithms = algorithms
             move.l10n_no_vendor_kid_error = error

@@ -7,3 +7,4 @@ from . import test_xmlrpc
 from . import test_invoice_legal
 from . import test_invoice_print
 from . import test_invoice_screens
+from . import test_invoice_pdf_content

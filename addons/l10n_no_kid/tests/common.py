@@ -1,3 +1,9 @@
+import io
+import re
+
+from nofaktura.messages import CATALOGUE
+
+from odoo.tools import file_open
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 
@@ -45,3 +51,73 @@ class L10nNoKidCommon(AccountTestInvoicingCommon):
     @staticmethod
     def _digits(text):
         return "".join(c for c in text if c.isdigit())
+
+
+# --- Norwegian throughout (issue 16.4/16.5): tools for the tests that read what a nb_NO user or customer sees ---
+
+_PO_LINE = re.compile(r'^(msgid|msgstr) "(.*)"$')
+_CUT = re.compile(r"%\([a-z_]+\)[sdf]|%[sd]|\{[a-z_]+(?:![rs])?\}|<[^>]+>|\$0|\n")
+
+
+def _po_pairs(module):
+    """(msgid, msgstr) of ``module``'s i18n/nb.po."""
+    pairs, current, key = [], {}, None
+    with file_open(f"{module}/i18n/nb.po", "rb") as handle:
+        for raw in [*handle.read().decode("utf-8").splitlines(), ""]:
+            line = raw.strip()
+            if match := _PO_LINE.match(line):
+                if match.group(1) == "msgid" and "msgid" in current:
+                    pairs.append((current["msgid"], current.get("msgstr", "")))
+                    current = {}
+                key = match.group(1)
+                current[key] = match.group(2).replace('\\"', '"').replace("\\n", "\n")
+            elif line.startswith('"') and key:
+                current[key] += line[1:-1].replace('\\"', '"').replace("\\n", "\n")
+            elif not line or line.startswith("#"):
+                key = None
+    if "msgid" in current:
+        pairs.append((current["msgid"], current.get("msgstr", "")))
+    return pairs
+
+
+def english_phrases(modules, min_words=3):
+    """Fixed English phrases (3+ words, no placeholder or markup) of our addons' messages and of the
+    library's catalogue that the Bokmål texts do not also use: finding one in what a nb_NO reader gets
+    means a text was left untranslated."""
+    english, norwegian = set(), []
+    for module in modules:
+        for msgid, msgstr in _po_pairs(module):
+            if msgid and msgstr and msgstr != msgid:
+                english.add(msgid)
+                norwegian.append(msgstr)
+    for en_text, nb_text in CATALOGUE.values():
+        if en_text != nb_text:
+            english.add(en_text)
+            norwegian.append(nb_text)
+    bokmal = "\n".join(norwegian)
+    phrases = set()
+    for text in english:
+        for chunk in _CUT.split(text):
+            chunk = " ".join(chunk.split()).strip(" .,:;()-–")
+            if len(chunk.split()) >= min_words and chunk not in bokmal:
+                phrases.add(chunk)
+    return phrases
+
+
+def english_left(text, phrases):
+    """The English phrases found in ``text`` (whitespace normalised), sorted."""
+    flat = " ".join((text or "").split())
+    return sorted(phrase for phrase in phrases if phrase in flat)
+
+
+def load_norwegian(env, modules):
+    """Activate nb_NO and load our (and Odoo's) Bokmål terms, as installing the language does."""
+    env["res.lang"]._activate_lang("nb_NO")
+    env["ir.module.module"]._load_module_terms(modules, ["nb_NO"], overwrite=True)
+
+
+def pdf_text(pdf):
+    """The text of a PDF, as a reader (or a print service) extracts it."""
+    from pypdf import PdfReader  # noqa: PLC0415 - Odoo's venv has it; only these tests need it
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)

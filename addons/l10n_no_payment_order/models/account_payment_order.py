@@ -9,6 +9,8 @@ from nofaktura.bank.payment_order import CreditTransfer, InvoiceReference, Payme
 from nofaktura.bank.proposal import Bill, Reason, propose
 from nofaktura.exceptions import NofakturaError, TransportError
 from nofaktura.kid import looks_like_kid
+from nofaktura.messages import msg
+from nofaktura.messages import text as nf_text
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -409,7 +411,7 @@ class AccountPaymentOrder(models.Model):
                 transfers=tuple(transfers),
             )  # fmt: skip
         except NofakturaError as exc:
-            raise UserError(self.env._("The payment file cannot be written: %(error)s", error=str(exc))) from exc
+            raise UserError(self.env._("The payment file cannot be written: %(error)s", error=nf_text(exc, self.env.lang))) from exc
 
     def _l10n_no_transfer(self, payment, mode):
         lines = payment.payment_line_ids.sorted("id")
@@ -449,7 +451,7 @@ class AccountPaymentOrder(models.Model):
             )  # fmt: skip
         except NofakturaError as exc:
             raise UserError(self.env._("Payment to %(partner)s cannot be written: %(error)s",
-                                       partner=partner.display_name, error=str(exc))) from exc
+                                       partner=partner.display_name, error=nf_text(exc, self.env.lang))) from exc
 
     # ------------------------------------------------------------------------------------------
     # Delivery
@@ -508,7 +510,7 @@ class AccountPaymentOrder(models.Model):
             try:
                 where = source.deliver(self.l10n_no_file_name, data, mode.l10n_no_outbox or "outbox")
             except TransportError as exc:
-                raise UserError(self.env._("Sending the payment file failed: %(error)s", error=str(exc))) from exc
+                raise UserError(self.env._("Sending the payment file failed: %(error)s", error=nf_text(exc, self.env.lang))) from exc
             finally:
                 source.close()
         else:
@@ -556,7 +558,7 @@ class AccountPaymentOrder(models.Model):
         try:
             report = read_pain002(data, source=filename)
         except NofakturaError as exc:
-            raise UserError(self.env._("The status report was refused: %(error)s", error=str(exc))) from exc
+            raise UserError(self.env._("The status report was refused: %(error)s", error=nf_text(exc, self.env.lang))) from exc
         order = self.search([("l10n_no_message_id", "=", report.original_message_id or "-"),
                              ("company_id", "in", self.env.companies.ids)], limit=1)  # fmt: skip
         if not order:
@@ -591,10 +593,9 @@ class AccountPaymentOrder(models.Model):
             return self.env._("No reason given by the bank")
         parts = []
         for reason in reasons:
-            words = REASON_CODES.get(reason.code or "")
             head = reason.code or reason.proprietary or "-"
-            if words:
-                head += f" ({self.env._(words)})"  # the library's English text, translated in i18n/nb.po
+            if reason.code in REASON_CODES:  # the library's catalogue has the reason in English and Bokmål
+                head += f" ({nf_text(msg(f'pain002.{reason.code}'), self.env.lang)})"
             parts.append(f"{head}: {' '.join(reason.additional_info)}" if reason.additional_info else head)
         return "; ".join(parts)
 

@@ -13,6 +13,7 @@ from nofaktura.bank.detect import CAMT053, CAMT054, OCR, UNKNOWN, detect_format,
 from nofaktura.bank.model import FileSummary, Payment, is_kid_like, make_key, normalize_account
 from nofaktura.bank.ocr import OcrReader, read_ocr
 from nofaktura.exceptions import DocumentError
+from nofaktura.messages import msg
 
 __all__ = [
     "CAMT053",
@@ -50,18 +51,18 @@ def open_reader(stream: IO[bytes], source: str | None = None) -> OcrReader | Cam
     message = iso20022_message(head)
     if message is not None and not message.startswith(("camt.052.", "camt.053.", "camt.054.")):
         raise DocumentError(
-            f"{message} is not supported (we read camt.052/053/054 and Nets OCR giro)",
+            msg("bank.unsupported", message=message),
             source=source or getattr(stream, "name", None),
             line=1,
         )
     if message is not None:  # names a message we read, but its start is damaged: say so, not "unsupported"
         raise DocumentError(
-            f"names {message} but does not start as an ISO 20022 document we can read (damaged or truncated)",
+            msg("bank.damaged_iso", message=message),
             source=source or getattr(stream, "name", None),
             line=1,
         )
     raise DocumentError(
-        "neither a Nets OCR giro file (starting NY000010) nor an ISO 20022 camt.052/053/054 message",
+        msg("bank.unknown_format"),
         source=source or getattr(stream, "name", None),
         line=1,
     )

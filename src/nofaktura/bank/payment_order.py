@@ -55,6 +55,7 @@ from typing import Any
 from nofaktura import kid as kid_module
 from nofaktura.exceptions import PaymentOrderError, ValidationError
 from nofaktura.identifiers import validate_account_number, validate_iban, validate_orgnr
+from nofaktura.messages import msg
 
 __all__ = [
     "SEPA_COUNTRIES",
@@ -170,22 +171,22 @@ def _check_text(
 ) -> str | None:
     if value is None:
         if required:
-            raise _err("is required", transfer, name)
+            raise _err(msg("pay.required"), transfer, name)
         return None
     if not isinstance(value, str):
-        raise _err(f"expected text, got {type(value).__name__}", transfer, name)
+        raise _err(msg("pay.expected_text", got=type(value).__name__), transfer, name)
     if not value.strip():
-        raise _err("is empty", transfer, name)
+        raise _err(msg("pay.empty"), transfer, name)
     if len(value) > max_length:
-        raise _err(f"has {len(value)} characters, more than the {max_length} allowed", transfer, name)
+        raise _err(msg("pay.too_long", length=len(value), limit=max_length), transfer, name)
     if _CONTROL_RE.search(value):
-        raise _err(f"{value!r} contains control characters (line breaks, tabs …)", transfer, name)
+        raise _err(msg("pay.control_chars", value=value), transfer, name)
     try:
         value.encode("iso-8859-1")
     except UnicodeEncodeError as exc:
         bad = value[exc.start : exc.end]
         raise _err(
-            f"{value!r} has {bad!r}, outside ISO-8859-1 (Norwegian banks accept only those characters)",
+            msg("pay.not_latin1", value=value, bad=bad),
             transfer, name,
         ) from None  # fmt: skip
     return value
@@ -195,7 +196,7 @@ def _check_bic(value: object, name: str, transfer: str | None) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not _BIC_RE.match(value.replace(" ", "").upper()):
-        raise _err(f"{value!r} is not a BIC (8 or 11 characters, e.g. DNBANOKK)", transfer, name)
+        raise _err(msg("pay.not_bic", value=value), transfer, name)
     return value.replace(" ", "").upper()
 
 
@@ -204,7 +205,7 @@ def _check_account(value: object, name: str, transfer: str | None) -> Account:
         # An Account made by hand is checked again: only parse_account decides what an account is.
         return parse_account(value.number if isinstance(value, Account) else value)  # type: ignore[arg-type]
     except ValidationError as exc:
-        raise _err(str(exc), transfer, name) from exc
+        raise _err(exc.message, transfer, name) from exc
 
 
 def _check_amount(value: object, currency: str, name: str, transfer: str | None) -> Decimal:
@@ -217,13 +218,13 @@ def _check_amount(value: object, currency: str, name: str, transfer: str | None)
     if not amount.is_finite():
         raise _err(f"{value!r} is not an amount", transfer, name)
     if amount <= 0:
-        raise _err(f"{amount} is not positive: a credit transfer pays a positive amount", transfer, name)
+        raise _err(msg("pay.not_positive", amount=amount), transfer, name)
     places = 0 if currency in _ZERO_DECIMAL else 2
     if amount.adjusted() + 1 + places > _MAX_DIGITS:
         raise _err(f"{amount} has more than {_MAX_DIGITS} digits", transfer, name)
     quantized = amount.quantize(Decimal(1).scaleb(-places))
     if quantized != amount:
-        raise _err(f"{amount} has more decimals than {currency} has ({places})", transfer, name)
+        raise _err(msg("pay.decimals", amount=amount, currency=currency, places=places), transfer, name)
     amount = quantized
     return amount
 
@@ -256,7 +257,7 @@ class PostalAddress:
     def checked(self, transfer: str | None, prefix: str) -> PostalAddress:
         """Return the address checked against the XSD limits (errors name ``prefix``.field)."""
         if self.country is not None and (not isinstance(self.country, str) or not _COUNTRY_RE.match(self.country)):
-            raise _err(f"{self.country!r} is not a two-letter country code", transfer, f"{prefix}.country")
+            raise _err(msg("pay.country_code", value=self.country), transfer, f"{prefix}.country")
         _check_text(self.street, f"{prefix}.street", transfer, 70)
         _check_text(self.building_number, f"{prefix}.building_number", transfer, 16)
         _check_text(self.postcode, f"{prefix}.postcode", transfer, 16)
@@ -269,7 +270,7 @@ class PostalAddress:
         for number, line in enumerate(lines, start=1):
             _check_text(line, f"{prefix}.lines[{number}]", transfer, 70, required=True)
         if not any((self.country, self.street, self.building_number, self.postcode, self.town, lines)):
-            raise _err("the address is empty", transfer, prefix)
+            raise _err(msg("pay.address_empty"), transfer, prefix)
         return PostalAddress(self.country, self.street, self.building_number, self.postcode, self.town, lines)
 
 
@@ -323,7 +324,7 @@ class CreditTransfer:
         if self.instruction_id is not None:
             _check_id(self.instruction_id, "instruction_id", e2e)
         if not isinstance(self.currency, str) or not _CURRENCY_RE.match(self.currency):
-            raise _err(f"{self.currency!r} is not an ISO 4217 currency code", e2e, "currency")
+            raise _err(msg("pay.currency", value=self.currency), e2e, "currency")
         _set(self, "amount", _check_amount(self.amount, self.currency, "amount", e2e))
         _check_text(self.creditor_name, "creditor_name", e2e, _NAME_MAX, required=True)
         account = _check_account(self.creditor_account, "creditor_account", e2e)
@@ -351,8 +352,7 @@ class CreditTransfer:
             kind = PaymentKind.INTERNATIONAL
         _set(self, "kind", kind)
         if kind is PaymentKind.INTERNATIONAL and (self.creditor_address is None or not self.creditor_address.country):
-            raise _err("an international payment needs the creditor's country (creditor_address.country)", e2e,
-                       "creditor_address")  # fmt: skip
+            raise _err(msg("pay.needs_country"), e2e, "creditor_address")
         self._check_remittance(e2e, kind)
         self._check_regulatory(e2e)
 
@@ -382,11 +382,11 @@ class CreditTransfer:
                        given[1])  # fmt: skip
         if self.kid is not None:
             if kind is not PaymentKind.DOMESTIC:
-                raise _err("a KID can only be used on a NOK payment to a Norwegian account", e2e, "kid")
+                raise _err(msg("pay.kid_domestic"), e2e, "kid")
             try:
                 _set(self, "kid", kid_module.validate(self.kid))
             except ValidationError as exc:
-                raise _err(str(exc), e2e, "kid") from exc
+                raise _err(exc.message, e2e, "kid") from exc
         _check_text(self.text, "text", e2e, _TEXT_MAX)
         if invoices:
             total = Decimal(0)
@@ -402,8 +402,7 @@ class CreditTransfer:
                 total += -amount if ref.credit_note else amount
                 checked.append(InvoiceReference(ref.number, amount, bool(ref.credit_note), ref.date))
             if total != self.amount:
-                raise _err(f"the invoice references add up to {total}, the transfer pays {self.amount}", e2e,
-                           "invoices")  # fmt: skip
+                raise _err(msg("pay.references_sum", total=total, amount=self.amount), e2e, "invoices")
             _set(self, "invoices", tuple(checked))
 
     @property
@@ -489,7 +488,7 @@ class PaymentOrder:
         transfers = tuple(self.transfers)
         _set(self, "transfers", transfers)
         if not transfers:
-            raise _err("a payment order needs at least one credit transfer", None, "transfers")
+            raise _err(msg("pay.no_transfers"), None, "transfers")
         seen_e2e: dict[str, int] = {}
         seen_instr: dict[str, int] = {}
         for index, transfer in enumerate(transfers, start=1):

@@ -43,6 +43,7 @@ from nofaktura.dunning.rules import (
 )
 from nofaktura.dunning.tables import STANDARDKOMPENSASJON, LawOverrides
 from nofaktura.exceptions import LawTableError, NofakturaError
+from nofaktura.messages import msg
 from nofaktura.money import round_money
 
 __all__ = [
@@ -68,6 +69,7 @@ class DunningPolicyError(NofakturaError, ValueError):
     """A dunning policy that the law does not allow (e.g. an inkassovarsel deadline under 14 days)."""
 
     message = "The dunning policy is not lawful."
+    message_key = "error.dunning_policy"
 
 
 class Anchor(str, enum.Enum):
@@ -105,30 +107,30 @@ class DunningPolicy:
 
     def __post_init__(self) -> None:
         if not self.steps:
-            raise DunningPolicyError("a dunning policy needs at least one step")
+            raise DunningPolicyError(msg("dunning.no_steps"))
         seen: list[StepKind] = []
         for position, step in enumerate(self.steps, 1):
-            where = f"step {position} ({step.label})"
+            where = msg("dunning.where", position=position, label=step.label)
+            kind = msg(f"dunning.kind.{step.kind.value}")
             if step.days < 0 or step.deadline_days < 0:
-                raise DunningPolicyError(f"{where}: days and deadline days must not be negative")
+                raise DunningPolicyError(msg("dunning.negative_days", where=where))
             if step.fee and fee_kind_of(step.kind) is None:
-                raise DunningPolicyError(f"{where}: a {step.kind.value} never carries a fee")
+                raise DunningPolicyError(msg("dunning.no_fee_for_kind", where=where, kind=kind))
             if step.kind in (StepKind.INKASSOVARSEL, StepKind.BETALINGSOPPFORDRING):
                 if step.deadline_days < MIN_DEADLINE_DAYS:
-                    raise DunningPolicyError(
-                        f"{where}: the deadline must be at least {MIN_DEADLINE_DAYS} days "
-                        "(inkassoloven §§ 9, 10)"
-                    )
+                    raise DunningPolicyError(msg("dunning.deadline_too_short", where=where, days=MIN_DEADLINE_DAYS))
                 if step.kind in seen:
-                    raise DunningPolicyError(f"{where}: only one {step.kind.value} per claim")
+                    raise DunningPolicyError(msg("dunning.only_one", where=where, kind=kind))
             if step.kind in (StepKind.BETALINGSOPPFORDRING, StepKind.HANDOVER) and (
                 StepKind.INKASSOVARSEL not in seen
             ):
-                raise DunningPolicyError(f"{where}: needs an inkassovarsel before it (inkassoloven § 9)")
+                raise DunningPolicyError(msg("dunning.needs_varsel", where=where))
             if StepKind.HANDOVER in seen:
-                raise DunningPolicyError(f"{where}: nothing can follow the hand-over")
+                raise DunningPolicyError(msg("dunning.after_handover", where=where))
             if seen and _LEVEL[step.kind] < _LEVEL[seen[-1]] and step.kind is not StepKind.SOFT_REMINDER:
-                raise DunningPolicyError(f"{where}: a {step.kind.value} cannot follow a {seen[-1].value}")
+                raise DunningPolicyError(
+                    msg("dunning.wrong_order", where=where, kind=kind, previous=msg(f"dunning.kind.{seen[-1].value}"))
+                )
             seen.append(step.kind)
 
 
@@ -219,24 +221,24 @@ def _blocked(claim: Claim, reason: Reason, text: str, day: date | None = None) -
 def plan_claim(claim: Claim, policy: DunningPolicy, today: date) -> Decision:
     """The next allowed step for one claim on ``today``, or why there is none."""
     if claim.open_amount <= 0:
-        return _blocked(claim, Reason.PAID, "The claim is paid.")
+        return _blocked(claim, Reason.PAID, msg("dunning.paid"))
     history = claim.history
     if claim.handed_over or (history and history[-1].kind is StepKind.HANDOVER):
-        return _blocked(claim, Reason.HANDED_OVER, "The claim was handed over to debt collection.")
+        return _blocked(claim, Reason.HANDED_OVER, msg("dunning.handed_over"))
     if claim.disputed:
-        return _blocked(claim, Reason.DISPUTED, "The claim is disputed; no dunning until it is resolved.")
+        return _blocked(claim, Reason.DISPUTED, msg("dunning.disputed"))
     if claim.blocked:
-        return _blocked(claim, Reason.BLOCKED, "The customer is blocked from dunning.")
+        return _blocked(claim, Reason.BLOCKED, msg("dunning.blocked"))
     if claim.payment_pending:
-        return _blocked(claim, Reason.PAYMENT_PENDING, "A payment is on its way.")
+        return _blocked(claim, Reason.PAYMENT_PENDING, msg("dunning.payment_pending"))
     first_day = claim.due_date + timedelta(days=1)
     if today < first_day:
-        return _blocked(claim, Reason.NOT_DUE, "The claim is not overdue yet.", first_day)
+        return _blocked(claim, Reason.NOT_DUE, msg("dunning.not_due"), first_day)
     index = len(history)
     if index >= len(policy.steps):
-        return _blocked(claim, Reason.FINISHED, "All steps of the policy were taken.")
+        return _blocked(claim, Reason.FINISHED, msg("dunning.finished"))
     if claim.open_amount < policy.min_amount:
-        return _blocked(claim, Reason.BELOW_MINIMUM, "The open amount is below the company's minimum.")
+        return _blocked(claim, Reason.BELOW_MINIMUM, msg("dunning.below_minimum"))
     step = policy.steps[index]
     notes: list[str] = []
 
@@ -256,7 +258,7 @@ def plan_claim(claim: Claim, policy: DunningPolicy, today: date) -> Decision:
         if not varsel:
             return Decision(
                 claim, Reason.MISSING_INKASSOVARSEL,
-                "No inkassovarsel was sent for this claim (inkassoloven § 9).", index, step,
+                msg("dunning.missing_varsel"), index, step,
             )
 
     # Fee: lawful only ≥ 14 days after due, within the cap, after a ≥14-day deadline of the earlier fee.
@@ -264,22 +266,22 @@ def plan_claim(claim: Claim, policy: DunningPolicy, today: date) -> Decision:
     if fee_kind is not None:
         charged = [(fee_kind_of(p.kind) or FeeKind.REMINDER, p.fee) for p in history]
         if not fee_allowed_by_cap(FeeCount.of(charged), fee_kind):
-            notes.append("No fee: the claim already carries the fees inkassoforskriften § 1-3 allows.")
+            notes.append(msg("dunning.fee_cap"))
             fee_kind = None
         elif any(
             p.fee > 0 and (p.deadline is None or (p.deadline - p.sent_on).days < MIN_DEADLINE_DAYS)
             for p in history
         ):
-            notes.append("No fee: an earlier fee-bearing notice did not give a 14-day deadline.")
+            notes.append(msg("dunning.fee_no_deadline"))
             fee_kind = None
         elif earliest_fee_date(claim.due_date) > earliest:
             earliest = earliest_fee_date(claim.due_date)
             reason_wait = Reason.WAITING_FEE_DATE
     if today < earliest:
         texts = {
-            Reason.WAITING_DAYS: "The step's waiting days have not passed.",
-            Reason.DEADLINE_RUNNING: "The deadline of the previous notice has not expired.",
-            Reason.WAITING_FEE_DATE: "A fee may be charged only 14 days after the due date.",
+            Reason.WAITING_DAYS: msg("dunning.waiting_days"),
+            Reason.DEADLINE_RUNNING: msg("dunning.deadline_running"),
+            Reason.WAITING_FEE_DATE: msg("dunning.waiting_fee_date"),
         }
         return Decision(
             claim, reason_wait, texts[reason_wait], index, step, earliest, notes=tuple(notes)
@@ -299,13 +301,13 @@ def plan_claim(claim: Claim, policy: DunningPolicy, today: date) -> Decision:
             # The compensation already covers recovery costs up to its amount (§ 3a).
             reduced = max(_ZERO, fee - comp_before)
             if reduced < fee:
-                notes.append("Fee reduced by the standard compensation already claimed.")
+                notes.append(msg("dunning.fee_reduced"))
             fee = reduced
         elif step.claim_compensation and claim.customer_kind is CustomerKind.BUSINESS and comp_before == 0:
             standard = STANDARDKOMPENSASJON.lookup(claim.due_date, overrides).value
             comp = max(_ZERO, round_money(standard - fees_before - fee))
     except LawTableError as exc:
-        return Decision(claim, Reason.LAW_VALUE_UNKNOWN, str(exc), index, step, today, notes=tuple(notes))
+        return Decision(claim, Reason.LAW_VALUE_UNKNOWN, exc.message, index, step, today, notes=tuple(notes))
 
     deadline = None
     if step.kind is not StepKind.HANDOVER and step.deadline_days:
@@ -313,7 +315,7 @@ def plan_claim(claim: Claim, policy: DunningPolicy, today: date) -> Decision:
     return Decision(
         claim,
         Reason.READY,
-        f"Send {step.label} today.",
+        msg("dunning.send_today", label=step.label),
         index,
         step,
         today,

@@ -31,6 +31,7 @@ from datetime import date
 from decimal import Decimal
 
 from nofaktura.exceptions import LawTableError, ValidationError
+from nofaktura.messages import msg
 
 __all__ = [
     "FORSINKELSESRENTE",
@@ -148,16 +149,17 @@ class LawTable:
         for row in self.rows:
             if row.valid_from <= day <= row.valid_to:
                 return row
-        raise LawTableError(
-            f"{self.name}: no known value for {day.isoformat()} (period {period}); "
-            f"supply it as an override for {period.start.isoformat()}"
-        )
+        raise LawTableError(msg(
+            "dunning.law_value_unknown", table=self.name, day=day.isoformat(), period=str(period),
+            start=period.start.isoformat(),
+        ))
 
 
 class ImplausibleLawValue(ValidationError):
     """A supplied law value outside the plausible range of its table (a typing error, not a law)."""
 
     message = "The law value is not plausible."
+    message_key = "error.implausible_law_value"
 
 
 #: Closed ranges a law value must fall in, by table. A value outside is a typing error (a rate of 125
@@ -178,14 +180,14 @@ def check_plausible(table: str, value: Decimal | int | str) -> Decimal:
     range otherwise: a mistyped company-supplied value would otherwise be charged to every debtor.
     """
     if table not in PLAUSIBLE_RANGES:
-        raise ImplausibleLawValue(f"unknown law table {table!r}; known: {', '.join(sorted(PLAUSIBLE_RANGES))}")
+        raise ImplausibleLawValue(msg("dunning.unknown_table", table=table, known=", ".join(sorted(PLAUSIBLE_RANGES))))
     try:
         amount = Decimal(value)
     except (ArithmeticError, ValueError, TypeError) as exc:
-        raise ImplausibleLawValue(f"{table}: {value!r} is not a number") from exc
+        raise ImplausibleLawValue(msg("dunning.not_a_number", table=table, value=value)) from exc
     low, high = PLAUSIBLE_RANGES[table]
     if not amount.is_finite() or not low <= amount <= high:
-        raise ImplausibleLawValue(f"{table}: {value} is not plausible (allowed {low} to {high})")
+        raise ImplausibleLawValue(msg("dunning.implausible", table=table, value=value, low=low, high=high))
     return amount
 
 
@@ -208,7 +210,8 @@ class LawOverrides:
                 try:
                     check_plausible(name, value)
                 except ImplausibleLawValue as exc:
-                    raise ImplausibleLawValue(f"{exc} (period starting {start})") from None
+                    problem = msg("dunning.implausible_period", problem=exc.message, start=start)
+                    raise ImplausibleLawValue(problem) from None
 
     def for_table(self, name: str) -> Mapping[date, Decimal]:
         return getattr(self, name)

@@ -18,6 +18,7 @@ from types import ModuleType
 from nofaktura.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, LayoutError, ValidationError
 from nofaktura.kid import mod10, mod11
 from nofaktura.kid._common import MAX_LENGTH, MIN_CHECK_LENGTH, compact
+from nofaktura.messages import msg
 
 __all__ = [
     "Algorithm",
@@ -55,7 +56,7 @@ def module_for(algorithm: Algorithm | str) -> ModuleType:
         return _MODULES[Algorithm(str(algorithm).lower())]
     except ValueError:
         raise LayoutError(
-            f"Unknown KID algorithm {algorithm!r}; use one of {', '.join(a.value for a in Algorithm)}."
+            msg("kid.unknown_algorithm", algorithm=algorithm, choices=", ".join(a.value for a in Algorithm))
         ) from None
 
 
@@ -70,11 +71,9 @@ def check_format(kid: str) -> str:
     if not check or not (base.isdigit() or base == "") or not base.isascii() or not (
         check == "-" or (check.isdigit() and check.isascii())
     ):
-        raise InvalidFormat(f"A KID has digits only (the last may be '-'), got {kid!r}.")
+        raise InvalidFormat(msg("kid.digits_only", kid=kid))
     if not MIN_CHECK_LENGTH <= len(kid) <= MAX_LENGTH:
-        raise InvalidLength(
-            f"A KID has {MIN_CHECK_LENGTH} to {MAX_LENGTH} characters, {kid!r} has {len(kid)}."
-        )
+        raise InvalidLength(msg("kid.length_range", low=MIN_CHECK_LENGTH, high=MAX_LENGTH, kid=kid, length=len(kid)))
     return kid
 
 
@@ -101,7 +100,7 @@ def validate(kid: str, algorithm: Algorithm | str | None = None) -> str:
         return module_for(algorithm).validate(kid)
     kid = check_format(kid)
     if not satisfied_algorithms(kid):
-        raise InvalidChecksum(f"The KID {kid!r} has neither a valid MOD10 nor a valid MOD11 check digit.")
+        raise InvalidChecksum(msg("kid.no_valid_check_digit", kid=kid))
     return kid
 
 

@@ -32,6 +32,7 @@ from nofaktura.exceptions import (
 )
 from nofaktura.kid._common import MAX_LENGTH, MIN_LAYOUT_LENGTH, compact
 from nofaktura.kid.algorithm import Algorithm, module_for
+from nofaktura.messages import msg
 
 __all__ = ["KidLayout", "KidParts"]
 
@@ -72,7 +73,7 @@ class KidLayout:
     def __post_init__(self) -> None:
         # Frozen: normalise through object.__setattr__, once, at construction.
         if not self.algorithm:
-            raise LayoutError("KID layout: choose the check-digit algorithm (mod10 or mod11).")
+            raise LayoutError(msg("kid.layout_no_algorithm"))
         if not isinstance(self.algorithm, Algorithm):
             module_for(self.algorithm)  # raises LayoutError for an unknown name
             object.__setattr__(self, "algorithm", Algorithm(str(self.algorithm).lower()))
@@ -80,52 +81,48 @@ class KidLayout:
         for name in ("length", "customer_digits", "invoice_digits"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise LayoutError(f"KID layout: {name} must be a whole number ≥ 0, got {value!r}.")
+                raise LayoutError(msg("kid.layout_not_whole", name=name, value=value))
         if not MIN_LAYOUT_LENGTH <= self.length <= MAX_LENGTH:
             raise LayoutError(
-                f"KID layout: the total length must be {MIN_LAYOUT_LENGTH} to {MAX_LENGTH} digits "
-                f"(check digit included), got {self.length}."
+                msg("kid.layout_total_length", low=MIN_LAYOUT_LENGTH, high=MAX_LENGTH, length=self.length)
             )
         if self.prefix and not _is_digits(self.prefix):
-            raise LayoutError(f"KID layout: the fixed prefix must be digits only, got {self.prefix!r}.")
+            raise LayoutError(msg("kid.layout_prefix_digits", prefix=self.prefix))
         if self.customer_digits + self.invoice_digits < 1:
-            raise LayoutError("KID layout: the customer-number and invoice-number parts are both empty.")
+            raise LayoutError(msg("kid.layout_empty_parts"))
         parts = len(self.prefix) + self.customer_digits + self.invoice_digits + 1
         if parts != self.length:
-            raise LayoutError(
-                f"KID layout: prefix ({len(self.prefix)}) + customer number ({self.customer_digits}) + "
-                f"invoice number ({self.invoice_digits}) + check digit (1) = {parts} digits, "
-                f"but the total length is {self.length}."
-            )
+            raise LayoutError(msg(
+                "kid.layout_sum", prefix=len(self.prefix), customer=self.customer_digits,
+                invoice=self.invoice_digits, parts=parts, length=self.length,
+            ))
 
     # -- building -------------------------------------------------------------------------------
 
     def _part(self, name: str, value: int | str | None, width: int) -> str:
+        # ``name`` is a catalogue message, so the errors below read "kundenummer" in Bokmål.
         if width == 0:
             if value not in (None, "", 0, "0"):
-                raise LayoutOverflow(f"KID layout has no {name} part, but {name} {value!r} was given.")
+                raise LayoutOverflow(msg("kid.layout_no_part", name=name, value=value))
             return ""
         if value is None:
-            raise LayoutError(f"KID layout needs a {name}.")
+            raise LayoutError(msg("kid.layout_needs", name=name))
         if isinstance(value, bool) or not isinstance(value, (int, str)):
-            raise InvalidFormat(f"The {name} must be a whole number, got {value!r}.")
+            raise InvalidFormat(msg("kid.part_not_whole", name=name, value=value))
         text = str(value).strip()
         if not _is_digits(text):
-            raise InvalidFormat(f"The {name} must be a whole number ≥ 0, got {value!r}.")
+            raise InvalidFormat(msg("kid.part_not_whole_positive", name=name, value=value))
         if len(text) > width:
             # Leading zeros the caller added may be dropped; significant digits never are.
             significant = text.lstrip("0") or "0"
             if len(significant) > width:
                 raise LayoutOverflow(
-                    f"The {name} {significant} has {len(significant)} digits; "
-                    f"the KID layout has room for {width}."
+                    msg("kid.part_overflow", name=name, value=significant, digits=len(significant), width=width)
                 )
             text = significant
         if len(text) < width:
             if not self.zero_padding:
-                raise LayoutError(
-                    f"The {name} {text} must fill its {width} digits: the KID layout has no zero padding."
-                )
+                raise LayoutError(msg("kid.part_no_padding", name=name, value=text, width=width))
             text = text.zfill(width)
         return text
 
@@ -133,8 +130,8 @@ class KidLayout:
         """Return the KID for a customer number and an invoice number; raise rather than truncate."""
         base = (
             self.prefix
-            + self._part("customer number", customer_number, self.customer_digits)
-            + self._part("invoice number", invoice_number, self.invoice_digits)
+            + self._part(msg("kid.part_customer"), customer_number, self.customer_digits)
+            + self._part(msg("kid.part_invoice"), invoice_number, self.invoice_digits)
         )
         return module_for(self.algorithm).make(base)
 
@@ -154,11 +151,11 @@ class KidLayout:
         module = module_for(self.algorithm)
         if len(kid) != self.length:
             if not (_is_digits(kid[:-1]) or kid[:-1] == "") or not kid:
-                raise InvalidFormat(f"A KID has digits only (the last may be '-'), got {kid!r}.")
-            raise InvalidLength(f"The KID {kid!r} has {len(kid)} characters; the layout has {self.length}.")
+                raise InvalidFormat(msg("kid.digits_only", kid=kid))
+            raise InvalidLength(msg("kid.wrong_length", kid=kid, length=len(kid), expected=self.length))
         kid = module.validate(kid)
         if not kid.startswith(self.prefix):
-            raise InvalidComponent(f"The KID {kid!r} does not start with the agreed prefix {self.prefix!r}.")
+            raise InvalidComponent(msg("kid.wrong_prefix", kid=kid, prefix=self.prefix))
         return kid
 
     def is_valid(self, kid: str) -> bool:

@@ -21,6 +21,7 @@ from stdnum import luhn
 
 from nofaktura.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 from nofaktura.kid._common import MAX_LENGTH, MIN_CHECK_LENGTH, compact, passes
+from nofaktura.messages import msg
 
 __all__ = ["calc_check_digit", "compact", "format", "is_valid", "make", "validate"]
 
@@ -29,7 +30,7 @@ def calc_check_digit(number: str) -> str:
     """Return the MOD10 check digit for the base digits ``number`` (check digit not included)."""
     number = compact(number)
     if not number.isdigit() or not number.isascii():
-        raise InvalidFormat(f"A KID base must be digits only, got {number!r}.")
+        raise InvalidFormat(msg("kid.base_digits_only", number=number))
     return luhn.calc_check_digit(number)
 
 
@@ -43,13 +44,13 @@ def validate(number: str) -> str:
     """Check a MOD10 KID and return it compacted; raise a ``ValidationError`` subclass if it is not one."""
     number = compact(number)
     if not number.isdigit() or not number.isascii():
-        raise InvalidFormat(f"A MOD10 KID has digits only, got {number!r}.")
+        raise InvalidFormat(msg("kid.mod10_digits_only", number=number))
     if not MIN_CHECK_LENGTH <= len(number) <= MAX_LENGTH:
         raise InvalidLength(
-            f"A KID has {MIN_CHECK_LENGTH} to {MAX_LENGTH} digits, {number!r} has {len(number)}."
+            msg("kid.length_range", low=MIN_CHECK_LENGTH, high=MAX_LENGTH, kid=number, length=len(number))
         )
     if calc_check_digit(number[:-1]) != number[-1]:
-        raise InvalidChecksum("The KID's MOD10 check digit is not correct.")
+        raise InvalidChecksum(msg("kid.mod10_check_digit"))
     return number
 
 

@@ -19,6 +19,7 @@ from itertools import cycle
 
 from nofaktura.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 from nofaktura.kid._common import MAX_LENGTH, MIN_CHECK_LENGTH, compact, passes
+from nofaktura.messages import msg
 
 __all__ = ["calc_check_digit", "checksum_remainder", "compact", "format", "is_valid", "make", "validate"]
 
@@ -28,7 +29,7 @@ _WEIGHTS = (2, 3, 4, 5, 6, 7)
 def _digits(number: str) -> str:
     number = compact(number)
     if not number.isdigit() or not number.isascii():
-        raise InvalidFormat(f"A KID base must be digits only, got {number!r}.")
+        raise InvalidFormat(msg("kid.base_digits_only", number=number))
     return number
 
 
@@ -59,13 +60,13 @@ def validate(number: str) -> str:
     number = compact(number)
     base, check = number[:-1], number[-1:]
     if not (base.isdigit() and base.isascii()) or not (check == "-" or (check.isdigit() and check.isascii())):
-        raise InvalidFormat(f"A MOD11 KID has digits only, the last may be '-', got {number!r}.")
+        raise InvalidFormat(msg("kid.mod11_digits_only", number=number))
     if not MIN_CHECK_LENGTH <= len(number) <= MAX_LENGTH:
         raise InvalidLength(
-            f"A KID has {MIN_CHECK_LENGTH} to {MAX_LENGTH} characters, {number!r} has {len(number)}."
+            msg("kid.length_range", low=MIN_CHECK_LENGTH, high=MAX_LENGTH, kid=number, length=len(number))
         )
     if calc_check_digit(base) != check:
-        raise InvalidChecksum("The KID's MOD11 check digit is not correct.")
+        raise InvalidChecksum(msg("kid.mod11_check_digit"))
     return number
 
 

@@ -68,6 +68,7 @@ from lxml import etree
 from nofaktura import kid as _kid
 from nofaktura.bank.model import FileSummary, Payment, make_key
 from nofaktura.exceptions import DocumentError, FileTotalsError, UnsafeDocument
+from nofaktura.messages import msg
 from nofaktura.xml import LIBXML2_LIMIT_MESSAGES, declares_doctype  # parse_untrusted's own guards
 
 __all__ = ["CamtReader", "read_camt"]
@@ -200,11 +201,11 @@ class _Sniffer:
         data = self._stream.read(size)
         self._total += len(data)
         if self._total > self._max_bytes:
-            raise UnsafeDocument(f"the file is more than the limit of {self._max_bytes} bytes", source=self._source)
+            raise UnsafeDocument(msg("xml.stream_too_large", limit=self._max_bytes), source=self._source)
         if not self._checked:
             self._head += data
             if declares_doctype(self._head):
-                raise UnsafeDocument("a DOCTYPE/DTD is not allowed in received documents", source=self._source)
+                raise UnsafeDocument(msg("xml.doctype"), source=self._source)
             if len(self._head) >= _SNIFF_BYTES or not data:
                 self._checked = True
                 self._head = b""
@@ -310,23 +311,22 @@ class CamtReader:
         except etree.XMLSyntaxError as exc:
             line = getattr(exc, "lineno", None) or None  # lxml says line 0 when there is no line at all
             if line is None:
-                raise DocumentError("the file is empty", source=self.source) from exc
+                raise DocumentError(msg("xml.empty"), source=self.source) from exc
             if any(limit in str(exc.msg) for limit in LIBXML2_LIMIT_MESSAGES):
-                raise UnsafeDocument(f"the document exceeds the parser's safety limits ({exc.msg})",
+                raise UnsafeDocument(msg("xml.parser_limits", detail=exc.msg),
                                      source=self.source, line=line) from exc  # fmt: skip
             raise DocumentError(
-                f"not well-formed XML (truncated or broken file?): {exc.msg}", source=self.source, line=line,
+                msg("camt.not_well_formed", detail=exc.msg), source=self.source, line=line,
             ) from exc  # fmt: skip
         if not message_seen:
             raise DocumentError(
-                "not a camt.052/053/054 bank-to-customer message (no BkToCstmrStmt/BkToCstmrDbtCdtNtfctn)",
+                msg("camt.not_camt"),
                 source=self.source,
             )
         if container_index == 0:
             # Zero statements is not "0 transactions": the message is cut short or not what it says.
             raise DocumentError(
-                f"the {summary.format} message holds no {container_name} (statement/notification/report): "
-                "a bank-to-customer message has at least one",
+                msg("camt.no_container", format=summary.format, container=container_name),
                 source=self.source, path=f"/Document/{_message_name(container_name)}",
             )  # fmt: skip
 
@@ -338,22 +338,22 @@ class CamtReader:
     def _first_element(self, elem: etree._Element) -> None:
         docinfo = elem.getroottree().docinfo
         if docinfo.doctype or docinfo.internalDTD is not None:
-            raise UnsafeDocument("a DOCTYPE/DTD is not allowed in received documents", source=self.source)
+            raise UnsafeDocument(msg("xml.doctype"), source=self.source)
         ns = elem.tag[1:].partition("}")[0] if elem.tag.startswith("{") else ""
         self._ns = ns
         self._names.clear()  # paths cut with the namespace of a previous read
         match = _NS_RE.match(ns)
         if match and match.group(1).rpartition(".")[2] in _UNSUPPORTED_VERSIONS:
-            raise DocumentError(UNSUPPORTED_MESSAGE.format(message=match.group(1)), source=self.source)
+            raise DocumentError(msg("camt.unsupported_message", message=match.group(1)), source=self.source)
         if match:
             self.summary.format = match.group(1)
         elif _ISO_NS_RE.match(ns):
-            raise DocumentError(UNSUPPORTED_MESSAGE.format(message=_ISO_NS_RE.match(ns).group(1)),  # type: ignore[union-attr]
+            raise DocumentError(msg("camt.unsupported_message", message=_ISO_NS_RE.match(ns).group(1)),  # type: ignore[union-attr]
                                 source=self.source)  # fmt: skip
         elif ns and "camt.05" not in ns:
-            raise DocumentError(f"unexpected XML namespace {ns!r}: not a camt.052/053/054 message", source=self.source)
+            raise DocumentError(msg("camt.unexpected_namespace", ns=ns), source=self.source)
         if _local(elem.tag) != "Document":
-            raise DocumentError(f"the root element is {_local(elem.tag)!r}, not 'Document'", source=self.source)
+            raise DocumentError(msg("camt.wrong_root", root=_local(elem.tag)), source=self.source)
 
     def _account_id(self, acct: etree._Element | None) -> str | None:
         if acct is None:
@@ -368,7 +368,7 @@ class CamtReader:
         account = self._account_id(container.find(self._p("Acct")))
         if account is None:
             raise DocumentError(
-                "the statement/notification names no account (Acct/Id/IBAN or Acct/Id/Othr/Id)",
+                msg("camt.no_account"),
                 source=self.source, path=f"/Document/{_local(container.tag)}[{index}]/Acct",
             )  # fmt: skip
         return account
@@ -382,7 +382,7 @@ class CamtReader:
                 raise InvalidOperation(text)
             value = Decimal(text)
         except InvalidOperation:
-            raise DocumentError(f"not an amount: {elem.text!r}", source=self.source, line=elem.sourceline,
+            raise DocumentError(msg("camt.not_amount", value=elem.text), source=self.source, line=elem.sourceline,
                                 path=where) from None  # fmt: skip
         return value, elem.get("Ccy") or ""
 
@@ -444,7 +444,7 @@ class CamtReader:
         account = self._account_id(container.find(self._p("Acct")))
         if account is None:
             raise DocumentError(
-                "the statement/notification names no account (Acct/Id/IBAN or Acct/Id/Othr/Id)",
+                msg("camt.no_account"),
                 source=self.source, path=f"/Document/{_local(container.tag)}[{index}]/Acct",
             )  # fmt: skip
         return account
@@ -465,11 +465,11 @@ class CamtReader:
         line = entry.sourceline
         amt = self._amount(flat.get("Amt"), where + "/Amt")  # type: ignore[arg-type]
         if amt is None:
-            raise DocumentError("the entry has no amount", source=self.source, line=line, path=where)
+            raise DocumentError(msg("camt.entry_no_amount"), source=self.source, line=line, path=where)
         entry_amount, entry_ccy = amt
         indicator = _text(flat, "CdtDbtInd")
         if indicator not in ("CRDT", "DBIT"):
-            raise DocumentError(f"CdtDbtInd must be CRDT or DBIT, not {indicator!r}", source=self.source,
+            raise DocumentError(msg("camt.bad_indicator", value=indicator), source=self.source,
                                 line=line, path=where + "/CdtDbtInd")  # fmt: skip
         entry_credit = indicator == "CRDT"
         signed = entry_amount if entry_credit else -entry_amount
@@ -514,8 +514,7 @@ class CamtReader:
                         break
                 if found is None:
                     raise DocumentError(
-                        f"a batch entry in {entry_ccy} has transaction details without an amount in {entry_ccy} "
-                        "(TxDtls/Amt or AmtDtls/TxAmt/Amt): the entry cannot be split into payments",
+                        msg("camt.batch_detail_no_amount", currency=entry_ccy),
                         source=self.source, line=details[number - 1].sourceline or line, path=tx_where,
                     )  # fmt: skip
                 amounts.append(found)
@@ -613,8 +612,7 @@ class CamtReader:
             per_tx_total = sum((found[0] for found in per_tx.values()), Decimal(0))
             if per_tx_total != batch_charges[0]:
                 raise FileTotalsError(
-                    f"the entry reports charges of {batch_charges[0]} but its transaction details report charges of "
-                    f"{per_tx_total} in all: the charges cannot be assigned",
+                    msg("camt.charges_mismatch", entry=batch_charges[0], details=per_tx_total),
                     source=self.source, line=batch_charges[3] or entry.sourceline, path=where + "/Chrgs",
                 )  # fmt: skip
             batch_charges = None  # the same charges, reported once more for the whole batch
@@ -639,13 +637,14 @@ class CamtReader:
                     "in_entry_amount": True, "booked": booked, "status": status,
                 })  # fmt: skip
             return found
-        why = ""
+        problem = msg("camt.entry_sum_mismatch", entry=entry_signed, details=details_signed)
         if found:
-            other = "(in another currency) " if not same_currency else ""
-            why = (f" and its charges {other}to {charges_effect}: neither the details alone nor details plus"
-                   " charges give the entry amount")  # fmt: skip
+            problem = msg(
+                "camt.entry_sum_mismatch_charges", entry=entry_signed, details=details_signed,
+                other=msg("camt.other_currency") if not same_currency else "", charges=charges_effect,
+            )  # fmt: skip
         raise FileTotalsError(
-            f"the entry amount is {entry_signed} but its transaction details add up to {details_signed}{why}",
+            problem,
             source=self.source, line=entry.sourceline, path=where,
         )  # fmt: skip
 
@@ -722,7 +721,7 @@ class CamtReader:
         # (statements do that), not a broken batch.
         if declared_total and declared_total != n_details:
             raise FileTotalsError(
-                f"the batch declares {declared_total} transactions (Btch/NbOfTxs) but has {n_details} TxDtls",
+                msg("camt.batch_count_mismatch", declared=declared_total, counted=n_details),
                 source=self.source, line=entry.sourceline, path=where + "/NtryDtls/Btch/NbOfTxs",
             )  # fmt: skip
 
@@ -830,7 +829,7 @@ class CamtReader:
                     raise InvalidOperation(sum_text)
                 header.declared_sum = Decimal(sum_text) if sum_text is not None else None
             except (ValueError, InvalidOperation):
-                raise DocumentError("TxsSummry/TtlNtries holds a value that is not a number", source=self.source,
+                raise DocumentError(msg("camt.totals_not_number"), source=self.source,
                                     line=totals.sourceline, path=where + "/TxsSummry") from None  # fmt: skip
         for bal in container.iterfind(p("Bal")):
             code = bal.findtext(p("Tp/CdOrPrtry/Cd"))
@@ -864,14 +863,14 @@ class CamtReader:
             summary.declared_count = (summary.declared_count or 0) + header.declared_count
             if header.declared_count != n_entries:
                 raise FileTotalsError(
-                    f"TxsSummry declares {header.declared_count} entries but there are {n_entries}",
+                    msg("camt.count_mismatch", declared=header.declared_count, counted=n_entries),
                     source=self.source, line=header.totals_line, path=where + "/TxsSummry/TtlNtries/NbOfNtries",
                 )  # fmt: skip
         if header.declared_sum is not None:
             summary.declared_total = (summary.declared_total or Decimal(0)) + header.declared_sum
             if header.declared_sum != gross:
                 raise FileTotalsError(
-                    f"TxsSummry declares a sum of {header.declared_sum} but the entries add up to {gross}",
+                    msg("camt.sum_mismatch", declared=header.declared_sum, counted=gross),
                     source=self.source, line=header.totals_line, path=where + "/TxsSummry/TtlNtries/Sum",
                 )  # fmt: skip
         if header.opening is not None and summary.opening_balance is None:

@@ -31,6 +31,7 @@ from typing import IO
 from nofaktura.bank.model import FileSummary, Payment, make_key
 from nofaktura.bank.ocr import records as r
 from nofaktura.exceptions import DocumentError, FileTotalsError
+from nofaktura.messages import msg
 
 __all__ = [
     "REVERSAL_TYPES",
@@ -157,26 +158,24 @@ class OcrReader:
         number = 0
         for number, line in lines:
             if ended:
-                raise self._error("there is data after the end-of-transmission record", number, line)
+                raise self._error(msg("ocr.after_end"), number, line)
             if len(line) != r.LINE_LENGTH:
-                raise self._error(f"the record is {len(line)} characters long, not 80", number, line)
+                raise self._error(msg("ocr.line_length", length=len(line)), number, line)
             kind = line[6:8]
             if not line.startswith("NY"):
-                raise self._error("the record does not start with the format code 'NY'", number, line)
+                raise self._error(msg("ocr.no_ny"), number, line)
             if pending is not None and kind not in ("31", "32"):
                 if pending.item2 is None:
-                    raise self._error(
-                        f"transaction {pending.item1.transaction_number} has no amount item 2 (31)", number, line
-                    )
+                    raise self._error(msg("ocr.no_item2", number=pending.item1.transaction_number), number, line)
                 yield self._payment(pending, assignment)  # type: ignore[arg-type]
                 pending = None
             if number == 1 and kind != "10":
-                raise self._error("the file does not start with a start-of-transmission record", number, line)
+                raise self._error(msg("ocr.no_start"), number, line)
             record = self._parse(kind, line, number)
             tx_records += 1  # noqa: SIM113 - counts records, not the (blank-skipping) lines
             if kind == "30":
                 if assignment is None or assignment.service_code != r.SERVICE_OCR_GIRO:
-                    raise self._error("an amount item outside an OCR giro assignment", number, line)
+                    raise self._error(msg("ocr.item_outside"), number, line)
                 pending = _Pending(record, number)  # type: ignore[arg-type]
                 as_records += 1
                 as_transactions += 1
@@ -185,19 +184,19 @@ class OcrReader:
                 as_net += -record.amount if record.sign == "-" else record.amount  # type: ignore[union-attr]
             elif kind == "31":
                 if pending is None or pending.item2 is not None:
-                    raise self._error("amount item 2 (31) does not follow an amount item 1 (30)", number, line)
+                    raise self._error(msg("ocr.item2_order"), number, line)
                 self._same_transaction(pending.item1, record, number, line)  # type: ignore[arg-type]
                 pending.item2 = record  # type: ignore[assignment]
                 as_records += 1
             elif kind == "32":
                 if pending is None or pending.item2 is None or pending.item3 is not None:
-                    raise self._error("amount item 3 (32) does not follow amount item 2 (31)", number, line)
+                    raise self._error(msg("ocr.item3_order"), number, line)
                 self._same_transaction(pending.item1, record, number, line)  # type: ignore[arg-type]
                 pending.item3 = record  # type: ignore[assignment]
                 as_records += 1
             elif kind == "70":
                 if assignment is None or assignment.assignment_type != 24:
-                    raise self._error("an agreement record outside an AvtaleGiro agreement assignment", number, line)
+                    raise self._error(msg("ocr.agreement_outside"), number, line)
                 as_records += 1
                 as_transactions += 1
                 tx_transactions += 1
@@ -210,15 +209,10 @@ class OcrReader:
                 yield agreement
             elif kind == "20":
                 if self.transmission is None or assignment is not None:
-                    raise self._error("a start-of-assignment record where none may be", number, line)
+                    raise self._error(msg("ocr.start_misplaced"), number, line)
                 assignment = record  # type: ignore[assignment]
                 if assignment.service_code == r.SERVICE_AVTALEGIRO and assignment.assignment_type != 24:  # type: ignore[union-attr]
-                    raise self._error(
-                        "this is an AvtaleGiro payment-claim or cancellation file (sent to Nets), "
-                        "not a file of incoming payments",
-                        number,
-                        line,
-                    )
+                    raise self._error(msg("ocr.avtalegiro_claims"), number, line)
                 if assignment.service_code == r.SERVICE_AVTALEGIRO:  # type: ignore[union-attr]
                     self.summary.format = "avtalegiro-agreements"
                 if assignment.assignment_account not in summary.accounts:  # type: ignore[union-attr]
@@ -226,13 +220,13 @@ class OcrReader:
                 as_records, as_transactions, as_amount, as_net = 1, 0, 0, 0
             elif kind == "88":
                 if assignment is None:
-                    raise self._error("an end-of-assignment record without a start", number, line)
+                    raise self._error(msg("ocr.end_without_start"), number, line)
                 as_records += 1
                 end: r.AssignmentEnd = record  # type: ignore[assignment]
                 if (end.service_code, end.assignment_type) != (assignment.service_code, assignment.assignment_type):
-                    raise self._error("the end-of-assignment record does not match its start", number, line)
+                    raise self._error(msg("ocr.end_mismatch"), number, line)
                 self._check_totals(
-                    "end-of-assignment record (88)", number, line,
+                    msg("ocr.rec.end88"), number, line,
                     (end.num_transactions, as_transactions), (end.num_records, as_records),
                     (end.total_amount, as_net if end.total_amount == as_net else as_amount),
                 )  # fmt: skip
@@ -241,12 +235,10 @@ class OcrReader:
                 assignment = None
             elif kind == "89":
                 if assignment is not None:
-                    raise self._error(
-                        f"assignment {assignment.assignment_number} has no end-of-assignment record", number, line
-                    )
+                    raise self._error(msg("ocr.assignment_open", number=assignment.assignment_number), number, line)
                 tend: r.TransmissionEnd = record  # type: ignore[assignment]
                 self._check_totals(
-                    "end-of-transmission record (89)", number, line,
+                    msg("ocr.rec.end89"), number, line,
                     (tend.num_transactions, tx_transactions), (tend.num_records, tx_records),
                     (tend.total_amount, tx_net if tend.total_amount == tx_net else tx_amount),
                 )  # fmt: skip
@@ -256,14 +248,14 @@ class OcrReader:
                 ended = True
             elif kind == "10":
                 if self.transmission is not None:
-                    raise self._error("a second start-of-transmission record", number, line)
+                    raise self._error(msg("ocr.second_start"), number, line)
                 self.transmission = record  # type: ignore[assignment]
                 summary.message_id = record.transmission_number  # type: ignore[union-attr]
         if not ended:
             if number == 0:
-                raise DocumentError("the file is empty", source=self.source)
+                raise DocumentError(msg("xml.empty"), source=self.source)
             raise DocumentError(
-                "the file ends before its end-of-transmission record (89): it is truncated",
+                msg("ocr.truncated"),
                 source=self.source,
                 line=number,
             )
@@ -290,37 +282,36 @@ class OcrReader:
     def _parse(self, kind: str, line: str, number: int) -> r.Record:
         cls = r.RECORD_CLASSES.get(kind)
         if cls is None:
-            raise self._error(f"unknown record type {kind!r}", number, line)
+            raise self._error(msg("ocr.unknown_record", kind=kind), number, line)
         try:
             return cls.from_line(line)  # type: ignore[attr-defined,no-any-return]
         except r.RecordError as exc:
-            raise self._error(
-                f"not a valid {_RECORD_NAMES.get(kind, kind)} record: {exc}", number, line
-            ) from None
+            record_name = msg(f"ocr.rec.{kind}") if kind in _RECORD_NAMES else kind
+            raise self._error(msg("ocr.invalid_record", record=record_name, detail=str(exc)), number, line) from None
 
     def _same_transaction(
         self, item1: r.AmountItem1, record: r.AmountItem2 | r.AmountItem3, number: int, line: str
     ) -> None:
         if (record.transaction_type, record.transaction_number) != (item1.transaction_type, item1.transaction_number):
             raise self._error(
-                f"the record belongs to transaction {record.transaction_number} (type {record.transaction_type}), "
-                f"not to transaction {item1.transaction_number} (type {item1.transaction_type}) above it",
+                msg("ocr.other_transaction", number=record.transaction_number, type=record.transaction_type,
+                    above=item1.transaction_number, above_type=item1.transaction_type),
                 number,
                 line,
             )
 
     def _check_totals(self, name: str, number: int, line: str, *pairs: tuple[int, int]) -> None:
-        labels = ("number of transactions", "number of records", "total amount (øre)")
+        labels = (msg("ocr.label.transactions"), msg("ocr.label.records"), msg("ocr.label.amount"))
         for label, (declared, counted) in zip(labels, pairs, strict=False):
             if declared != counted:
                 raise FileTotalsError(
-                    f"the {name} declares {label} {declared}, but the file has {counted}: {line!r}",
+                    msg("ocr.totals_mismatch", record=name, label=label, declared=declared, counted=counted, line=line),
                     source=self.source,
                     line=number,
                 )
 
     def _error(self, message: str, number: int, line: str) -> DocumentError:
-        return DocumentError(f"{message}: {line!r}", source=self.source, line=number)
+        return DocumentError(msg("ocr.record", problem=message, line=line), source=self.source, line=number)
 
     def _payment(self, pending: _Pending, assignment: r.AssignmentStart) -> Payment:
         i1 = pending.item1

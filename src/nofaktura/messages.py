@@ -1,0 +1,681 @@
+"""The library's user messages in English and Norwegian Bokmål, one catalogue entry per message key.
+
+Why: errors and explanations raised here end up in front of people — an accountant importing a bank
+file in Odoo, a customer reading a dunning letter — and those people read Bokmål. The library has no
+gettext and no Odoo, so it carries both texts itself: :func:`msg` builds a :class:`Message`, a ``str``
+holding the English text (so logs, tests and ``str(exc)`` stay as before) that also remembers its key
+and named parameters, and :func:`text` renders it again in the language the *reader* wants::
+
+    raise InvalidFormat(msg("kid.digits_only", kid=kid))
+    ...
+    except NofakturaError as exc:
+        shown = exc.text("nb")            # "En KID har bare sifre (det siste kan være «-»), ikke '12a'."
+
+Parameters are named and use :meth:`str.format` syntax (``{kid!r}``, ``{count}``); both texts of a key
+use the same names (a test checks that). Parameter values are not translated: pass numbers, dates and
+identifiers, or another :class:`Message` (rendered in the same language).
+
+:func:`lang_of` maps an Odoo or POSIX language code (``nb_NO``, ``nn_NO``, ``en_US``, ``None``) to the two
+languages this library writes.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["CATALOGUE", "LANGS", "Message", "lang_of", "msg", "placeholders", "text"]
+
+#: The languages every catalogue entry has.
+LANGS = ("en", "nb")
+
+#: key -> (English, Bokmål). Grouped by the module that raises or returns the message.
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # --- exceptions: the default text of each class (nofaktura.exceptions) ---------------------------
+    "error.generic": ("An error occurred.", "Det oppstod en feil."),
+    "error.validation": ("The number is not valid.", "Nummeret er ikke gyldig."),
+    "error.invalid_format": ("The number has an invalid format.", "Nummeret har ugyldig format."),
+    "error.invalid_length": ("The number has an invalid length.", "Nummeret har feil lengde."),
+    "error.invalid_checksum": ("The number's check digit is not correct.", "Kontrollsifferet i nummeret er feil."),
+    "error.invalid_component": (
+        "One of the parts of the number is not valid.",
+        "En av delene av nummeret er ikke gyldig.",
+    ),
+    "error.layout": ("The value does not fit the layout.", "Verdien passer ikke i oppsettet."),
+    "error.layout_overflow": (
+        "The number is too long for its field in the layout.",
+        "Nummeret er for langt for feltet sitt i oppsettet.",
+    ),
+    "error.document": ("The document cannot be read.", "Dokumentet kan ikke leses."),
+    "error.unsafe_document": (
+        "The document uses XML features that are refused for safety (DTD, entities) or is too large.",
+        "Dokumentet bruker XML-funksjoner som avvises av sikkerhetshensyn (DTD, entiteter), eller er for stort.",
+    ),
+    "error.file_totals": (
+        "The control totals in the file do not match its transactions.",
+        "Kontrollsummene i filen stemmer ikke med transaksjonene.",
+    ),
+    "error.transport": ("The transport failed.", "Overføringen mislyktes."),
+    "error.transport_timeout": ("The service did not answer in time.", "Tjenesten svarte ikke i tide."),
+    "error.service_unavailable": ("The service is unavailable.", "Tjenesten er ikke tilgjengelig."),
+    "error.authentication_failed": (
+        "The service refused our credentials.",
+        "Tjenesten avviste påloggingsopplysningene våre.",
+    ),
+    "error.recipient_rejected": (
+        "The recipient or the service rejected the document.",
+        "Mottakeren eller tjenesten avviste dokumentet.",
+    ),
+    "error.law_table": (
+        "No legal value is known for that date; supply it explicitly.",
+        "Ingen lovfastsatt verdi er kjent for den datoen; oppgi den selv.",
+    ),
+    "error.participant_not_found": (
+        "The participant is not registered in the Peppol network.",
+        "Mottakeren er ikke registrert i Peppol-nettverket.",
+    ),
+    "error.lookup_failed": (
+        "The Peppol lookup could not be completed.",
+        "Oppslaget i Peppol-nettverket kunne ikke fullføres.",
+    ),
+    "error.rate_limited": (
+        "The service asks to slow down; try again later.",
+        "Tjenesten ber oss vente; prøv igjen senere.",
+    ),
+    "error.duplicate_submission": (
+        "The access point already accepted a document with this idempotency key.",
+        "Aksesspunktet har allerede tatt imot et dokument med denne nøkkelen.",
+    ),
+    "error.payment_order": ("The payment order cannot be written.", "Betalingsoppdraget kan ikke skrives."),
+    "error.unknown_recipient": (
+        "The recipient has no Digipost mailbox and the message had no print fallback.",
+        "Mottakeren har ingen Digipost-postkasse, og sendingen hadde ikke utskrift som reserve.",
+    ),
+    "error.coding": ("The coding rule is not valid.", "Konteringsregelen er ikke gyldig."),
+    "error.dunning_policy": ("The dunning policy is not lawful.", "Purreplanen er ikke lovlig."),
+    "error.implausible_law_value": ("The law value is not plausible.", "Lovverdien er ikke troverdig."),
+    # where an error is (DocumentError, PaymentOrderError)
+    "where.line": ("line {line}", "linje {line}"),
+    "where.transfer": ("transfer", "overføring"),
+    "where.end_to_end": ("(end-to-end id {id!r})", "(ende-til-ende-id {id!r})"),
+    # --- KID (nofaktura.kid) ----------------------------------------------------------------------------
+    "kid.unknown_algorithm": (
+        "Unknown KID algorithm {algorithm!r}; use one of {choices}.",
+        "Ukjent KID-algoritme {algorithm!r}; bruk en av {choices}.",
+    ),
+    "kid.digits_only": (
+        "A KID has digits only (the last may be '-'), got {kid!r}.",
+        "En KID har bare sifre (det siste kan være «-»), ikke {kid!r}.",
+    ),
+    "kid.length_range": (
+        "A KID has {low} to {high} characters, {kid!r} has {length}.",
+        "En KID har {low} til {high} tegn; {kid!r} har {length}.",
+    ),
+    "kid.no_valid_check_digit": (
+        "The KID {kid!r} has neither a valid MOD10 nor a valid MOD11 check digit.",
+        "KID {kid!r} har verken gyldig MOD10- eller MOD11-kontrollsiffer.",
+    ),
+    "kid.base_digits_only": (
+        "A KID base must be digits only, got {number!r}.",
+        "Grunnlaget for en KID kan bare ha sifre, ikke {number!r}.",
+    ),
+    "kid.mod10_digits_only": (
+        "A MOD10 KID has digits only, got {number!r}.",
+        "En MOD10-KID har bare sifre, ikke {number!r}.",
+    ),
+    "kid.mod11_digits_only": (
+        "A MOD11 KID has digits only, the last may be '-', got {number!r}.",
+        "En MOD11-KID har bare sifre (det siste kan være «-»), ikke {number!r}.",
+    ),
+    "kid.mod10_check_digit": (
+        "The KID's MOD10 check digit is not correct.",
+        "MOD10-kontrollsifferet i KID-en er feil.",
+    ),
+    "kid.mod11_check_digit": (
+        "The KID's MOD11 check digit is not correct.",
+        "MOD11-kontrollsifferet i KID-en er feil.",
+    ),
+    "kid.layout_no_algorithm": (
+        "KID layout: choose the check-digit algorithm (mod10 or mod11).",
+        "KID-oppsett: velg algoritme for kontrollsifferet (mod10 eller mod11).",
+    ),
+    "kid.layout_not_whole": (
+        "KID layout: {name} must be a whole number ≥ 0, got {value!r}.",
+        "KID-oppsett: {name} må være et heltall ≥ 0, ikke {value!r}.",
+    ),
+    "kid.layout_total_length": (
+        "KID layout: the total length must be {low} to {high} digits (check digit included), got {length}.",
+        "KID-oppsett: total lengde må være {low} til {high} sifre (med kontrollsiffer), ikke {length}.",
+    ),
+    "kid.layout_prefix_digits": (
+        "KID layout: the fixed prefix must be digits only, got {prefix!r}.",
+        "KID-oppsett: det faste prefikset kan bare ha sifre, ikke {prefix!r}.",
+    ),
+    "kid.layout_empty_parts": (
+        "KID layout: the customer-number and invoice-number parts are both empty.",
+        "KID-oppsett: både kundenummer- og fakturanummerdelen er tomme.",
+    ),
+    "kid.layout_sum": (
+        "KID layout: prefix ({prefix}) + customer number ({customer}) + invoice number ({invoice}) + "
+        "check digit (1) = {parts} digits, but the total length is {length}.",
+        "KID-oppsett: prefiks ({prefix}) + kundenummer ({customer}) + fakturanummer ({invoice}) + "
+        "kontrollsiffer (1) = {parts} sifre, men total lengde er {length}.",
+    ),
+    "kid.part_customer": ("customer number", "kundenummer"),
+    "kid.part_invoice": ("invoice number", "fakturanummer"),
+    "kid.layout_no_part": (
+        "KID layout has no {name} part, but {name} {value!r} was given.",
+        "KID-oppsettet har ingen del for {name}, men {name} {value!r} ble oppgitt.",
+    ),
+    "kid.layout_needs": ("KID layout needs a {name}.", "KID-oppsettet trenger et {name}."),
+    "kid.part_not_whole": (
+        "The {name} must be a whole number, got {value!r}.",
+        "Et {name} må være et heltall, ikke {value!r}.",
+    ),
+    "kid.part_not_whole_positive": (
+        "The {name} must be a whole number ≥ 0, got {value!r}.",
+        "Et {name} må være et heltall ≥ 0, ikke {value!r}.",
+    ),
+    "kid.part_overflow": (
+        "The {name} {value} has {digits} digits; the KID layout has room for {width}.",
+        "Verdien {value} for {name} har {digits} sifre; KID-oppsettet har plass til {width}.",
+    ),
+    "kid.part_no_padding": (
+        "The {name} {value} must fill its {width} digits: the KID layout has no zero padding.",
+        "Verdien {value} for {name} må fylle alle {width} sifrene: KID-oppsettet fyller ikke ut med nuller.",
+    ),
+    "kid.wrong_length": (
+        "The KID {kid!r} has {length} characters; the layout has {expected}.",
+        "KID {kid!r} har {length} tegn; oppsettet har {expected}.",
+    ),
+    "kid.wrong_prefix": (
+        "The KID {kid!r} does not start with the agreed prefix {prefix!r}.",
+        "KID {kid!r} begynner ikke med det avtalte prefikset {prefix!r}.",
+    ),
+    # --- numbers (nofaktura.identifiers) ------------------------------------------------------------
+    "id.mva_prefix": (
+        "MVA number {number!r}: it must start with 'NO' (NO-R-001).",
+        "MVA-nummer {number!r}: det må begynne med «NO» (NO-R-001).",
+    ),
+    "id.account_length": (
+        "Account number {number!r}: a Norwegian account number has 11 digits.",
+        "Kontonummer {number!r}: et norsk kontonummer har 11 sifre.",
+    ),
+    "id.invalid_number": ("{what} {number!r}: {problem}", "{what} {number!r}: {problem}"),
+    "id.what_org": ("Organisation number", "Organisasjonsnummer"),
+    "id.what_mva": ("MVA number", "MVA-nummer"),
+    "id.what_account": ("Account number", "Kontonummer"),
+    "id.iban_unknown_country": ("IBAN {number!r}: unknown country code.", "IBAN {number!r}: ukjent landkode."),
+    "id.iban_not_norwegian": ("IBAN {number!r}: not a Norwegian IBAN.", "IBAN {number!r}: ikke et norsk IBAN."),
+    "id.peppol_scheme": (
+        "Peppol id {value!r}: unknown identifier scheme {scheme!r}.",
+        "Peppol-ID {value!r}: ukjent identifikatorskjema {scheme!r}.",
+    ),
+    "id.peppol_format": (
+        "Peppol id {value!r}: expected '<4-digit ICD>:<identifier>'.",
+        "Peppol-ID {value!r}: ventet «<4-sifret ICD>:<identifikator>».",
+    ),
+    "id.peppol_empty": (
+        "Peppol id {value!r}: the identifier after the ICD is empty.",
+        "Peppol-ID {value!r}: identifikatoren etter ICD er tom.",
+    ),
+    # --- safe XML (nofaktura.xml) ---------------------------------------------------------------------
+    "xml.too_large": (
+        "the document is {size} bytes, more than the limit of {limit} bytes",
+        "dokumentet er {size} byte, mer enn grensen på {limit} byte",
+    ),
+    "xml.file_too_large": (
+        "the file is {size} bytes, more than the limit of {limit} bytes",
+        "filen er {size} byte, mer enn grensen på {limit} byte",
+    ),
+    "xml.stream_too_large": (
+        "the file is more than the limit of {limit} bytes",
+        "filen er større enn grensen på {limit} byte",
+    ),
+    "xml.empty": ("the file is empty", "filen er tom"),
+    "xml.doctype": (
+        "a DOCTYPE/DTD is not allowed in received documents",
+        "DOCTYPE/DTD er ikke tillatt i mottatte dokumenter",
+    ),
+    "xml.parser_limits": (
+        "the document exceeds the parser's safety limits ({detail})",
+        "dokumentet går over sikkerhetsgrensene for XML-lesing ({detail})",
+    ),
+    "xml.not_well_formed": ("not well-formed XML: {detail}", "ikke gyldig XML: {detail}"),
+    "xml.entity": (
+        "entity reference &{name}; is not allowed",
+        "entitetsreferansen &{name}; er ikke tillatt",
+    ),
+    "xml.too_deep": (
+        "the document is nested deeper than {depth} levels",
+        "dokumentet er nestet dypere enn {depth} nivåer",
+    ),
+    "xml.wrong_root": (
+        "expected the root element {wanted}, found {found}",
+        "ventet rotelementet {wanted}, men fant {found}",
+    ),
+    "xml.sbd_count": (
+        "the StandardBusinessDocument envelope holds {count} documents, expected exactly one",
+        "StandardBusinessDocument-konvolutten har {count} dokumenter; den skal ha nøyaktig ett",
+    ),
+    # --- bank files (nofaktura.bank) ------------------------------------------------------------------
+    "bank.unsupported": (
+        "{message} is not supported (we read camt.052/053/054 and Nets OCR giro)",
+        "{message} støttes ikke (vi leser camt.052/053/054 og Nets OCR giro)",
+    ),
+    "bank.damaged_iso": (
+        "names {message} but does not start as an ISO 20022 document we can read (damaged or truncated)",
+        "oppgir {message}, men begynner ikke som et ISO 20022-dokument vi kan lese (skadet eller avkortet)",
+    ),
+    "bank.unknown_format": (
+        "neither a Nets OCR giro file (starting NY000010) nor an ISO 20022 camt.052/053/054 message",
+        "verken en Nets OCR giro-fil (som begynner med NY000010) eller en ISO 20022 camt.052/053/054-melding",
+    ),
+    "camt.not_well_formed": (
+        "not well-formed XML (truncated or broken file?): {detail}",
+        "ikke gyldig XML (avkortet eller skadet fil?): {detail}",
+    ),
+    "camt.not_camt": (
+        "not a camt.052/053/054 bank-to-customer message (no BkToCstmrStmt/BkToCstmrDbtCdtNtfctn)",
+        "ikke en camt.052/053/054-melding fra bank til kunde (mangler BkToCstmrStmt/BkToCstmrDbtCdtNtfctn)",
+    ),
+    "camt.no_container": (
+        "the {format} message holds no {container} (statement/notification/report): "
+        "a bank-to-customer message has at least one",
+        "{format}-meldingen har ingen {container} (kontoutskrift/avisering/rapport): "
+        "en melding fra bank til kunde har minst én",
+    ),
+    "camt.unsupported_message": (
+        "{message} is not supported (we read camt.052/053/054)",
+        "{message} støttes ikke (vi leser camt.052/053/054)",
+    ),
+    "camt.unexpected_namespace": (
+        "unexpected XML namespace {ns!r}: not a camt.052/053/054 message",
+        "uventet XML-navnerom {ns!r}: ikke en camt.052/053/054-melding",
+    ),
+    "camt.wrong_root": (
+        "the root element is {root!r}, not 'Document'",
+        "rotelementet er {root!r}, ikke «Document»",
+    ),
+    "camt.no_account": (
+        "the statement/notification names no account (Acct/Id/IBAN or Acct/Id/Othr/Id)",
+        "kontoutskriften/avisering oppgir ingen konto (Acct/Id/IBAN eller Acct/Id/Othr/Id)",
+    ),
+    "camt.not_amount": ("not an amount: {value!r}", "ikke et beløp: {value!r}"),
+    "camt.entry_no_amount": ("the entry has no amount", "posteringen har ikke noe beløp"),
+    "camt.bad_indicator": (
+        "CdtDbtInd must be CRDT or DBIT, not {value!r}",
+        "CdtDbtInd må være CRDT eller DBIT, ikke {value!r}",
+    ),
+    "camt.batch_detail_no_amount": (
+        "a batch entry in {currency} has transaction details without an amount in {currency} "
+        "(TxDtls/Amt or AmtDtls/TxAmt/Amt): the entry cannot be split into payments",
+        "en samlepostering i {currency} har transaksjonsdetaljer uten beløp i {currency} "
+        "(TxDtls/Amt eller AmtDtls/TxAmt/Amt): posteringen kan ikke deles opp i innbetalinger",
+    ),
+    "camt.charges_mismatch": (
+        "the entry reports charges of {entry} but its transaction details report charges of {details} in all: "
+        "the charges cannot be assigned",
+        "posteringen oppgir gebyrer på {entry}, men transaksjonsdetaljene oppgir gebyrer på {details} i alt: "
+        "gebyrene kan ikke fordeles",
+    ),
+    "camt.entry_sum_mismatch": (
+        "the entry amount is {entry} but its transaction details add up to {details}",
+        "posteringsbeløpet er {entry}, men transaksjonsdetaljene summerer seg til {details}",
+    ),
+    "camt.entry_sum_mismatch_charges": (
+        "the entry amount is {entry} but its transaction details add up to {details} and its charges "
+        "{other}to {charges}: neither the details alone nor details plus charges give the entry amount",
+        "posteringsbeløpet er {entry}, men transaksjonsdetaljene summerer seg til {details} og gebyrene "
+        "{other}til {charges}: verken detaljene alene eller detaljene pluss gebyrene gir posteringsbeløpet",
+    ),
+    "camt.other_currency": ("(in another currency) ", "(i annen valuta) "),
+    "camt.batch_count_mismatch": (
+        "the batch declares {declared} transactions (Btch/NbOfTxs) but has {counted} TxDtls",
+        "samleposteringen oppgir {declared} transaksjoner (Btch/NbOfTxs), men har {counted} TxDtls",
+    ),
+    "camt.totals_not_number": (
+        "TxsSummry/TtlNtries holds a value that is not a number",
+        "TxsSummry/TtlNtries har en verdi som ikke er et tall",
+    ),
+    "camt.count_mismatch": (
+        "TxsSummry declares {declared} entries but there are {counted}",
+        "TxsSummry oppgir {declared} posteringer, men det er {counted}",
+    ),
+    "camt.sum_mismatch": (
+        "TxsSummry declares a sum of {declared} but the entries add up to {counted}",
+        "TxsSummry oppgir en sum på {declared}, men posteringene summerer seg til {counted}",
+    ),
+    "ocr.truncated": (
+        "the file ends before its end-of-transmission record (89): it is truncated",
+        "filen slutter før sluttposten for forsendelsen (89): den er avkortet",
+    ),
+    "ocr.totals_mismatch": (
+        "the {record} declares {label} {declared}, but the file has {counted}: {line!r}",
+        "{record} oppgir {label} {declared}, men filen har {counted}: {line!r}",
+    ),
+    "ocr.record": ("{problem}: {line!r}", "{problem}: {line!r}"),
+    "ocr.after_end": (
+        "there is data after the end-of-transmission record",
+        "det er data etter sluttposten for forsendelsen",
+    ),
+    "ocr.line_length": ("the record is {length} characters long, not 80", "posten er {length} tegn lang, ikke 80"),
+    "ocr.no_ny": (
+        "the record does not start with the format code 'NY'",
+        "posten begynner ikke med formatkoden «NY»",
+    ),
+    "ocr.no_item2": (
+        "transaction {number} has no amount item 2 (31)",
+        "transaksjon {number} mangler beløpspost 2 (31)",
+    ),
+    "ocr.no_start": (
+        "the file does not start with a start-of-transmission record",
+        "filen begynner ikke med en startpost for forsendelsen",
+    ),
+    "ocr.item_outside": (
+        "an amount item outside an OCR giro assignment",
+        "en beløpspost utenfor et OCR giro-oppdrag",
+    ),
+    "ocr.item2_order": (
+        "amount item 2 (31) does not follow an amount item 1 (30)",
+        "beløpspost 2 (31) kommer ikke etter en beløpspost 1 (30)",
+    ),
+    "ocr.item3_order": (
+        "amount item 3 (32) does not follow amount item 2 (31)",
+        "beløpspost 3 (32) kommer ikke etter beløpspost 2 (31)",
+    ),
+    "ocr.agreement_outside": (
+        "an agreement record outside an AvtaleGiro agreement assignment",
+        "en avtalepost utenfor et AvtaleGiro-avtaleoppdrag",
+    ),
+    "ocr.start_misplaced": (
+        "a start-of-assignment record where none may be",
+        "en startpost for oppdrag der ingen kan stå",
+    ),
+    "ocr.avtalegiro_claims": (
+        "this is an AvtaleGiro payment-claim or cancellation file (sent to Nets), not a file of incoming payments",
+        "dette er en AvtaleGiro-fil med betalingskrav eller slettinger (sendt til Nets), ikke en fil med "
+        "innbetalinger",
+    ),
+    "ocr.end_without_start": (
+        "an end-of-assignment record without a start",
+        "en sluttpost for oppdrag uten startpost",
+    ),
+    "ocr.end_mismatch": (
+        "the end-of-assignment record does not match its start",
+        "sluttposten for oppdraget stemmer ikke med startposten",
+    ),
+    "ocr.assignment_open": (
+        "assignment {number} has no end-of-assignment record",
+        "oppdrag {number} mangler sluttpost",
+    ),
+    "ocr.second_start": ("a second start-of-transmission record", "en andre startpost for forsendelsen"),
+    "ocr.unknown_record": ("unknown record type {kind!r}", "ukjent posttype {kind!r}"),
+    "ocr.invalid_record": ("not a valid {record} record: {detail}", "ugyldig {record}: {detail}"),
+    "ocr.other_transaction": (
+        "the record belongs to transaction {number} (type {type}), not to transaction {above} "
+        "(type {above_type}) above it",
+        "posten hører til transaksjon {number} (type {type}), ikke til transaksjon {above} (type {above_type}) "
+        "over den",
+    ),
+    "ocr.rec.10": ("start of transmission (10)", "startpost for forsendelse (10)"),
+    "ocr.rec.20": ("start of assignment (20)", "startpost for oppdrag (20)"),
+    "ocr.rec.30": ("amount item 1 (30)", "beløpspost 1 (30)"),
+    "ocr.rec.31": ("amount item 2 (31)", "beløpspost 2 (31)"),
+    "ocr.rec.32": ("amount item 3 (32)", "beløpspost 3 (32)"),
+    "ocr.rec.70": ("AvtaleGiro agreement (70)", "AvtaleGiro-avtale (70)"),
+    "ocr.rec.88": ("end of assignment (88)", "sluttpost for oppdrag (88)"),
+    "ocr.rec.89": ("end of transmission (89)", "sluttpost for forsendelse (89)"),
+    "ocr.rec.end88": ("end-of-assignment record (88)", "sluttposten for oppdraget (88)"),
+    "ocr.rec.end89": ("end-of-transmission record (89)", "sluttposten for forsendelsen (89)"),
+    "ocr.label.transactions": ("number of transactions", "antall transaksjoner"),
+    "ocr.label.records": ("number of records", "antall poster"),
+    "ocr.label.amount": ("total amount (øre)", "totalbeløp (øre)"),
+    # --- outgoing payments (nofaktura.bank.payment_order) ----------------------------------------------
+    "pay.required": ("is required", "må fylles ut"),
+    "pay.expected_text": ("expected text, got {got}", "ventet tekst, fikk {got}"),
+    "pay.empty": ("is empty", "er tom"),
+    "pay.too_long": (
+        "has {length} characters, more than the {limit} allowed",
+        "har {length} tegn, mer enn de {limit} som er tillatt",
+    ),
+    "pay.control_chars": (
+        "{value!r} contains control characters (line breaks, tabs …)",
+        "{value!r} inneholder kontrolltegn (linjeskift, tabulatorer …)",
+    ),
+    "pay.not_latin1": (
+        "{value!r} has {bad!r}, outside ISO-8859-1 (Norwegian banks accept only those characters)",
+        "{value!r} har {bad!r}, utenfor ISO-8859-1 (norske banker godtar bare disse tegnene)",
+    ),
+    "pay.not_bic": (
+        "{value!r} is not a BIC (8 or 11 characters, e.g. DNBANOKK)",
+        "{value!r} er ikke en BIC (8 eller 11 tegn, f.eks. DNBANOKK)",
+    ),
+    "pay.not_positive": (
+        "{amount} is not positive: a credit transfer pays a positive amount",
+        "{amount} er ikke positivt: en overføring betaler et positivt beløp",
+    ),
+    "pay.decimals": (
+        "{amount} has more decimals than {currency} has ({places})",
+        "{amount} har flere desimaler enn {currency} har ({places})",
+    ),
+    "pay.country_code": ("{value!r} is not a two-letter country code", "{value!r} er ikke en landkode på to bokstaver"),
+    "pay.address_empty": ("the address is empty", "adressen er tom"),
+    "pay.currency": ("{value!r} is not an ISO 4217 currency code", "{value!r} er ikke en ISO 4217-valutakode"),
+    "pay.needs_country": (
+        "an international payment needs the creditor's country (creditor_address.country)",
+        "en utenlandsbetaling krever mottakerens land (creditor_address.country)",
+    ),
+    "pay.kid_domestic": (
+        "a KID can only be used on a NOK payment to a Norwegian account",
+        "KID kan bare brukes på en betaling i NOK til en norsk konto",
+    ),
+    "pay.references_sum": (
+        "the invoice references add up to {total}, the transfer pays {amount}",
+        "fakturareferansene summerer seg til {total}, men overføringen betaler {amount}",
+    ),
+    "pay.no_transfers": (
+        "a payment order needs at least one credit transfer",
+        "et betalingsoppdrag trenger minst én overføring",
+    ),
+    # --- bank status reports (nofaktura.bank.pain002): ISO 20022 reason codes -------------------------
+    "pain002.AC01": ('Incorrect account number', 'Feil kontonummer'),
+    "pain002.AC02": ('Invalid debtor account number', 'Ugyldig kontonummer for betaler'),
+    "pain002.AC03": ('Invalid creditor account number', 'Ugyldig kontonummer for mottaker'),
+    "pain002.AC04": ('Closed account number', 'Kontoen er avsluttet'),
+    "pain002.AC06": ('Blocked account', 'Kontoen er sperret'),
+    "pain002.AG01": ('Transaction forbidden on this account', 'Transaksjonen er ikke tillatt på denne kontoen'),
+    "pain002.AG02": ('Invalid bank operation code', 'Ugyldig bankoperasjonskode'),
+    "pain002.AM01": ('Zero amount', 'Beløpet er null'),
+    "pain002.AM02": ('Amount not allowed', 'Beløpet er ikke tillatt'),
+    "pain002.AM03": ('Currency not allowed', 'Valutaen er ikke tillatt'),
+    "pain002.AM04": ('Insufficient funds', 'Ikke dekning på kontoen'),
+    "pain002.AM05": ('Duplication', 'Duplikat'),
+    "pain002.AM09": ('Wrong amount', 'Feil beløp'),
+    "pain002.BE01": ('Inconsistent with end customer', 'Stemmer ikke med sluttkunden'),
+    "pain002.BE04": ('Missing creditor address', 'Mottakers adresse mangler'),
+    "pain002.BE05": ('Unrecognised initiating party', 'Ukjent initierende part'),
+    "pain002.BE06": ('Unknown end customer', 'Ukjent sluttkunde'),
+    "pain002.CH03": ('Requested execution date too far in the future', 'Ønsket utførelsesdato er for langt fram i tid'),
+    "pain002.CH04": (
+        'Requested execution date too far in the past',
+        'Ønsket utførelsesdato er for langt tilbake i tid',
+    ),
+    "pain002.CUST": ('Requested by customer', 'Etter ønske fra kunden'),
+    "pain002.DT01": ('Invalid date', 'Ugyldig dato'),
+    "pain002.DU01": ('Duplicate message id', 'Meldings-ID-en er brukt før'),
+    "pain002.DU02": ('Duplicate payment information id', 'Betalingsblokk-ID-en er brukt før'),
+    "pain002.DU05": ('Duplicate instruction id', 'Instruksjons-ID-en er brukt før'),
+    "pain002.FF01": ('Invalid file format', 'Ugyldig filformat'),
+    "pain002.MS02": ('Reason not specified (customer generated)', 'Grunn ikke oppgitt (fra kunden)'),
+    "pain002.MS03": ('Reason not specified (agent generated)', 'Grunn ikke oppgitt (fra banken)'),
+    "pain002.NARR": ('Narrative: see the additional information', 'Fritekst: se tilleggsinformasjonen'),
+    "pain002.RC01": ('Bank identifier incorrect', 'Feil bankidentifikator'),
+    "pain002.RR01": ('Missing debtor account or identification', 'Betalers konto eller identifikasjon mangler'),
+    "pain002.RR02": ('Missing debtor name or address', 'Betalers navn eller adresse mangler'),
+    "pain002.RR03": ('Missing creditor name or address', 'Mottakers navn eller adresse mangler'),
+    "pain002.RR04": ('Regulatory reason', 'Regulatorisk grunn'),
+    "pain002.TM01": ('Received after the cut-off time', 'Mottatt etter fristen'),
+    "pain002.AC05": ('Closed debtor account number', 'Betalers konto er avsluttet'),
+    "pain002.AG03": ('Transaction type not supported', 'Transaksjonstypen støttes ikke'),
+    "pain002.AM10": ('Control sum does not match the instructed amounts', 'Kontrollsummen stemmer ikke med beløpene'),
+    "pain002.AM12": ('Invalid amount', 'Ugyldig beløp'),
+    "pain002.AM14": ('Amount exceeds the agreed limit', 'Beløpet overstiger avtalt grense'),
+    "pain002.AM18": ('Number of transactions does not match', 'Antall transaksjoner stemmer ikke'),
+    "pain002.BE07": ('Missing debtor address', 'Betalers adresse mangler'),
+    "pain002.CNOR": ('Creditor bank is not registered', 'Mottakers bank er ikke registrert'),
+    "pain002.DNOR": ('Debtor bank is not registered', 'Betalers bank er ikke registrert'),
+    "pain002.DU03": ('Duplicate transaction', 'Duplisert transaksjon'),
+    "pain002.DU04": ('Duplicate end-to-end id', 'Ende-til-ende-ID-en er brukt før'),
+    "pain002.FF02": ('Syntax error', 'Syntaksfeil'),
+    "pain002.FF03": ('Invalid payment type information', 'Ugyldig betalingstype'),
+    "pain002.FF05": ('Invalid local instrument code', 'Ugyldig lokal instrumentkode'),
+    # --- dunning (nofaktura.dunning) -------------------------------------------------------------------
+    "dunning.no_steps": ("a dunning policy needs at least one step", "en purreplan trenger minst ett trinn"),
+    "dunning.where": ("step {position} ({label})", "trinn {position} ({label})"),
+    "dunning.negative_days": (
+        "{where}: days and deadline days must not be negative",
+        "{where}: dager og fristdager kan ikke være negative",
+    ),
+    "dunning.no_fee_for_kind": ("{where}: a {kind} never carries a fee", "{where}: {kind} har aldri gebyr"),
+    "dunning.deadline_too_short": (
+        "{where}: the deadline must be at least {days} days (inkassoloven §§ 9, 10)",
+        "{where}: fristen må være minst {days} dager (inkassoloven §§ 9, 10)",
+    ),
+    "dunning.only_one": ("{where}: only one {kind} per claim", "{where}: bare ett {kind} per krav"),
+    "dunning.needs_varsel": (
+        "{where}: needs an inkassovarsel before it (inkassoloven § 9)",
+        "{where}: krever et inkassovarsel før (inkassoloven § 9)",
+    ),
+    "dunning.after_handover": (
+        "{where}: nothing can follow the hand-over",
+        "{where}: ingenting kan komme etter overlevering til inkasso",
+    ),
+    "dunning.wrong_order": (
+        "{where}: a {kind} cannot follow a {previous}",
+        "{where}: {kind} kan ikke komme etter {previous}",
+    ),
+    "dunning.kind.soft_reminder": ("payment reminder", "betalingspåminnelse"),
+    "dunning.kind.reminder": ("reminder", "purring"),
+    "dunning.kind.inkassovarsel": ("inkassovarsel", "inkassovarsel"),
+    "dunning.kind.betalingsoppfordring": ("betalingsoppfordring", "betalingsoppfordring"),
+    "dunning.kind.handover": ("handover", "overlevering til inkasso"),
+    "dunning.paid": ("The claim is paid.", "Kravet er betalt."),
+    "dunning.handed_over": (
+        "The claim was handed over to debt collection.",
+        "Kravet er overlevert til inkasso.",
+    ),
+    "dunning.disputed": (
+        "The claim is disputed; no dunning until it is resolved.",
+        "Kravet er omtvistet; ingen purring før tvisten er løst.",
+    ),
+    "dunning.blocked": ("The customer is blocked from dunning.", "Kunden er sperret for purring."),
+    "dunning.payment_pending": ("A payment is on its way.", "En innbetaling er på vei."),
+    "dunning.not_due": ("The claim is not overdue yet.", "Kravet har ikke forfalt ennå."),
+    "dunning.finished": ("All steps of the policy were taken.", "Alle trinnene i purreplanen er tatt."),
+    "dunning.below_minimum": (
+        "The open amount is below the company's minimum.",
+        "Det åpne beløpet er under selskapets minstebeløp.",
+    ),
+    "dunning.missing_varsel": (
+        "No inkassovarsel was sent for this claim (inkassoloven § 9).",
+        "Det er ikke sendt inkassovarsel for dette kravet (inkassoloven § 9).",
+    ),
+    "dunning.fee_cap": (
+        "No fee: the claim already carries the fees inkassoforskriften § 1-3 allows.",
+        "Intet gebyr: kravet har allerede de gebyrene inkassoforskriften § 1-3 tillater.",
+    ),
+    "dunning.fee_no_deadline": (
+        "No fee: an earlier fee-bearing notice did not give a 14-day deadline.",
+        "Intet gebyr: et tidligere varsel med gebyr ga ikke 14 dagers frist.",
+    ),
+    "dunning.waiting_days": (
+        "The step's waiting days have not passed.",
+        "Ventedagene for trinnet er ikke gått.",
+    ),
+    "dunning.deadline_running": (
+        "The deadline of the previous notice has not expired.",
+        "Fristen i forrige varsel er ikke ute.",
+    ),
+    "dunning.waiting_fee_date": (
+        "A fee may be charged only 14 days after the due date.",
+        "Gebyr kan først kreves 14 dager etter forfallsdato.",
+    ),
+    "dunning.fee_reduced": (
+        "Fee reduced by the standard compensation already claimed.",
+        "Gebyret er redusert med standardkompensasjonen som allerede er krevd.",
+    ),
+    "dunning.send_today": ("Send {label} today.", "Send {label} i dag."),
+    "dunning.law_value_unknown": (
+        "{table}: no known value for {day} (period {period}); supply it as an override for {start}",
+        "{table}: ingen kjent verdi for {day} (periode {period}); legg den inn som egen verdi fra {start}",
+    ),
+    "dunning.unknown_table": (
+        "unknown law table {table!r}; known: {known}",
+        "ukjent lovtabell {table!r}; kjente: {known}",
+    ),
+    "dunning.not_a_number": ("{table}: {value!r} is not a number", "{table}: {value!r} er ikke et tall"),
+    "dunning.implausible": (
+        "{table}: {value} is not plausible (allowed {low} to {high})",
+        "{table}: {value} er ikke troverdig (tillatt {low} til {high})",
+    ),
+    "dunning.implausible_period": ("{problem} (period starting {start})", "{problem} (perioden fra {start})"),
+}
+
+_FORMATTER = string.Formatter()
+
+
+def placeholders(template: str) -> set[str]:
+    """The parameter names a template uses (``{kid!r}`` -> ``kid``)."""
+    return {name.split(".")[0].split("[")[0] for _, name, _, _ in _FORMATTER.parse(template) if name}
+
+
+def lang_of(code: str | None) -> str:
+    """``"nb"`` for Norwegian (``nb_NO``, ``nb``, ``no``, ``nn_NO`` — Nynorsk readers read Bokmål far
+    better than English), else ``"en"``."""
+    if code and code.replace("-", "_").split("_")[0].lower() in ("nb", "no", "nn"):
+        return "nb"
+    return "en"
+
+
+def _render(key: str, lang: str, params: Mapping[str, Any]) -> str:
+    english, bokmal = CATALOGUE[key]
+    template = bokmal if lang_of(lang) == "nb" else english
+    values = {name: text(value, lang) if isinstance(value, Message) else value for name, value in params.items()}
+    return template.format(**values)
+
+
+class Message(str):
+    """A catalogue text: the English rendering as a ``str``, plus ``key`` and ``params`` to render it in
+    another language with :meth:`text` (or :func:`text`)."""
+
+    key: str
+    params: Mapping[str, Any]
+
+    def __new__(cls, key: str, params: Mapping[str, Any]) -> Message:
+        self = super().__new__(cls, _render(key, "en", params))
+        self.key = key
+        self.params = dict(params)
+        return self
+
+    def text(self, lang: str | None = "en") -> str:
+        return _render(self.key, lang or "en", self.params)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # keep key and params through pickling / copying
+        return (Message, (self.key, self.params))
+
+
+def msg(key: str, /, **params: Any) -> Message:
+    """The catalogue message ``key`` with its named parameters (``KeyError`` for an unknown key: a typo
+    must fail in the tests, not show a blank to a user)."""
+    return Message(key, params)
+
+
+def text(value: object, lang: str | None = "en") -> str:
+    """``value`` for a reader of ``lang``: a :class:`Message` or an error of this library rendered in that
+    language, anything else as ``str(value)``."""
+    render = getattr(value, "text", None)
+    if isinstance(value, Message) or (callable(render) and hasattr(value, "message_key")):
+        return render(lang)  # type: ignore[misc]
+    return str(value)

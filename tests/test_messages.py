@@ -1,0 +1,159 @@
+"""The message catalogue: every key in both languages, and the modules whose errors reach people raise
+catalogue messages, not bare English strings."""
+
+from __future__ import annotations
+
+import ast
+import pickle
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from nofaktura import exceptions, kid
+from nofaktura.bank import open_reader
+from nofaktura.dunning.interest import CustomerKind
+from nofaktura.dunning.planner import Claim, DunningPolicy, PolicyStep, plan_claim
+from nofaktura.dunning.rules import StepKind
+from nofaktura.exceptions import DocumentError, InvalidChecksum, NofakturaError
+from nofaktura.kid.layout import KidLayout
+from nofaktura.messages import CATALOGUE, Message, lang_of, msg, placeholders, text
+from nofaktura.xml import parse_untrusted
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "nofaktura"
+
+#: Modules whose errors and texts are shown to people in Odoo (KID agreements, bank imports, dunning,
+#: received XML, account numbers). A ``raise`` of one of our errors there must carry a catalogue message.
+PEOPLE_FACING = [
+    "kid/algorithm.py",
+    "kid/layout.py",
+    "kid/mod10.py",
+    "kid/mod11.py",
+    "identifiers.py",
+    "xml.py",
+    "bank/__init__.py",
+    "bank/camt/reader.py",
+    "bank/ocr/reader.py",
+    "dunning/planner.py",
+    "dunning/tables.py",
+]
+
+#: Distinctive English words: a Bokmål text containing one was left half-translated.
+ENGLISH_WORDS = {"the", "is", "not", "has", "must", "and", "of", "was", "with", "but", "cannot", "file", "number"}
+
+
+@pytest.mark.parametrize("key", sorted(CATALOGUE))
+def test_every_key_has_both_texts_with_the_same_parameters(key):
+    english, bokmal = CATALOGUE[key]
+    assert english.strip() and bokmal.strip()
+    assert placeholders(english) == placeholders(bokmal), key
+
+
+@pytest.mark.parametrize("key", sorted(CATALOGUE))
+def test_bokmal_texts_are_not_english(key):
+    words = {w.strip(".,:;()'\"«»").lower() for w in CATALOGUE[key][1].split() if "{" not in w}
+    assert not words & ENGLISH_WORDS, f"{key}: {CATALOGUE[key][1]!r}"
+
+
+def test_every_message_key_used_in_the_library_exists():
+    missing = []
+    for path in SRC.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "msg"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and node.args[0].value not in CATALOGUE
+            ):
+                missing.append(f"{path.relative_to(SRC)}:{node.lineno} {node.args[0].value}")
+    assert not missing
+
+
+def _our_error_classes() -> set[str]:
+    names = {name for name, value in vars(exceptions).items() if isinstance(value, type)}
+    return names | {"DunningPolicyError", "ImplausibleLawValue", "CodingError"}
+
+
+@pytest.mark.parametrize("module", PEOPLE_FACING)
+def test_people_facing_modules_raise_catalogue_messages(module):
+    """A literal or f-string handed to one of our errors would reach a Norwegian reader in English."""
+    ours = _our_error_classes()
+    bare = []
+    tree = ast.parse((SRC / module).read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ours and node.args:
+            first = node.args[0]
+            if isinstance(first, ast.JoinedStr) or (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+                bare.append(f"{module}:{node.lineno}")
+    assert not bare, f"raise with an English string instead of msg(): {bare}"
+
+
+def test_a_message_is_its_english_text_and_renders_in_bokmal():
+    message = msg("kid.wrong_prefix", kid="9912", prefix="12")
+    assert message == "The KID '9912' does not start with the agreed prefix '12'."
+    assert message.text("nb_NO") == "KID '9912' begynner ikke med det avtalte prefikset '12'."
+    assert text(message, "en_US") == str(message)
+    assert pickle.loads(pickle.dumps(message)).text("nb") == message.text("nb")
+
+
+def test_nested_messages_render_in_the_same_language():
+    layout = KidLayout(length=7, customer_digits=3, invoice_digits=3, algorithm="mod10")
+    with pytest.raises(NofakturaError) as caught:
+        layout.build(12345, 1)
+    assert "customer number 12345" in str(caught.value)
+    assert "kundenummer" in caught.value.text("nb_NO")
+    assert "customer" not in caught.value.text("nb_NO")
+
+
+def test_errors_keep_english_str_and_have_bokmal_text():
+    with pytest.raises(InvalidChecksum) as caught:
+        kid.validate("12345")
+    error = caught.value
+    assert str(error) == "The KID '12345' has neither a valid MOD10 nor a valid MOD11 check digit."
+    assert error.key == "kid.no_valid_check_digit" and error.params == {"kid": "12345"}
+    assert error.text("nb_NO") == "KID '12345' har verken gyldig MOD10- eller MOD11-kontrollsiffer."
+
+
+def test_document_errors_name_the_line_in_the_readers_language():
+    with pytest.raises(DocumentError) as caught:
+        parse_untrusted(b"<a><b></a>", source="bank.xml")
+    assert str(caught.value).startswith("bank.xml, line 1: not well-formed XML")
+    assert caught.value.text("nb").startswith("bank.xml, linje 1: ikke gyldig XML")
+
+
+def test_bank_file_errors_in_bokmal():
+    import io
+
+    with pytest.raises(DocumentError) as caught:
+        open_reader(io.BytesIO(b"hello"), source="x.txt")
+    assert "verken en Nets OCR giro-fil" in caught.value.text("nb")
+
+
+def test_free_text_errors_still_say_something_in_bokmal():
+    error = exceptions.TransportError("HTTP 502 from the access point")
+    assert error.text("nb") == "Overføringen mislyktes. (HTTP 502 from the access point)"
+    assert exceptions.TransportError().text("nb") == "Overføringen mislyktes."
+
+
+def test_dunning_decisions_carry_catalogue_texts():
+    policy = DunningPolicy(steps=(PolicyStep(StepKind.REMINDER, days=14, name="purring 1"),))
+    claim = Claim(1, 1, date(2026, 1, 10), Decimal("0"), CustomerKind.CONSUMER)
+    decision = plan_claim(claim, policy, date(2026, 2, 1))
+    assert isinstance(decision.text, Message)
+    assert decision.text.text("nb") == "Kravet er betalt."
+
+
+@pytest.mark.parametrize(("code", "lang"), [("nb_NO", "nb"), ("nn_NO", "nb"), ("no", "nb"), ("en_US", "en"),
+                                            (None, "en"), ("de_DE", "en")])  # fmt: skip
+def test_lang_of(code, lang):
+    assert lang_of(code) == lang
+
+
+def test_every_bank_status_reason_has_a_bokmal_text():
+    from nofaktura.bank.pain002 import REASON_CODES
+
+    for code, english in REASON_CODES.items():
+        assert CATALOGUE[f"pain002.{code}"][0] == english

@@ -334,7 +334,10 @@ class _Bilingual:
 
     def text(self, lang: str = "en") -> str:
         """The message in ``lang`` (``nb``/``nb_NO`` for bokmål, anything else English)."""
-        return self.message_nb if _is_nb(lang) and self.message_nb else str(self)
+        if _is_nb(lang) and self.message_nb:
+            return self.message_nb
+        # the next class's English text (a DocumentError's __str__ itself calls text(): never str(self) here)
+        return super().text("en")  # type: ignore[misc]
 
 
 class IndexNotPublished(_Bilingual, NofakturaError, LookupError):
@@ -380,7 +383,7 @@ class IndexDataError(_Bilingual, DocumentError):
 
     def text(self, lang: str = "en") -> str:
         """The message in ``lang``, with the same "source, path: " in front as ``str(self)``."""
-        english = str(self)
+        english = DocumentError.text(self, "en")  # str(self) calls text(): not here
         if not (_is_nb(lang) and self.message_nb):
             return english
         return english[: len(english) - len(self.message)] + self.message_nb

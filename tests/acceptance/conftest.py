@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -448,3 +449,37 @@ def drop_in_inbox(server: Server, number: str, content: bytes) -> None:
     temp.write_bytes(content)
     temp.rename(inbox / f"{number}.xml")
     server.admin("ir.cron", "method_direct_trigger", [server.admin.ref("l10n_no_ehf.ir_cron_l10n_no_ehf_receive")])
+
+
+def run_code_twice_at_once(server: Server, model: str, code: str, name: str) -> list[Any]:
+    """Run ``code`` on ``model`` in two scheduled jobs started at the same instant (one connection, so one
+    worker, each), as two servers' schedulers would; the copies are removed afterwards. Returns both calls'
+    answers; a fault fails the test with the server's message."""
+    admin = server.admin
+    model_id = admin("ir.model", "search", [("model", "=", model)])[0]
+    far = (datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=30)).strftime("%Y-%m-%d %H:%M:%S")
+    copies = [admin("ir.cron", "create", {
+        "name": f"{name} {i}", "model_id": model_id, "state": "code", "code": code,
+        "interval_number": 1, "interval_type": "days", "nextcall": far, "active": True,
+    }) for i in range(2)]
+    barrier = threading.Barrier(2)
+    results: list[Any] = [None, None]
+
+    def trigger(index: int) -> None:
+        barrier.wait()
+        try:
+            results[index] = admin("ir.cron", "method_direct_trigger", [copies[index]])
+        except xmlrpc.client.Fault as fault:
+            results[index] = fault
+
+    try:
+        threads = [threading.Thread(target=trigger, args=(i,)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=600)
+    finally:
+        admin("ir.cron", "unlink", copies)
+    faults = [r for r in results if isinstance(r, xmlrpc.client.Fault)]
+    assert not faults, [str(f.faultString)[:2000] for f in faults]
+    return results

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-import threading
 import time
 import xmlrpc.client
 from typing import Any
@@ -14,7 +12,16 @@ from nofaktura.ehf.model import Address
 from nofaktura.ehf.validation import validate
 from nofaktura.peppol.transports.folder import safe_filename
 
-from .conftest import Server, drop_in_inbox, make_invoice, make_partner, poll, read_one, vendor_ehf
+from .conftest import (
+    Server,
+    drop_in_inbox,
+    make_invoice,
+    make_partner,
+    poll,
+    read_one,
+    run_code_twice_at_once,
+    vendor_ehf,
+)
 
 OUTGOING_FIELDS = ["state", "attempts", "idempotency_key", "message_id", "error_message"]
 
@@ -63,42 +70,17 @@ def test_two_workers_draining_one_queue_never_send_twice(server: Server) -> None
     worker process); every queued document is sent exactly once."""
     admin = server.admin
     send_cron = admin.ref("l10n_no_ehf.ir_cron_l10n_no_ehf_send")
-    model_id = admin("ir.model", "search", [("model", "=", "l10n_no_ehf.outgoing")])[0]
     admin("ir.cron", "write", [send_cron], {"active": False})  # fill the queue without it draining
-    copies: list[int] = []
     try:
         moves = [ehf_customer_invoice(server, f"Kunde Kø {i} AS") for i in range(4)]
         for move_id in moves:
             send_ehf(server, move_id)
         queued = [outgoing(server, move_id) for move_id in moves]
         assert all(len(r) == 1 and r[0]["state"] == "queued" for r in queued), queued
-        far = (datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=30)).strftime("%Y-%m-%d %H:%M:%S")
-        copies = [admin("ir.cron", "create", {
-            "name": f"EHF drain {i}", "model_id": model_id, "state": "code",
-            "code": "model._cron_l10n_no_ehf_send(batch_size=2)", "interval_number": 1, "interval_type": "days",
-            "nextcall": far, "active": True,
-        }) for i in range(2)]
-        barrier = threading.Barrier(2)
-        results: list[Any] = [None, None]
-
-        def drain(index: int) -> None:
-            barrier.wait()
-            try:
-                results[index] = admin("ir.cron", "method_direct_trigger", [copies[index]])
-            except xmlrpc.client.Fault as fault:
-                results[index] = fault
-
-        threads = [threading.Thread(target=drain, args=(i,)) for i in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=600)
-        faults = [r for r in results if isinstance(r, xmlrpc.client.Fault)]
-        assert not faults, [str(f.faultCode)[:1500] for f in faults]
+        run_code_twice_at_once(server, "l10n_no_ehf.outgoing", "model._cron_l10n_no_ehf_send(batch_size=2)",
+                               "EHF drain")
     finally:
         admin("ir.cron", "write", [send_cron], {"active": True})
-        if copies:
-            admin("ir.cron", "unlink", copies)
 
     def all_sent() -> list[dict[str, Any]] | None:
         records = [r for move_id in moves for r in outgoing(server, move_id)]

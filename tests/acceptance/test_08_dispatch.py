@@ -4,12 +4,9 @@ is printed exactly once; the billing clerk sends over XML-RPC and gets a value b
 
 from __future__ import annotations
 
-import datetime
-import threading
-import xmlrpc.client
 from typing import Any
 
-from .conftest import Server, is_access_error, make_invoice, make_partner, poll, refused
+from .conftest import Server, is_access_error, make_invoice, make_partner, poll, refused, run_code_twice_at_once
 
 JOB_FIELDS = ["state", "channel", "attempts", "idempotency_key", "delivery_reference", "last_error"]
 
@@ -27,9 +24,7 @@ def test_two_workers_draining_the_dispatch_queue_print_each_invoice_once(server:
         "l10n_no_dispatch_print_directory": "outbox",
     })
     send_cron = admin.ref("l10n_no_dispatch.ir_cron_l10n_no_dispatch_send")
-    model_id = admin("ir.model", "search", [("model", "=", "l10n_no_dispatch.job")])[0]
     admin("ir.cron", "write", [send_cron], {"active": False})  # fill the queue without it draining
-    copies: list[int] = []
     try:
         partner = make_partner(server, "Per Papir", email=False)
         moves = [make_invoice(server, partner, 100.0 + i) for i in range(6)]
@@ -48,33 +43,10 @@ def test_two_workers_draining_the_dispatch_queue_print_each_invoice_once(server:
         result = clerk("account.move", "action_l10n_no_dispatch_send", moves)
         assert isinstance(result, dict) and result.get("type") == "ir.actions.client", result
         assert len(_jobs(server, moves)) == len(moves)
-        far = (datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=30)).strftime("%Y-%m-%d %H:%M:%S")
-        copies = [admin("ir.cron", "create", {
-            "name": f"Dispatch drain {i}", "model_id": model_id, "state": "code",
-            "code": "model._cron_l10n_no_dispatch_send(batch_size=2)", "interval_number": 1, "interval_type": "days",
-            "nextcall": far, "active": True,
-        }) for i in range(2)]
-        barrier = threading.Barrier(2)
-        results: list[Any] = [None, None]
-
-        def drain(index: int) -> None:
-            barrier.wait()
-            try:
-                results[index] = admin("ir.cron", "method_direct_trigger", [copies[index]])
-            except xmlrpc.client.Fault as fault:
-                results[index] = fault
-
-        threads = [threading.Thread(target=drain, args=(i,)) for i in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=600)
-        faults = [r for r in results if isinstance(r, xmlrpc.client.Fault)]
-        assert not faults, [str(f.faultString)[:1500] for f in faults]
+        run_code_twice_at_once(server, "l10n_no_dispatch.job", "model._cron_l10n_no_dispatch_send(batch_size=2)",
+                               "Dispatch drain")
     finally:
         admin("ir.cron", "write", [send_cron], {"active": True})
-        if copies:
-            admin("ir.cron", "unlink", copies)
 
     def all_printed() -> list[dict[str, Any]] | None:
         jobs = _jobs(server, moves)

@@ -18,7 +18,7 @@ from typing import Any
 
 from nofaktura.kid import is_valid
 
-from .conftest import Server, is_access_error, make_partner, poll, read_one, refused
+from .conftest import Server, is_access_error, make_partner, poll, read_one, refused, run_code_twice_at_once
 
 MOVE_FIELDS = ["state", "payment_reference", "invoice_date", "l10n_no_agreement_contract_id",
                "l10n_no_agreement_period_start", "l10n_no_agreement_run_id", "amount_untaxed", "move_type"]
@@ -189,33 +189,7 @@ def test_two_scheduled_runs_at_once_share_the_work(server: Server) -> None:
                        _agreement_values(server, make_partner(server, f"Abonnent{i} AS"), product_id, periods[0],
                                          400.0))
                  for i in range(6)]
-    model_id = admin("ir.model", "search", [("model", "=", "l10n_no.agreement.run")])[0]
-    far = (datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=30)).strftime("%Y-%m-%d %H:%M:%S")
-    copies = [admin("ir.cron", "create", {
-        "name": f"Agreement run {i}", "model_id": model_id, "state": "code",
-        "code": "model._cron_l10n_no_agreement()", "interval_number": 1, "interval_type": "days",
-        "nextcall": far, "active": True,
-    }) for i in range(2)]
-    try:
-        barrier = threading.Barrier(2)
-        results: list[Any] = [None, None]
-
-        def trigger(index: int) -> None:
-            barrier.wait()
-            try:
-                results[index] = admin("ir.cron", "method_direct_trigger", [copies[index]])
-            except xmlrpc.client.Fault as fault:
-                results[index] = fault
-
-        threads = [threading.Thread(target=trigger, args=(i,)) for i in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=600)
-        faults = [r for r in results if isinstance(r, xmlrpc.client.Fault)]
-        assert not faults, [str(f.faultString)[:2000] for f in faults]
-    finally:
-        admin("ir.cron", "unlink", copies)
+    run_code_twice_at_once(server, "l10n_no.agreement.run", "model._cron_l10n_no_agreement()", "Agreement run")
 
     moves = poll("the agreements' invoices", lambda: (
         found if len(found := _invoices(server, contracts)) >= len(contracts) * len(periods) else None),

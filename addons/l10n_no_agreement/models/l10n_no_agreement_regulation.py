@@ -1,8 +1,5 @@
 import json
-from datetime import date
 from decimal import Decimal
-
-from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -63,10 +60,10 @@ class L10nNoAgreementRegulation(models.Model):
             raise UserError(self.env._("Only a draft regulation can be changed: make a new one."))
         return super().write(vals)
 
-    def unlink(self):
-        if not self.env.su and any(regulation.state == "done" for regulation in self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_confirmed(self):
+        if any(regulation.state == "done" for regulation in self):
             raise UserError(self.env._("A confirmed regulation is kept: its notices were given."))
-        return super().unlink()
 
     # -------------------------------------------------------------------------
     # Buttons
@@ -156,8 +153,9 @@ class L10nNoAgreementRegulation(models.Model):
             "index_to": str(result.index_to) if result.index_to else False,
             "change_percent": float(result.applied_percent) if result.applied_percent is not None else 0.0,
             "floor_applied": result.floor_applied,
-            "reason": (result.reason.text("nb") if lang.startswith("nb") else str.__str__(result.reason))
-            if result.reason else False,
+            # the reason is for the clerk reviewing the list (the user's language), the summary for the notice
+            "reason": (result.reason.text("nb") if (self.env.lang or "").startswith("nb")
+                       else str.__str__(result.reason)) if result.reason else False,
             "summary": result.text("nb" if lang.startswith("nb") else "en"),
             "result_json": json.dumps(data, ensure_ascii=False),
         })  # fmt: skip
@@ -204,17 +202,20 @@ class L10nNoAgreementRegulation(models.Model):
         """The notice: a message on the agreement to its customer (Odoo's message_post with the partner as
         recipient, so it is e-mailed and kept in the chatter), in the customer's language."""
         partner = contract.partner_id
-        body = self.env["ir.qweb"].with_context(lang=partner.lang)._render(
-            "l10n_no_agreement.regulation_notice",
-            {"contract": contract, "partner": partner, "lines": lines, "regulation": self,
-             "format_date": lambda day: day.strftime("%d.%m.%Y") if isinstance(day, date) else ""},
-        )  # fmt: skip
-        subject = self.with_context(lang=partner.lang).env._(
-            "Price regulation of %(agreement)s", agreement=contract.name
-        )
+        env = self.with_context(lang=partner.lang or "en_US").env
+        values = {
+            "lines": lines,
+            "greeting": env._("Dear %(customer)s,", customer=partner.name),
+            "intro": env._("The prices of your agreement %(agreement)s are regulated as follows:",
+                           agreement=contract.name),
+            "closing": env._("This notice is given on %(date)s.",
+                             date=self.notice_date.strftime("%d.%m.%Y")),
+        }  # fmt: skip
+        body = env["ir.qweb"]._render("l10n_no_agreement.regulation_notice", values)
+        subject = env._("Price regulation of %(agreement)s", agreement=contract.name)
         return contract.sudo().message_post(
-            body=Markup(body) if not isinstance(body, Markup) else body,
-            subject=str(escape(subject)),
+            body=body,
+            subject=subject,
             partner_ids=partner.ids,
             message_type="comment",
             subtype_xmlid="mail.mt_comment",

@@ -88,8 +88,8 @@ class L10nNoKpiValue(models.Model):
     @api.model
     def _l10n_no_kpi_fetch(self):
         """Fetch and store (insert or correct) the last FETCH_MONTHS months; returns how many changed."""
-        from nofaktura.kpi import SsbClient  # noqa: PLC0415
         from nofaktura.exceptions import IndexDataError, TransportError  # noqa: PLC0415
+        from nofaktura.kpi import SsbClient  # noqa: PLC0415
 
         table = self._l10n_no_kpi_table()
         try:

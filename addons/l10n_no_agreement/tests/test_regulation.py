@@ -2,13 +2,12 @@ from datetime import date
 from decimal import Decimal
 from unittest.mock import patch
 
+from odoo.addons.l10n_no_agreement.models.l10n_no_kpi_value import L10nNoKpiValue
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from nofaktura.kpi import TABLE_03013, Period
 from nofaktura.kpi.testing import FakeSsb, FakeTable
-
-from odoo.addons.l10n_no_agreement.models.l10n_no_kpi_value import L10nNoKpiValue
 
 from .common import AgreementCommon
 
@@ -64,7 +63,8 @@ class TestRegulation(AgreementCommon):
             self._fetch(self.internal)
 
     def test_residential_proposed_with_index_values_notice_and_applied_from_effective_date(self):
-        customer = self._customer("Bolig Hansen")
+        self.env["res.lang"]._activate_lang("nb_NO")
+        customer = self._customer("Bolig Hansen", lang="nb_NO")
         agreement = self._agreement(customer, date(2025, 3, 1), price=12000.0)
         line = self._clause(agreement, l10n_no_regulation_rule="residential",
                             l10n_no_regulation_last_set=date(2024, 2, 1))
@@ -82,8 +82,11 @@ class TestRegulation(AgreementCommon):
         notices = self._notices(agreement)
         self.assertEqual(len(notices), 1)
         self.assertEqual(notices.partner_ids, customer)
-        self.assertIn("12328.52", notices.body)
-        self.assertIn("2024M02", notices.body)
+        # in the customer's language: the library's text of the outcome and the sentences around it
+        self.assertIn("12 000,00 → 12 328,52 fra 01.05.2025; KPI 2024M02 131,5 → 2025M02 135,1 (2015=100)",
+                      notices.body)
+        self.assertIn("Prisene i avtalen", notices.body)
+        self.assertIn("Prisregulering", notices.subject)
         self.assertEqual((line.l10n_no_regulation_pending_price, line.l10n_no_regulation_pending_date),
                          (12328.52, date(2025, 5, 1)))
         # the invoicing run: March and April at the old price, May (period start = effective date) at the new

@@ -54,6 +54,7 @@ class L10nNoAgreementRegulation(models.Model):
         return True
 
     def write(self, vals):
+        self.check_access("write")  # the access rules first: who may not write at all is told so
         if not self.env.su and set(vals) & set(PROTECTED_REGULATION_FIELDS):
             raise AccessError(self.env._("A regulation's state and lines are written by its buttons only."))
         if not self.env.su and any(regulation.state != "draft" for regulation in self):

@@ -1,1 +1,1 @@
-from . import test_agreement_run, test_group_invoicing, test_mass_invoice
+from . import test_agreement_run, test_group_invoicing, test_mass_invoice, test_regulation

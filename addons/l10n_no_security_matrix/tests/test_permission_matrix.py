@@ -311,7 +311,42 @@ class TestPermissionMatrix(L10nNoEhfCommon):
                 {"wizard_id": wizard.id, "product_id": product.id, "price_mode": "fixed", "price_unit": 100.0}),
             "l10n_no.agreement.mass.invoice.line": env["l10n_no.agreement.mass.invoice.line"].create(
                 {"wizard_id": wizard.id, "partner_id": partner.id, "source": "matrix"}),
+            **cls._make_regulation_samples(env, company, contract),
         }
+
+    @classmethod
+    def _make_regulation_samples(cls, env, company, contract):
+        """A KPI value, a proposed regulation (one residential line, refused: the KPI is not stored)."""
+        line = contract.contract_line_ids[:1]
+        line.write({"l10n_no_regulation_rule": "residential", "l10n_no_regulation_last_set": contract.date_start})
+        regulation = env["l10n_no.agreement.regulation"].with_company(company).create(
+            {"company_id": company.id, "effective_date": fields.Date.add(contract.date_start, years=1)})
+        regulation.action_propose()
+        value = env["l10n_no.kpi.value"].search([("table_code", "=", "03013"), ("period", "=", "2015M01")]) or env[
+            "l10n_no.kpi.value"].create({"table_code": "03013", "base_year": 2015, "period": "2015M01", "value": 99.0})
+        return {
+            "contract.line": line,
+            "l10n_no.kpi.value": value,
+            "l10n_no.agreement.regulation": regulation,
+            "l10n_no.agreement.regulation.line": regulation.line_ids[:1],
+        }
+
+    def _fake_kpi_call(self, method):
+        """Fetch KPI against a fake Statistics Norway: never the network in tests."""
+        from decimal import Decimal  # noqa: PLC0415
+        from unittest.mock import patch  # noqa: PLC0415
+
+        from nofaktura.kpi import TABLE_03013, Period  # noqa: PLC0415
+        from nofaktura.kpi.testing import FakeSsb, FakeTable  # noqa: PLC0415
+
+        fake = FakeSsb([FakeTable(TABLE_03013, {Period(2025, 1): Decimal("134.9"), Period(2025, 2): Decimal("135.1")})])
+        model_class = type(self.env["l10n_no.kpi.value"])
+
+        def call():
+            with patch.object(model_class, "_l10n_no_kpi_transport", lambda model: fake.transport):
+                return method()
+
+        return call
 
     # ------------------------------------------------------------------------------------------
     # What the addons add
@@ -464,6 +499,9 @@ class TestPermissionMatrix(L10nNoEhfCommon):
                                               "x@example.no", "body": "", "attachments": []},
                                              {"move_type": "in_invoice"}),
         }.get((name, method_name), ())
+        # --- l10n_no_agreement ---
+        if (name, method_name) == ("l10n_no.kpi.value", "action_fetch_kpi"):
+            return self._fake_kpi_call(method)
         return lambda: method(*arguments)
 
     def _sample(self, company, name):

@@ -37,6 +37,7 @@ PEOPLE_FACING = [
     "bank/ocr/reader.py",
     "dunning/planner.py",
     "dunning/tables.py",
+    "coding.py",
 ]
 
 #: Distinctive English words: a Bokmål text containing one was left half-translated.
@@ -157,3 +158,18 @@ def test_every_bank_status_reason_has_a_bokmal_text():
 
     for code, english in REASON_CODES.items():
         assert CATALOGUE[f"pain002.{code}"][0] == english
+
+
+def test_coding_problems_in_bokmal():
+    from nofaktura.coding import BillLine, CodingError, CodingRule, code_line
+
+    with pytest.raises(CodingError) as caught:
+        CodingRule("Papir", distribution={"7": Decimal("60")})
+    assert str(caught.value) == "Papir: the analytic distribution adds up to 60.00 %, not 100 %"
+    assert caught.value.text("nb") == "Papir: analysefordelingen summerer seg til 60.00 %, ikke 100 %"
+    coding = code_line(BillLine("Toner", Decimal("100"), product="toner", vendor=None), {}, {})
+    assert coding.problem.startswith("line 'Toner' (100): no expense account")
+    assert coding.problem.text("nb") == (
+        "linje 'Toner' (100): ingen kostnadskonto — ingen produktregel for 'toner', "
+        "fakturaen har ingen leverandør, og linjen har ingen standardkonto"
+    )

@@ -621,6 +621,71 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{table}: {value} er ikke troverdig (tillatt {low} til {high})",
     ),
     "dunning.implausible_period": ("{problem} (period starting {start})", "{problem} (perioden fra {start})"),
+    # --- bill-line coding (nofaktura.coding) -----------------------------------------------------------
+    "coding.percent_not_number": (
+        "analytic account {key}: the percentage {value!r} is not a number",
+        "analysekonto {key}: prosentsatsen {value!r} er ikke et tall",
+    ),
+    "coding.empty_distribution": ("the analytic distribution is empty", "analysefordelingen er tom"),
+    "coding.key_not_account": (
+        "analytic distribution key {key!r} does not name an analytic account",
+        "nøkkelen {key!r} i analysefordelingen angir ingen analysekonto",
+    ),
+    "coding.percent_range": (
+        "analytic account {key}: {value} % is not between 0 (excluded) and 100",
+        "analysekonto {key}: {value} % ligger ikke mellom 0 (ikke medregnet) og 100",
+    ),
+    "coding.percent_decimals": (
+        "analytic account {key}: {value} % has more than two decimals",
+        "analysekonto {key}: {value} % har mer enn to desimaler",
+    ),
+    "coding.account_twice": (
+        "analytic account {key} appears twice in the distribution",
+        "analysekonto {key} står to ganger i fordelingen",
+    ),
+    "coding.same_plan": (
+        "analytic distribution key {key} names two accounts of the same plan",
+        "nøkkelen {key} i analysefordelingen angir to kontoer fra samme analyseplan",
+    ),
+    "coding.total": (
+        "the analytic distribution adds up to {total} %, not 100 %",
+        "analysefordelingen summerer seg til {total} %, ikke 100 %",
+    ),
+    "coding.total_in_plan": (
+        "the analytic distribution in plan {plan} adds up to {total} %, not 100 %",
+        "analysefordelingen i analyseplanen {plan} summerer seg til {total} %, ikke 100 %",
+    ),
+    "coding.amount_not_number": ("the amount {amount!r} is not a number", "beløpet {amount!r} er ikke et tall"),
+    "coding.rule_no_name": (
+        "a coding rule needs a name to show as the origin of the coding",
+        "en konteringsregel trenger et navn som vises som opphav til konteringen",
+    ),
+    "coding.rule_problem": ("{name}: {problem}", "{name}: {problem}"),
+    "coding.rule_codes_nothing": (
+        "{name}: the rule codes nothing (no account, tax, distribution or attestant)",
+        "{name}: regelen konterer ingenting (ingen konto, avgift, analysefordeling eller attestant)",
+    ),
+    "coding.line_amount_type": (
+        "line {description!r}: the amount must be a Decimal, not {amount!r}",
+        "linje {description!r}: beløpet må være et Decimal-tall, ikke {amount!r}",
+    ),
+    "coding.line_amount_nan": (
+        "line {description!r}: the amount {amount} is not a number",
+        "linje {description!r}: beløpet {amount} er ikke et tall",
+    ),
+    "coding.no_account": (
+        "line {description!r} ({amount}): no expense account — {missing}, and the line has no default account",
+        "linje {description!r} ({amount}): ingen kostnadskonto — {missing}, og linjen har ingen standardkonto",
+    ),
+    "coding.not_coded": (
+        "line {description!r} ({amount}) is not coded: {missing}, and no analytic distribution model matches",
+        "linje {description!r} ({amount}) er ikke kontert: {missing}, og ingen modell for analysefordeling passer",
+    ),
+    "coding.missing": ("{product}, {vendor}", "{product}, {vendor}"),
+    "coding.no_product_rule": ("no product rule for {product!r}", "ingen produktregel for {product!r}"),
+    "coding.no_product": ("no product on the line", "linjen har ikke noe produkt"),
+    "coding.no_vendor_rule": ("no vendor rule for {vendor!r}", "ingen leverandørregel for {vendor!r}"),
+    "coding.no_vendor": ("no vendor on the bill", "fakturaen har ingen leverandør"),
 }
 
 _FORMATTER = string.Formatter()

@@ -38,6 +38,7 @@ PEOPLE_FACING = [
     "dunning/planner.py",
     "dunning/tables.py",
     "coding.py",
+    "printcheck.py",
 ]
 
 #: Distinctive English words: a Bokmål text containing one was left half-translated.
@@ -172,4 +173,23 @@ def test_coding_problems_in_bokmal():
     assert coding.problem.text("nb") == (
         "linje 'Toner' (100): ingen kostnadskonto — ingen produktregel for 'toner', "
         "fakturaen har ingen leverandør, og linjen har ingen standardkonto"
+    )
+
+
+def test_print_findings_and_errors_in_bokmal():
+    from nofaktura.printcheck import Finding, Window, check_print_ready
+
+    with pytest.raises(DocumentError) as caught:
+        check_print_ready(b"hello")
+    assert str(caught.value) == "This is not a PDF (it does not start with %PDF-)."
+    assert caught.value.text("nb") == "Dette er ikke en PDF (den begynner ikke med %PDF-)."
+    window = Window(left=20, top=40, width=85, height=40)
+    finding = Finding("address.window", msg("print.window_empty", window=window.describe()), 1)
+    assert str(finding) == (
+        "page 1: No text in the envelope window (x 20–105 mm, y 40–80 mm from the top): the address would not show."
+        " [address.window]"
+    )
+    assert finding.text("nb_NO") == (
+        "side 1: Ingen tekst i konvoluttvinduet (x 20–105 mm, y 40–80 mm fra toppen): adressen ville ikke synes."
+        " [address.window]"
     )

@@ -686,6 +686,80 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "coding.no_product": ("no product on the line", "linjen har ikke noe produkt"),
     "coding.no_vendor_rule": ("no vendor rule for {vendor!r}", "ingen leverandørregel for {vendor!r}"),
     "coding.no_vendor": ("no vendor on the bill", "fakturaen har ingen leverandør"),
+    # --- print readiness of a PDF (nofaktura.printcheck) ----------------------------------------------
+    "print.rect": (
+        "x {left:g}–{right:g} mm, y {top:g}–{bottom:g} mm from the top",
+        "x {left:g}–{right:g} mm, y {top:g}–{bottom:g} mm fra toppen",
+    ),
+    "print.point": ("x {x:.1f} mm, y {y:.1f} mm from the top", "x {x:.1f} mm, y {y:.1f} mm fra toppen"),
+    "print.finding_page": ("page {page}: {message} [{rule}]", "side {page}: {message} [{rule}]"),
+    "print.finding": ("{message} [{rule}]", "{message} [{rule}]"),
+    "print.too_large": (
+        "The PDF is {size} bytes; at most {limit} are accepted.",
+        "PDF-en er {size} byte; høyst {limit} godtas.",
+    ),
+    "print.not_pdf": (
+        "This is not a PDF (it does not start with %PDF-).",
+        "Dette er ikke en PDF (den begynner ikke med %PDF-).",
+    ),
+    "print.encrypted": (
+        "The PDF is encrypted or password-protected; print services refuse it.",
+        "PDF-en er kryptert eller passordbeskyttet; utskriftstjenester avviser den.",
+    ),
+    "print.unreadable": ("The PDF cannot be read: {detail}", "PDF-en kan ikke leses: {detail}"),
+    "print.no_pages": ("The PDF has no pages.", "PDF-en har ingen sider."),
+    "print.too_many_pages": (
+        "The PDF has {count} pages; the print service takes at most {limit}.",
+        "PDF-en har {count} sider; utskriftstjenesten tar høyst {limit}.",
+    ),
+    "print.version": (
+        "The PDF is version {version}; the print service takes {low}–{high}.",
+        "PDF-en er versjon {version}; utskriftstjenesten tar {low}–{high}.",
+    ),
+    "print.version_unknown": ("unknown", "ukjent"),
+    "print.page_size": (
+        "The page is {width:.1f} × {height:.1f} mm; the print service takes {page_width:g} × {page_height:g} mm "
+        "(−{minus:g}/+{plus:g} mm, {orientation}).",
+        "Siden er {width:.1f} × {height:.1f} mm; utskriftstjenesten tar {page_width:g} × {page_height:g} mm "
+        "(−{minus:g}/+{plus:g} mm, {orientation}).",
+    ),
+    "print.portrait": ("portrait", "stående"),
+    "print.portrait_or_landscape": ("portrait or landscape", "stående eller liggende"),
+    "print.barcode_zone": (
+        "Text {text} at {where} lies in the zone the print service keeps for its barcode ({zone}).",
+        "Teksten {text} ved {where} ligger i sonen utskriftstjenesten holder av til strekkoden sin ({zone}).",
+    ),
+    "print.left_margin": (
+        "Text {text} at x {x:.1f} mm lies in the {margin:g} mm left margin the print service reserves.",
+        "Teksten {text} ved x {x:.1f} mm ligger i venstremargen på {margin:g} mm som utskriftstjenesten holder av.",
+    ),
+    "print.no_text": (
+        "The page holds no text at all (its letters are drawn as outlines or as an image): neither the "
+        "address in the envelope window nor the margins can be read.",
+        "Siden har ingen tekst i det hele tatt (bokstavene er tegnet som konturer eller som bilde): verken "
+        "adressen i konvoluttvinduet eller margene kan leses.",
+    ),
+    "print.window_empty": (
+        "No text in the envelope window ({window}): the address would not show.",
+        "Ingen tekst i konvoluttvinduet ({window}): adressen ville ikke synes.",
+    ),
+    "print.address_elsewhere": (
+        "The address line {line} is not inside the envelope window ({window}); it is at {where}.",
+        "Adresselinjen {line} er ikke innenfor konvoluttvinduet ({window}); den står ved {where}.",
+    ),
+    "print.address_missing": (
+        "The address line {line} is not inside the envelope window ({window}); it is not on the page.",
+        "Adresselinjen {line} er ikke innenfor konvoluttvinduet ({window}); den finnes ikke på siden.",
+    ),
+    "print.font_type3": (
+        "Font {name!r} is a Type 3 font, which print services refuse.",
+        "Skriften {name!r} er en Type 3-skrift, som utskriftstjenester avviser.",
+    ),
+    "print.font_not_embedded": (
+        "Font {name!r} ({subtype}) is not embedded; the printer may not have it.",
+        "Skriften {name!r} ({subtype}) er ikke innebygd; skriveren har den kanskje ikke.",
+    ),
+    "print.no_subtype": ("no subtype", "ingen undertype"),
 }
 
 _FORMATTER = string.Formatter()

@@ -39,6 +39,8 @@ PEOPLE_FACING = [
     "dunning/tables.py",
     "coding.py",
     "printcheck.py",
+    "brreg/client.py",
+    "brreg/model.py",
 ]
 
 #: Distinctive English words: a Bokmål text containing one was left half-translated.
@@ -193,3 +195,20 @@ def test_print_findings_and_errors_in_bokmal():
         "side 1: Ingen tekst i konvoluttvinduet (x 20–105 mm, y 40–80 mm fra toppen): adressen ville ikke synes."
         " [address.window]"
     )
+
+
+def test_enhetsregisteret_errors_in_bokmal():
+    import httpx
+
+    from nofaktura.brreg.client import BrregClient
+    from nofaktura.exceptions import BadQuery
+
+    transport = httpx.MockTransport(lambda request: httpx.Response(404))
+    with BrregClient(transport=transport, cache=False, limiter=False) as client:
+        with pytest.raises(BadQuery) as caught:
+            client.search("  ")
+        assert caught.value.text("nb") == "Skriv inn et navn (eller angi et filter) for å søke i Enhetsregisteret."
+        with pytest.raises(exceptions.UnitNotFound) as caught:
+            client.lookup("974760673")
+    assert str(caught.value) == "The Enhetsregisteret has no main unit with organisation number 974760673."
+    assert caught.value.text("nb") == "Enhetsregisteret har ingen hovedenhet med organisasjonsnummer 974760673."

@@ -760,6 +760,90 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Skriften {name!r} ({subtype}) er ikke innebygd; skriveren har den kanskje ikke.",
     ),
     "print.no_subtype": ("no subtype", "ingen undertype"),
+    # --- the Enhetsregisteret (nofaktura.brreg) --------------------------------------------------------
+    "error.unit_not_found": (
+        "The Enhetsregisteret has no unit with this organisation number.",
+        "Enhetsregisteret har ingen enhet med dette organisasjonsnummeret.",
+    ),
+    "error.unit_deleted": (
+        "The unit has been deleted from the Enhetsregisteret.",
+        "Enheten er slettet fra Enhetsregisteret.",
+    ),
+    "error.bad_query": (
+        "The search cannot be sent to the Enhetsregisteret as asked.",
+        "Søket kan ikke sendes til Enhetsregisteret slik det er stilt.",
+    ),
+    "error.registry_unavailable": (
+        "The Enhetsregisteret (Brønnøysundregistrene) cannot be reached just now; try again later.",
+        "Enhetsregisteret (Brønnøysundregistrene) kan ikke nås akkurat nå; prøv igjen senere.",
+    ),
+    "brreg.deleted": (
+        "{orgnr} has been deleted from the Enhetsregisteret.",
+        "{orgnr} er slettet fra Enhetsregisteret.",
+    ),
+    "brreg.no_main_unit": (
+        "The Enhetsregisteret has no main unit with organisation number {orgnr}.",
+        "Enhetsregisteret har ingen hovedenhet med organisasjonsnummer {orgnr}.",
+    ),
+    "brreg.no_sub_unit": (
+        "The Enhetsregisteret has no sub-unit with organisation number {orgnr}.",
+        "Enhetsregisteret har ingen underenhet med organisasjonsnummer {orgnr}.",
+    ),
+    "brreg.wrong_unit": (
+        "The Enhetsregisteret answered for {got} when asked for {orgnr}; the answer is not used.",
+        "Enhetsregisteret svarte for {got} da vi spurte etter {orgnr}; svaret brukes ikke.",
+    ),
+    "brreg.no_name": (
+        "Type a name (or give a filter) to search the Enhetsregisteret.",
+        "Skriv inn et navn (eller angi et filter) for å søke i Enhetsregisteret.",
+    ),
+    "brreg.name_too_long": ("The name to search for is too long.", "Navnet det skal søkes etter, er for langt."),
+    "brreg.page_outside": (
+        "Page {page} of size {size} is outside what the Enhetsregisteret serves "
+        "(size 1–{max_size}, at most {max_results} results).",
+        "Side {page} med størrelse {size} ligger utenfor det Enhetsregisteret leverer "
+        "(størrelse 1–{max_size}, høyst {max_results} treff).",
+    ),
+    "brreg.search_http": (
+        "The Enhetsregisteret search answered HTTP {status}.",
+        "Søket i Enhetsregisteret svarte HTTP {status}.",
+    ),
+    "brreg.too_many_lookups": (
+        "Too many Enhetsregisteret lookups just now; try again in {seconds:.0f} s.",
+        "For mange oppslag i Enhetsregisteret akkurat nå; prøv igjen om {seconds:.0f} s.",
+    ),
+    "brreg.slow_down": (
+        "The Enhetsregisteret asks us to slow down; try again in a minute.",
+        "Enhetsregisteret ber oss vente; prøv igjen om et minutt.",
+    ),
+    "brreg.malformed_request": (
+        "The Enhetsregisteret refused the request as malformed (HTTP 400): {url}",
+        "Enhetsregisteret avviste forespørselen som ugyldig (HTTP 400): {url}",
+    ),
+    "brreg.http": (
+        "The Enhetsregisteret answered HTTP {status}; try again later.",
+        "Enhetsregisteret svarte HTTP {status}; prøv igjen senere.",
+    ),
+    "brreg.timeout": (
+        "The Enhetsregisteret did not answer in time; try again later.",
+        "Enhetsregisteret svarte ikke i tide; prøv igjen senere.",
+    ),
+    "brreg.unreachable": (
+        "The Enhetsregisteret cannot be reached ({error}).",
+        "Enhetsregisteret kan ikke nås ({error}).",
+    ),
+    "brreg.not_json": (
+        "The Enhetsregisteret answered something that is not JSON.",
+        "Enhetsregisteret svarte med noe som ikke er JSON.",
+    ),
+    "brreg.too_large": (
+        "The Enhetsregisteret answer is larger than {limit} bytes.",
+        "Svaret fra Enhetsregisteret er større enn {limit} byte.",
+    ),
+    "brreg.malformed": (
+        "The Enhetsregisteret answered something that cannot be read ({what}).",
+        "Enhetsregisteret svarte med noe som ikke kan leses ({what}).",
+    ),
 }
 
 _FORMATTER = string.Formatter()

@@ -41,6 +41,9 @@ PEOPLE_FACING = [
     "printcheck.py",
     "brreg/client.py",
     "brreg/model.py",
+    "peppol/ids.py",
+    "peppol/lookup.py",
+    "peppol/invoice_response.py",
 ]
 
 #: Distinctive English words: a Bokmål text containing one was left half-translated.
@@ -212,3 +215,12 @@ def test_enhetsregisteret_errors_in_bokmal():
             client.lookup("974760673")
     assert str(caught.value) == "The Enhetsregisteret has no main unit with organisation number 974760673."
     assert caught.value.text("nb") == "Enhetsregisteret har ingen hovedenhet med organisasjonsnummer 974760673."
+
+
+def test_peppol_errors_in_bokmal():
+    from nofaktura.peppol.ids import ParticipantId
+
+    with pytest.raises(exceptions.InvalidFormat) as caught:
+        ParticipantId.parse("974760673")
+    assert str(caught.value) == "'974760673' is not a participant id of the form <ICD>:<identifier>"
+    assert caught.value.text("nb") == "'974760673' er ikke en deltaker-ID på formen <ICD>:<identifikator>"

@@ -844,6 +844,73 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The Enhetsregisteret answered something that cannot be read ({what}).",
         "Enhetsregisteret svarte med noe som ikke kan leses ({what}).",
     ),
+    # --- Peppol ids, lookup and invoice responses (nofaktura.peppol) -----------------------------------
+    "peppol.no_document_type": (
+        "no Peppol document type is known for a UBL {root!r} document",
+        "ingen Peppol-dokumenttype er kjent for et UBL-dokument {root!r}",
+    ),
+    "peppol.bad_icd": (
+        "the participant scheme {icd!r} is not a 4-digit ISO 6523 ICD",
+        "deltakerskjemaet {icd!r} er ikke en firesifret ISO 6523 ICD",
+    ),
+    "peppol.bad_identifier": (
+        "the participant identifier {value!r} is empty or contains spaces",
+        "deltakeridentifikatoren {value!r} er tom eller inneholder mellomrom",
+    ),
+    "peppol.bad_participant": (
+        "{text!r} is not a participant id of the form <ICD>:<identifier>",
+        "{text!r} er ikke en deltaker-ID på formen <ICD>:<identifikator>",
+    ),
+    "peppol.bad_orgnr": (
+        "{orgnr!r} is not a valid Norwegian organisation number ({problem})",
+        "{orgnr!r} er ikke et gyldig norsk organisasjonsnummer ({problem})",
+    ),
+    "peppol.not_in_sml": (
+        "{participant} is not registered in the SML {zone} ({name})",
+        "{participant} er ikke registrert i SML {zone} ({name})",
+    ),
+    "peppol.dns_failed": ("the DNS lookup of {name} failed: {detail}", "DNS-oppslaget av {name} mislyktes: {detail}"),
+    "peppol.no_naptr": (
+        "{participant} has no Meta:SMP NAPTR record under {name}",
+        "{participant} har ingen Meta:SMP NAPTR-post under {name}",
+    ),
+    "peppol.smp_unknown": ("the SMP does not know {participant} ({url})", "SMP-en kjenner ikke {participant} ({url})"),
+    "peppol.smp_http": ("the SMP answered HTTP {status} for {url}", "SMP-en svarte HTTP {status} for {url}"),
+    "peppol.smp_timeout": ("the SMP did not answer in time: {url}", "SMP-en svarte ikke i tide: {url}"),
+    "peppol.smp_unreachable": (
+        "the SMP could not be reached: {url}: {detail}",
+        "SMP-en kunne ikke nås: {url}: {detail}",
+    ),
+    "peppol.smp_too_large": (
+        "the answer is larger than the limit of {limit} bytes",
+        "svaret er større enn grensen på {limit} byte",
+    ),
+    "peppol.smp_bad_xml": ("the SMP answer is not usable XML: {detail}", "SMP-svaret er ikke brukbar XML: {detail}"),
+    "peppol.bad_reason_code": (
+        "{code!r} is not an OPStatusReason code ({choices})",
+        "{code!r} er ikke en OPStatusReason-kode ({choices})",
+    ),
+    "peppol.bad_action_code": ("{code!r} is not an OPStatusAction code", "{code!r} er ikke en OPStatusAction-kode"),
+    "peppol.oth_needs_text": (
+        "a status with code OTH (other) must say the reason in words",
+        "en status med koden OTH (annet) må oppgi årsaken i tekst",
+    ),
+    "peppol.ppd_needs_text": (
+        "a status with code PPD (partially paid) must say the reason in words",
+        "en status med koden PPD (delvis betalt) må oppgi årsaken i tekst",
+    ),
+    "peppol.response_ids": (
+        "an invoice response needs its own id and the id of the invoice it answers",
+        "et fakturasvar trenger sin egen ID og ID-en til fakturaen det svarer på",
+    ),
+    "peppol.response_needs_reason": (
+        "an invoice response with code {code} must say why (a status reason)",
+        "et fakturasvar med koden {code} må si hvorfor (en statusårsak)",
+    ),
+    "peppol.ppd_only_paid": (
+        "status reason PPD (partially paid) is only for response code PD (paid)",
+        "statusårsaken PPD (delvis betalt) gjelder bare svarkoden PD (betalt)",
+    ),
 }
 
 _FORMATTER = string.Formatter()

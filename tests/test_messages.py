@@ -44,6 +44,9 @@ PEOPLE_FACING = [
     "peppol/ids.py",
     "peppol/lookup.py",
     "peppol/invoice_response.py",
+    "peppol/transports/base.py",
+    "peppol/transports/folder.py",
+    "peppol/transports/storecove.py",
 ]
 
 #: Distinctive English words: a Bokmål text containing one was left half-translated.
@@ -224,3 +227,11 @@ def test_peppol_errors_in_bokmal():
         ParticipantId.parse("974760673")
     assert str(caught.value) == "'974760673' is not a participant id of the form <ICD>:<identifier>"
     assert caught.value.text("nb") == "'974760673' er ikke en deltaker-ID på formen <ICD>:<identifikator>"
+
+
+def test_access_point_errors_in_bokmal():
+    from nofaktura.peppol.transports.base import error_for_http_status
+
+    error = error_for_http_status(503, "maintenance")
+    assert str(error) == "the access point is unavailable (HTTP 503: maintenance)"
+    assert error.text("nb") == "tilgangspunktet er ikke tilgjengelig (HTTP 503: maintenance)"

@@ -911,6 +911,77 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "status reason PPD (partially paid) is only for response code PD (paid)",
         "statusårsaken PPD (delvis betalt) gjelder bare svarkoden PD (betalt)",
     ),
+    # --- access point transports (nofaktura.peppol.transports) -----------------------------------------
+    "ap.credentials": (
+        "the access point refused our credentials ({detail})",
+        "tilgangspunktet avviste påloggingsopplysningene våre ({detail})",
+    ),
+    "ap.slow_down": ("the access point asks us to slow down ({detail})", "tilgangspunktet ber oss vente ({detail})"),
+    "ap.timed_out": ("the access point timed out ({detail})", "tilgangspunktet svarte ikke i tide ({detail})"),
+    "ap.unavailable": (
+        "the access point is unavailable ({detail})",
+        "tilgangspunktet er ikke tilgjengelig ({detail})",
+    ),
+    "ap.rejected": (
+        "the access point rejected the request ({detail})",
+        "tilgangspunktet avviste forespørselen ({detail})",
+    ),
+    "ap.no_answer": ("{what}: no answer in time", "{what}: fikk ikke svar i tide"),
+    "ap.connection_failed": ("{what}: connection failed ({detail})", "{what}: tilkoblingen mislyktes ({detail})"),
+    "ap.sftp_credentials": (
+        "{what}: the SFTP server refused our credentials",
+        "{what}: SFTP-serveren avviste påloggingsopplysningene våre",
+    ),
+    "ap.ssh_failure": ("{what}: SSH failure ({detail})", "{what}: SSH-feil ({detail})"),
+    "ap.permission_denied": ("{what}: permission denied ({detail})", "{what}: ingen tilgang ({detail})"),
+    "ap.os_error": ("{what}: {detail}", "{what}: {detail}"),
+    "ap.path_escapes": (
+        "the path {path!r} leaves the exchange directory",
+        "stien {path!r} går ut av utvekslingsmappen",
+    ),
+    "ap.not_inbox_name": ("{id!r} is not an inbox file name", "{id!r} er ikke et filnavn i innboksen"),
+    "storecove.not_json": (
+        "Storecove answered {what} with something that is not JSON",
+        "Storecove svarte på {what} med noe som ikke er JSON",
+    ),
+    "storecove.not_object": (
+        "Storecove answered {what} with JSON that is not an object",
+        "Storecove svarte på {what} med JSON som ikke er et objekt",
+    ),
+    "storecove.no_field": (
+        "Storecove answered {what} without a usable {key!r}",
+        "Storecove svarte på {what} uten brukbar {key!r}",
+    ),
+    "storecove.no_routing": (
+        "no Storecove routing scheme is configured for ICD {icd}",
+        "ingen Storecove-ruting er satt opp for ICD {icd}",
+    ),
+    "storecove.document_type": (
+        "Storecove: unsupported document type {document_type}",
+        "Storecove: dokumenttypen {document_type} støttes ikke",
+    ),
+    "storecove.duplicate": (
+        "Storecove already has this document ({detail})",
+        "Storecove har allerede dette dokumentet ({detail})",
+    ),
+    "storecove.refused": ("Storecove refused the document: {detail}", "Storecove avviste dokumentet: {detail}"),
+    "storecove.bad_guid": (
+        "{id!r} is not a Storecove submission guid",
+        "{id!r} er ikke en Storecove-innsendings-GUID",
+    ),
+    "storecove.evidence_not_object": (
+        "Storecove answered the evidence request with an evidence that is not an object",
+        "Storecove svarte på forespørselen om kvittering med en kvittering som ikke er et objekt",
+    ),
+    "storecove.no_ubl": ("Storecove sent invoice {guid} without UBL", "Storecove sendte faktura {guid} uten UBL"),
+    "storecove.bad_base64": (
+        "Storecove sent invoice {guid} with invalid base64",
+        "Storecove sendte faktura {guid} med ugyldig base64",
+    ),
+    "storecove.bad_webhook_guid": (
+        "{id!r} is not a Storecove webhook instance guid",
+        "{id!r} er ikke en GUID for en Storecove-webhook",
+    ),
 }
 
 _FORMATTER = string.Formatter()

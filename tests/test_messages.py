@@ -47,6 +47,7 @@ PEOPLE_FACING = [
     "peppol/transports/base.py",
     "peppol/transports/folder.py",
     "peppol/transports/storecove.py",
+    "digipost/client.py",
 ]
 
 #: Distinctive English words: a Bokmål text containing one was left half-translated.
@@ -235,3 +236,12 @@ def test_access_point_errors_in_bokmal():
     error = error_for_http_status(503, "maintenance")
     assert str(error) == "the access point is unavailable (HTTP 503: maintenance)"
     assert error.text("nb") == "tilgangspunktet er ikke tilgjengelig (HTTP 503: maintenance)"
+
+
+def test_digipost_errors_in_bokmal():
+    from nofaktura.digipost.client import error_from_response
+
+    error = error_from_response(503, b"")
+    assert isinstance(error, exceptions.ServiceUnavailable)
+    assert str(error) == "Digipost is unavailable (HTTP 503)"
+    assert error.text("nb") == "Digipost er ikke tilgjengelig (HTTP 503)"

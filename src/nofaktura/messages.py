@@ -982,6 +982,71 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{id!r} is not a Storecove webhook instance guid",
         "{id!r} er ikke en GUID for en Storecove-webhook",
     ),
+    # --- Digipost (nofaktura.digipost) -----------------------------------------------------------------
+    "digipost.duplicate": (
+        "Digipost already has message {message_id!r} ({detail})",
+        "Digipost har allerede sendingen {message_id!r} ({detail})",
+    ),
+    "digipost.unknown_recipient": (
+        "Digipost cannot deliver to the recipient ({detail})",
+        "Digipost kan ikke levere til mottakeren ({detail})",
+    ),
+    "digipost.clock": (
+        "Digipost refused our Date header: check this server's clock ({detail})",
+        "Digipost avviste Date-headeren vår: sjekk klokken på denne serveren ({detail})",
+    ),
+    "digipost.refused_message": ("Digipost refused the message ({detail})", "Digipost avviste sendingen ({detail})"),
+    "digipost.credentials": (
+        "Digipost refused our credentials or signature ({detail})",
+        "Digipost avviste påloggingsopplysningene eller signaturen vår ({detail})",
+    ),
+    "digipost.slow_down": ("Digipost asks us to slow down ({detail})", "Digipost ber oss vente ({detail})"),
+    "digipost.timed_out": ("Digipost timed out ({detail})", "Digipost svarte ikke i tide ({detail})"),
+    "digipost.unavailable": ("Digipost is unavailable ({detail})", "Digipost er ikke tilgjengelig ({detail})"),
+    "digipost.refused_request": (
+        "Digipost refused the request ({detail})",
+        "Digipost avviste forespørselen ({detail})",
+    ),
+    "digipost.unusable": (
+        "Digipost answered {what} with something unusable: {detail}",
+        "Digipost svarte på {what} med noe som ikke kan brukes: {detail}",
+    ),
+    "digipost.unusably": (
+        "Digipost answered {what} unusably: {detail}",
+        "Digipost svarte ubrukelig på {what}: {detail}",
+    ),
+    "digipost.foreign_documents": (
+        "Digipost's answer names documents that were not in the message",
+        "Svaret fra Digipost nevner dokumenter som ikke var med i sendingen",
+    ),
+    "digipost.other_message": (
+        "Digipost's answer is about another message id than the one sent",
+        "Svaret fra Digipost gjelder en annen sendings-ID enn den som ble sendt",
+    ),
+    "digipost.too_large": (
+        "Digipost answered with more than {limit} bytes; not read",
+        "Digipost svarte med mer enn {limit} byte; svaret er ikke lest",
+    ),
+    "digipost.unsigned": (
+        "Digipost's answer (HTTP {status}) is not signed",
+        "Svaret fra Digipost (HTTP {status}) er ikke signert",
+    ),
+    "digipost.bad_date": (
+        "Digipost's answer has a bad Date: {detail}",
+        "Svaret fra Digipost har ugyldig Date: {detail}",
+    ),
+    "digipost.hash_mismatch": (
+        "Digipost's answer does not match its X-Content-SHA256",
+        "Svaret fra Digipost stemmer ikke med X-Content-SHA256",
+    ),
+    "digipost.bad_signature": (
+        "Digipost's answer has an invalid signature",
+        "Svaret fra Digipost har en ugyldig signatur",
+    ),
+    "digipost.no_certificate": (
+        "Digipost's entry point carries no certificate to verify answers with",
+        "Inngangspunktet til Digipost har ikke noe sertifikat å kontrollere svarene med",
+    ),
 }
 
 _FORMATTER = string.Formatter()

@@ -37,6 +37,17 @@ PEOPLE_FACING = [
     "bank/ocr/reader.py",
     "dunning/planner.py",
     "dunning/tables.py",
+    "coding.py",
+    "printcheck.py",
+    "brreg/client.py",
+    "brreg/model.py",
+    "peppol/ids.py",
+    "peppol/lookup.py",
+    "peppol/invoice_response.py",
+    "peppol/transports/base.py",
+    "peppol/transports/folder.py",
+    "peppol/transports/storecove.py",
+    "digipost/client.py",
 ]
 
 #: Distinctive English words: a Bokmål text containing one was left half-translated.
@@ -157,3 +168,80 @@ def test_every_bank_status_reason_has_a_bokmal_text():
 
     for code, english in REASON_CODES.items():
         assert CATALOGUE[f"pain002.{code}"][0] == english
+
+
+def test_coding_problems_in_bokmal():
+    from nofaktura.coding import BillLine, CodingError, CodingRule, code_line
+
+    with pytest.raises(CodingError) as caught:
+        CodingRule("Papir", distribution={"7": Decimal("60")})
+    assert str(caught.value) == "Papir: the analytic distribution adds up to 60.00 %, not 100 %"
+    assert caught.value.text("nb") == "Papir: analysefordelingen summerer seg til 60.00 %, ikke 100 %"
+    coding = code_line(BillLine("Toner", Decimal("100"), product="toner", vendor=None), {}, {})
+    assert coding.problem.startswith("line 'Toner' (100): no expense account")
+    assert coding.problem.text("nb") == (
+        "linje 'Toner' (100): ingen kostnadskonto — ingen produktregel for 'toner', "
+        "fakturaen har ingen leverandør, og linjen har ingen standardkonto"
+    )
+
+
+def test_print_findings_and_errors_in_bokmal():
+    from nofaktura.printcheck import Finding, Window, check_print_ready
+
+    with pytest.raises(DocumentError) as caught:
+        check_print_ready(b"hello")
+    assert str(caught.value) == "This is not a PDF (it does not start with %PDF-)."
+    assert caught.value.text("nb") == "Dette er ikke en PDF (den begynner ikke med %PDF-)."
+    window = Window(left=20, top=40, width=85, height=40)
+    finding = Finding("address.window", msg("print.window_empty", window=window.describe()), 1)
+    assert str(finding) == (
+        "page 1: No text in the envelope window (x 20–105 mm, y 40–80 mm from the top): the address would not show."
+        " [address.window]"
+    )
+    assert finding.text("nb_NO") == (
+        "side 1: Ingen tekst i konvoluttvinduet (x 20–105 mm, y 40–80 mm fra toppen): adressen ville ikke synes."
+        " [address.window]"
+    )
+
+
+def test_enhetsregisteret_errors_in_bokmal():
+    import httpx
+
+    from nofaktura.brreg.client import BrregClient
+    from nofaktura.exceptions import BadQuery
+
+    transport = httpx.MockTransport(lambda request: httpx.Response(404))
+    with BrregClient(transport=transport, cache=False, limiter=False) as client:
+        with pytest.raises(BadQuery) as caught:
+            client.search("  ")
+        assert caught.value.text("nb") == "Skriv inn et navn (eller angi et filter) for å søke i Enhetsregisteret."
+        with pytest.raises(exceptions.UnitNotFound) as caught:
+            client.lookup("974760673")
+    assert str(caught.value) == "The Enhetsregisteret has no main unit with organisation number 974760673."
+    assert caught.value.text("nb") == "Enhetsregisteret har ingen hovedenhet med organisasjonsnummer 974760673."
+
+
+def test_peppol_errors_in_bokmal():
+    from nofaktura.peppol.ids import ParticipantId
+
+    with pytest.raises(exceptions.InvalidFormat) as caught:
+        ParticipantId.parse("974760673")
+    assert str(caught.value) == "'974760673' is not a participant id of the form <ICD>:<identifier>"
+    assert caught.value.text("nb") == "'974760673' er ikke en deltaker-ID på formen <ICD>:<identifikator>"
+
+
+def test_access_point_errors_in_bokmal():
+    from nofaktura.peppol.transports.base import error_for_http_status
+
+    error = error_for_http_status(503, "maintenance")
+    assert str(error) == "the access point is unavailable (HTTP 503: maintenance)"
+    assert error.text("nb") == "tilgangspunktet er ikke tilgjengelig (HTTP 503: maintenance)"
+
+
+def test_digipost_errors_in_bokmal():
+    from nofaktura.digipost.client import error_from_response
+
+    error = error_from_response(503, b"")
+    assert isinstance(error, exceptions.ServiceUnavailable)
+    assert str(error) == "Digipost is unavailable (HTTP 503)"
+    assert error.text("nb") == "Digipost er ikke tilgjengelig (HTTP 503)"

@@ -27,6 +27,7 @@ from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Generic, Literal, TypeVar
 
 from nofaktura.exceptions import NofakturaError
+from nofaktura.messages import Message, msg
 
 __all__ = [
     "HUNDRED",
@@ -61,13 +62,13 @@ class CodingError(NofakturaError, ValueError):
 def _percent(value: object, key: str) -> Decimal:
     """A percentage as Decimal; floats go through their shortest text so 33.33 stays 33.33."""
     if isinstance(value, bool):
-        raise CodingError(f"analytic account {key}: the percentage {value!r} is not a number")
+        raise CodingError(msg("coding.percent_not_number", key=key, value=value))
     try:
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value).strip())
     except InvalidOperation as exc:
-        raise CodingError(f"analytic account {key}: the percentage {value!r} is not a number") from exc
+        raise CodingError(msg("coding.percent_not_number", key=key, value=value)) from exc
     if not number.is_finite():
-        raise CodingError(f"analytic account {key}: the percentage {value!r} is not a number")
+        raise CodingError(msg("coding.percent_not_number", key=key, value=value))
     return number
 
 
@@ -83,7 +84,7 @@ def normalize_distribution(
     plan whose percentages do not add up to exactly 100 — a rule must distribute the whole line, once.
     """
     if not distribution:
-        raise CodingError("the analytic distribution is empty")
+        raise CodingError(msg("coding.empty_distribution"))
     if isinstance(plan_of, Mapping):
         plans = plan_of
 
@@ -96,28 +97,29 @@ def normalize_distribution(
         key = str(raw_key).strip()
         accounts = [part.strip() for part in key.split(",")]
         if not key or not all(accounts):
-            raise CodingError(f"analytic distribution key {raw_key!r} does not name an analytic account")
+            raise CodingError(msg("coding.key_not_account", key=raw_key))
         value = _percent(raw_value, key)
         if value <= 0 or value > HUNDRED:
-            raise CodingError(f"analytic account {key}: {value} % is not between 0 (excluded) and 100")
+            raise CodingError(msg("coding.percent_range", key=key, value=value))
         rounded = value.quantize(PERCENT_EXPONENT)
         if rounded != value:
-            raise CodingError(f"analytic account {key}: {value} % has more than two decimals")
+            raise CodingError(msg("coding.percent_decimals", key=key, value=value))
         normalized = ",".join(accounts)
         if normalized in result:
-            raise CodingError(f"analytic account {normalized} appears twice in the distribution")
+            raise CodingError(msg("coding.account_twice", key=normalized))
         result[normalized] = rounded
         seen_plans = set()
         for account in accounts:
             plan = plan_of(account) if plan_of else ""
             if plan in seen_plans:
-                raise CodingError(f"analytic distribution key {key} names two accounts of the same plan")
+                raise CodingError(msg("coding.same_plan", key=key))
             seen_plans.add(plan)
             totals[plan] = totals.get(plan, Decimal(0)) + rounded
     for plan, total in sorted(totals.items()):
         if total != HUNDRED:
-            where = f" in plan {plan}" if plan else ""
-            raise CodingError(f"the analytic distribution{where} adds up to {total} %, not 100 %")
+            if plan:
+                raise CodingError(msg("coding.total_in_plan", plan=plan, total=total))
+            raise CodingError(msg("coding.total", total=total))
     return result
 
 
@@ -131,12 +133,12 @@ def split_amount(
     the analytic entries reconcile with the line to the øre.
     """
     if not amount.is_finite():
-        raise CodingError(f"the amount {amount!r} is not a number")
+        raise CodingError(msg("coding.amount_not_number", amount=amount))
     sign = -1 if amount < 0 else 1
     absolute = abs(amount).quantize(exponent)
     total = sum(distribution.values(), Decimal(0))
     if total <= 0:
-        raise CodingError("the analytic distribution is empty")
+        raise CodingError(msg("coding.empty_distribution"))
     parts: dict[str, Decimal] = {}
     remainders: list[tuple[Decimal, str]] = []
     for key, percent in distribution.items():
@@ -166,17 +168,17 @@ class CodingRule:
 
     def __post_init__(self) -> None:
         if not self.name or not self.name.strip():
-            raise CodingError("a coding rule needs a name to show as the origin of the coding")
+            raise CodingError(msg("coding.rule_no_name"))
         if self.taxes is not None:
             object.__setattr__(self, "taxes", tuple(self.taxes))
         if self.distribution is not None:
             try:
                 distribution = normalize_distribution(self.distribution, self.plan_of)
             except CodingError as exc:
-                raise CodingError(f"{self.name}: {exc}") from exc
+                raise CodingError(msg("coding.rule_problem", name=self.name, problem=exc.message)) from exc
             object.__setattr__(self, "distribution", distribution)
         if self.account is None and self.taxes is None and self.distribution is None and self.attestant is None:
-            raise CodingError(f"{self.name}: the rule codes nothing (no account, tax, distribution or attestant)")
+            raise CodingError(msg("coding.rule_codes_nothing", name=self.name))
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,9 +192,9 @@ class BillLine:
 
     def __post_init__(self) -> None:
         if isinstance(self.amount, float) or not isinstance(self.amount, Decimal):
-            raise CodingError(f"line {self.description!r}: the amount must be a Decimal, not {self.amount!r}")
+            raise CodingError(msg("coding.line_amount_type", description=self.description, amount=self.amount))
         if not self.amount.is_finite():
-            raise CodingError(f"line {self.description!r}: the amount {self.amount} is not a number")
+            raise CodingError(msg("coding.line_amount_nan", description=self.description, amount=self.amount))
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,15 +296,15 @@ def code_line(
     attestant = _pick("attestant", chain)
 
     problem = None
-    what = f"line {line.description!r} ({line.amount})"
+    what = {"description": line.description, "amount": line.amount}
     if account.value is None:
-        problem = f"{what}: no expense account — {_missing(line)}, and the line has no default account"
+        problem = msg("coding.no_account", **what, missing=_missing(line))
     elif required and all(v.source in ("none", "default") for v in (account, taxes, distribution, attestant)):
-        problem = f"{what} is not coded: {_missing(line)}, and no analytic distribution model matches"
+        problem = msg("coding.not_coded", **what, missing=_missing(line))
     return LineCoding(account, taxes, distribution, attestant, problem)
 
 
-def _missing(line: BillLine) -> str:
-    product = f"no product rule for {line.product!r}" if line.product else "no product on the line"
-    vendor = f"no vendor rule for {line.vendor!r}" if line.vendor else "no vendor on the bill"
-    return f"{product}, {vendor}"
+def _missing(line: BillLine) -> Message:
+    product = msg("coding.no_product_rule", product=line.product) if line.product else msg("coding.no_product")
+    vendor = msg("coding.no_vendor_rule", vendor=line.vendor) if line.vendor else msg("coding.no_vendor")
+    return msg("coding.missing", product=product, vendor=vendor)

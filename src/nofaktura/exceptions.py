@@ -414,6 +414,7 @@ class UnitNotFound(NofakturaError, LookupError):
     """The Enhetsregisteret has no unit with this organisation number. ``orgnr`` names it."""
 
     message = "The Enhetsregisteret has no unit with this organisation number."
+    message_key = "error.unit_not_found"
 
     def __init__(self, message: str | None = None, *, orgnr: str | None = None) -> None:
         self.orgnr = orgnr
@@ -425,10 +426,12 @@ class UnitDeleted(UnitNotFound):
     a partner that had this number is now a company that no longer exists."""
 
     message = "The unit has been deleted from the Enhetsregisteret."
+    message_key = "error.unit_deleted"
 
 
 class BadQuery(NofakturaError, ValueError):
     message = "The search cannot be sent to the Enhetsregisteret as asked."
+    message_key = "error.bad_query"
 
 
 class RegistryUnavailable(ServiceUnavailable):
@@ -436,3 +439,4 @@ class RegistryUnavailable(ServiceUnavailable):
     answer). Always retryable: the caller shows the message and lets the user go on without the lookup."""
 
     message = "The Enhetsregisteret (Brønnøysundregistrene) cannot be reached just now; try again later."
+    message_key = "error.registry_unavailable"

@@ -621,6 +621,432 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{table}: {value} er ikke troverdig (tillatt {low} til {high})",
     ),
     "dunning.implausible_period": ("{problem} (period starting {start})", "{problem} (perioden fra {start})"),
+    # --- bill-line coding (nofaktura.coding) -----------------------------------------------------------
+    "coding.percent_not_number": (
+        "analytic account {key}: the percentage {value!r} is not a number",
+        "analysekonto {key}: prosentsatsen {value!r} er ikke et tall",
+    ),
+    "coding.empty_distribution": ("the analytic distribution is empty", "analysefordelingen er tom"),
+    "coding.key_not_account": (
+        "analytic distribution key {key!r} does not name an analytic account",
+        "nøkkelen {key!r} i analysefordelingen angir ingen analysekonto",
+    ),
+    "coding.percent_range": (
+        "analytic account {key}: {value} % is not between 0 (excluded) and 100",
+        "analysekonto {key}: {value} % ligger ikke mellom 0 (ikke medregnet) og 100",
+    ),
+    "coding.percent_decimals": (
+        "analytic account {key}: {value} % has more than two decimals",
+        "analysekonto {key}: {value} % har mer enn to desimaler",
+    ),
+    "coding.account_twice": (
+        "analytic account {key} appears twice in the distribution",
+        "analysekonto {key} står to ganger i fordelingen",
+    ),
+    "coding.same_plan": (
+        "analytic distribution key {key} names two accounts of the same plan",
+        "nøkkelen {key} i analysefordelingen angir to kontoer fra samme analyseplan",
+    ),
+    "coding.total": (
+        "the analytic distribution adds up to {total} %, not 100 %",
+        "analysefordelingen summerer seg til {total} %, ikke 100 %",
+    ),
+    "coding.total_in_plan": (
+        "the analytic distribution in plan {plan} adds up to {total} %, not 100 %",
+        "analysefordelingen i analyseplanen {plan} summerer seg til {total} %, ikke 100 %",
+    ),
+    "coding.amount_not_number": ("the amount {amount!r} is not a number", "beløpet {amount!r} er ikke et tall"),
+    "coding.rule_no_name": (
+        "a coding rule needs a name to show as the origin of the coding",
+        "en konteringsregel trenger et navn som vises som opphav til konteringen",
+    ),
+    "coding.rule_problem": ("{name}: {problem}", "{name}: {problem}"),
+    "coding.rule_codes_nothing": (
+        "{name}: the rule codes nothing (no account, tax, distribution or attestant)",
+        "{name}: regelen konterer ingenting (ingen konto, avgift, analysefordeling eller attestant)",
+    ),
+    "coding.line_amount_type": (
+        "line {description!r}: the amount must be a Decimal, not {amount!r}",
+        "linje {description!r}: beløpet må være et Decimal-tall, ikke {amount!r}",
+    ),
+    "coding.line_amount_nan": (
+        "line {description!r}: the amount {amount} is not a number",
+        "linje {description!r}: beløpet {amount} er ikke et tall",
+    ),
+    "coding.no_account": (
+        "line {description!r} ({amount}): no expense account — {missing}, and the line has no default account",
+        "linje {description!r} ({amount}): ingen kostnadskonto — {missing}, og linjen har ingen standardkonto",
+    ),
+    "coding.not_coded": (
+        "line {description!r} ({amount}) is not coded: {missing}, and no analytic distribution model matches",
+        "linje {description!r} ({amount}) er ikke kontert: {missing}, og ingen modell for analysefordeling passer",
+    ),
+    "coding.missing": ("{product}, {vendor}", "{product}, {vendor}"),
+    "coding.no_product_rule": ("no product rule for {product!r}", "ingen produktregel for {product!r}"),
+    "coding.no_product": ("no product on the line", "linjen har ikke noe produkt"),
+    "coding.no_vendor_rule": ("no vendor rule for {vendor!r}", "ingen leverandørregel for {vendor!r}"),
+    "coding.no_vendor": ("no vendor on the bill", "fakturaen har ingen leverandør"),
+    # --- print readiness of a PDF (nofaktura.printcheck) ----------------------------------------------
+    "print.rect": (
+        "x {left:g}–{right:g} mm, y {top:g}–{bottom:g} mm from the top",
+        "x {left:g}–{right:g} mm, y {top:g}–{bottom:g} mm fra toppen",
+    ),
+    "print.point": ("x {x:.1f} mm, y {y:.1f} mm from the top", "x {x:.1f} mm, y {y:.1f} mm fra toppen"),
+    "print.finding_page": ("page {page}: {message} [{rule}]", "side {page}: {message} [{rule}]"),
+    "print.finding": ("{message} [{rule}]", "{message} [{rule}]"),
+    "print.too_large": (
+        "The PDF is {size} bytes; at most {limit} are accepted.",
+        "PDF-en er {size} byte; høyst {limit} godtas.",
+    ),
+    "print.not_pdf": (
+        "This is not a PDF (it does not start with %PDF-).",
+        "Dette er ikke en PDF (den begynner ikke med %PDF-).",
+    ),
+    "print.encrypted": (
+        "The PDF is encrypted or password-protected; print services refuse it.",
+        "PDF-en er kryptert eller passordbeskyttet; utskriftstjenester avviser den.",
+    ),
+    "print.unreadable": ("The PDF cannot be read: {detail}", "PDF-en kan ikke leses: {detail}"),
+    "print.no_pages": ("The PDF has no pages.", "PDF-en har ingen sider."),
+    "print.too_many_pages": (
+        "The PDF has {count} pages; the print service takes at most {limit}.",
+        "PDF-en har {count} sider; utskriftstjenesten tar høyst {limit}.",
+    ),
+    "print.version": (
+        "The PDF is version {version}; the print service takes {low}–{high}.",
+        "PDF-en er versjon {version}; utskriftstjenesten tar {low}–{high}.",
+    ),
+    "print.version_unknown": ("unknown", "ukjent"),
+    "print.page_size": (
+        "The page is {width:.1f} × {height:.1f} mm; the print service takes {page_width:g} × {page_height:g} mm "
+        "(−{minus:g}/+{plus:g} mm, {orientation}).",
+        "Siden er {width:.1f} × {height:.1f} mm; utskriftstjenesten tar {page_width:g} × {page_height:g} mm "
+        "(−{minus:g}/+{plus:g} mm, {orientation}).",
+    ),
+    "print.portrait": ("portrait", "stående"),
+    "print.portrait_or_landscape": ("portrait or landscape", "stående eller liggende"),
+    "print.barcode_zone": (
+        "Text {text} at {where} lies in the zone the print service keeps for its barcode ({zone}).",
+        "Teksten {text} ved {where} ligger i sonen utskriftstjenesten holder av til strekkoden sin ({zone}).",
+    ),
+    "print.left_margin": (
+        "Text {text} at x {x:.1f} mm lies in the {margin:g} mm left margin the print service reserves.",
+        "Teksten {text} ved x {x:.1f} mm ligger i venstremargen på {margin:g} mm som utskriftstjenesten holder av.",
+    ),
+    "print.no_text": (
+        "The page holds no text at all (its letters are drawn as outlines or as an image): neither the "
+        "address in the envelope window nor the margins can be read.",
+        "Siden har ingen tekst i det hele tatt (bokstavene er tegnet som konturer eller som bilde): verken "
+        "adressen i konvoluttvinduet eller margene kan leses.",
+    ),
+    "print.window_empty": (
+        "No text in the envelope window ({window}): the address would not show.",
+        "Ingen tekst i konvoluttvinduet ({window}): adressen ville ikke synes.",
+    ),
+    "print.address_elsewhere": (
+        "The address line {line} is not inside the envelope window ({window}); it is at {where}.",
+        "Adresselinjen {line} er ikke innenfor konvoluttvinduet ({window}); den står ved {where}.",
+    ),
+    "print.address_missing": (
+        "The address line {line} is not inside the envelope window ({window}); it is not on the page.",
+        "Adresselinjen {line} er ikke innenfor konvoluttvinduet ({window}); den finnes ikke på siden.",
+    ),
+    "print.font_type3": (
+        "Font {name!r} is a Type 3 font, which print services refuse.",
+        "Skriften {name!r} er en Type 3-skrift, som utskriftstjenester avviser.",
+    ),
+    "print.font_not_embedded": (
+        "Font {name!r} ({subtype}) is not embedded; the printer may not have it.",
+        "Skriften {name!r} ({subtype}) er ikke innebygd; skriveren har den kanskje ikke.",
+    ),
+    "print.no_subtype": ("no subtype", "ingen undertype"),
+    # --- the Enhetsregisteret (nofaktura.brreg) --------------------------------------------------------
+    "error.unit_not_found": (
+        "The Enhetsregisteret has no unit with this organisation number.",
+        "Enhetsregisteret har ingen enhet med dette organisasjonsnummeret.",
+    ),
+    "error.unit_deleted": (
+        "The unit has been deleted from the Enhetsregisteret.",
+        "Enheten er slettet fra Enhetsregisteret.",
+    ),
+    "error.bad_query": (
+        "The search cannot be sent to the Enhetsregisteret as asked.",
+        "Søket kan ikke sendes til Enhetsregisteret slik det er stilt.",
+    ),
+    "error.registry_unavailable": (
+        "The Enhetsregisteret (Brønnøysundregistrene) cannot be reached just now; try again later.",
+        "Enhetsregisteret (Brønnøysundregistrene) kan ikke nås akkurat nå; prøv igjen senere.",
+    ),
+    "brreg.deleted": (
+        "{orgnr} has been deleted from the Enhetsregisteret.",
+        "{orgnr} er slettet fra Enhetsregisteret.",
+    ),
+    "brreg.no_main_unit": (
+        "The Enhetsregisteret has no main unit with organisation number {orgnr}.",
+        "Enhetsregisteret har ingen hovedenhet med organisasjonsnummer {orgnr}.",
+    ),
+    "brreg.no_sub_unit": (
+        "The Enhetsregisteret has no sub-unit with organisation number {orgnr}.",
+        "Enhetsregisteret har ingen underenhet med organisasjonsnummer {orgnr}.",
+    ),
+    "brreg.wrong_unit": (
+        "The Enhetsregisteret answered for {got} when asked for {orgnr}; the answer is not used.",
+        "Enhetsregisteret svarte for {got} da vi spurte etter {orgnr}; svaret brukes ikke.",
+    ),
+    "brreg.no_name": (
+        "Type a name (or give a filter) to search the Enhetsregisteret.",
+        "Skriv inn et navn (eller angi et filter) for å søke i Enhetsregisteret.",
+    ),
+    "brreg.name_too_long": ("The name to search for is too long.", "Navnet det skal søkes etter, er for langt."),
+    "brreg.page_outside": (
+        "Page {page} of size {size} is outside what the Enhetsregisteret serves "
+        "(size 1–{max_size}, at most {max_results} results).",
+        "Side {page} med størrelse {size} ligger utenfor det Enhetsregisteret leverer "
+        "(størrelse 1–{max_size}, høyst {max_results} treff).",
+    ),
+    "brreg.search_http": (
+        "The Enhetsregisteret search answered HTTP {status}.",
+        "Søket i Enhetsregisteret svarte HTTP {status}.",
+    ),
+    "brreg.too_many_lookups": (
+        "Too many Enhetsregisteret lookups just now; try again in {seconds:.0f} s.",
+        "For mange oppslag i Enhetsregisteret akkurat nå; prøv igjen om {seconds:.0f} s.",
+    ),
+    "brreg.slow_down": (
+        "The Enhetsregisteret asks us to slow down; try again in a minute.",
+        "Enhetsregisteret ber oss vente; prøv igjen om et minutt.",
+    ),
+    "brreg.malformed_request": (
+        "The Enhetsregisteret refused the request as malformed (HTTP 400): {url}",
+        "Enhetsregisteret avviste forespørselen som ugyldig (HTTP 400): {url}",
+    ),
+    "brreg.http": (
+        "The Enhetsregisteret answered HTTP {status}; try again later.",
+        "Enhetsregisteret svarte HTTP {status}; prøv igjen senere.",
+    ),
+    "brreg.timeout": (
+        "The Enhetsregisteret did not answer in time; try again later.",
+        "Enhetsregisteret svarte ikke i tide; prøv igjen senere.",
+    ),
+    "brreg.unreachable": (
+        "The Enhetsregisteret cannot be reached ({error}).",
+        "Enhetsregisteret kan ikke nås ({error}).",
+    ),
+    "brreg.not_json": (
+        "The Enhetsregisteret answered something that is not JSON.",
+        "Enhetsregisteret svarte med noe som ikke er JSON.",
+    ),
+    "brreg.too_large": (
+        "The Enhetsregisteret answer is larger than {limit} bytes.",
+        "Svaret fra Enhetsregisteret er større enn {limit} byte.",
+    ),
+    "brreg.malformed": (
+        "The Enhetsregisteret answered something that cannot be read ({what}).",
+        "Enhetsregisteret svarte med noe som ikke kan leses ({what}).",
+    ),
+    # --- Peppol ids, lookup and invoice responses (nofaktura.peppol) -----------------------------------
+    "peppol.no_document_type": (
+        "no Peppol document type is known for a UBL {root!r} document",
+        "ingen Peppol-dokumenttype er kjent for et UBL-dokument {root!r}",
+    ),
+    "peppol.bad_icd": (
+        "the participant scheme {icd!r} is not a 4-digit ISO 6523 ICD",
+        "deltakerskjemaet {icd!r} er ikke en firesifret ISO 6523 ICD",
+    ),
+    "peppol.bad_identifier": (
+        "the participant identifier {value!r} is empty or contains spaces",
+        "deltakeridentifikatoren {value!r} er tom eller inneholder mellomrom",
+    ),
+    "peppol.bad_participant": (
+        "{text!r} is not a participant id of the form <ICD>:<identifier>",
+        "{text!r} er ikke en deltaker-ID på formen <ICD>:<identifikator>",
+    ),
+    "peppol.bad_orgnr": (
+        "{orgnr!r} is not a valid Norwegian organisation number ({problem})",
+        "{orgnr!r} er ikke et gyldig norsk organisasjonsnummer ({problem})",
+    ),
+    "peppol.not_in_sml": (
+        "{participant} is not registered in the SML {zone} ({name})",
+        "{participant} er ikke registrert i SML {zone} ({name})",
+    ),
+    "peppol.dns_failed": ("the DNS lookup of {name} failed: {detail}", "DNS-oppslaget av {name} mislyktes: {detail}"),
+    "peppol.no_naptr": (
+        "{participant} has no Meta:SMP NAPTR record under {name}",
+        "{participant} har ingen Meta:SMP NAPTR-post under {name}",
+    ),
+    "peppol.smp_unknown": ("the SMP does not know {participant} ({url})", "SMP-en kjenner ikke {participant} ({url})"),
+    "peppol.smp_http": ("the SMP answered HTTP {status} for {url}", "SMP-en svarte HTTP {status} for {url}"),
+    "peppol.smp_timeout": ("the SMP did not answer in time: {url}", "SMP-en svarte ikke i tide: {url}"),
+    "peppol.smp_unreachable": (
+        "the SMP could not be reached: {url}: {detail}",
+        "SMP-en kunne ikke nås: {url}: {detail}",
+    ),
+    "peppol.smp_too_large": (
+        "the answer is larger than the limit of {limit} bytes",
+        "svaret er større enn grensen på {limit} byte",
+    ),
+    "peppol.smp_bad_xml": ("the SMP answer is not usable XML: {detail}", "SMP-svaret er ikke brukbar XML: {detail}"),
+    "peppol.bad_reason_code": (
+        "{code!r} is not an OPStatusReason code ({choices})",
+        "{code!r} er ikke en OPStatusReason-kode ({choices})",
+    ),
+    "peppol.bad_action_code": ("{code!r} is not an OPStatusAction code", "{code!r} er ikke en OPStatusAction-kode"),
+    "peppol.oth_needs_text": (
+        "a status with code OTH (other) must say the reason in words",
+        "en status med koden OTH (annet) må oppgi årsaken i tekst",
+    ),
+    "peppol.ppd_needs_text": (
+        "a status with code PPD (partially paid) must say the reason in words",
+        "en status med koden PPD (delvis betalt) må oppgi årsaken i tekst",
+    ),
+    "peppol.response_ids": (
+        "an invoice response needs its own id and the id of the invoice it answers",
+        "et fakturasvar trenger sin egen ID og ID-en til fakturaen det svarer på",
+    ),
+    "peppol.response_needs_reason": (
+        "an invoice response with code {code} must say why (a status reason)",
+        "et fakturasvar med koden {code} må si hvorfor (en statusårsak)",
+    ),
+    "peppol.ppd_only_paid": (
+        "status reason PPD (partially paid) is only for response code PD (paid)",
+        "statusårsaken PPD (delvis betalt) gjelder bare svarkoden PD (betalt)",
+    ),
+    # --- access point transports (nofaktura.peppol.transports) -----------------------------------------
+    "ap.credentials": (
+        "the access point refused our credentials ({detail})",
+        "tilgangspunktet avviste påloggingsopplysningene våre ({detail})",
+    ),
+    "ap.slow_down": ("the access point asks us to slow down ({detail})", "tilgangspunktet ber oss vente ({detail})"),
+    "ap.timed_out": ("the access point timed out ({detail})", "tilgangspunktet svarte ikke i tide ({detail})"),
+    "ap.unavailable": (
+        "the access point is unavailable ({detail})",
+        "tilgangspunktet er ikke tilgjengelig ({detail})",
+    ),
+    "ap.rejected": (
+        "the access point rejected the request ({detail})",
+        "tilgangspunktet avviste forespørselen ({detail})",
+    ),
+    "ap.no_answer": ("{what}: no answer in time", "{what}: fikk ikke svar i tide"),
+    "ap.connection_failed": ("{what}: connection failed ({detail})", "{what}: tilkoblingen mislyktes ({detail})"),
+    "ap.sftp_credentials": (
+        "{what}: the SFTP server refused our credentials",
+        "{what}: SFTP-serveren avviste påloggingsopplysningene våre",
+    ),
+    "ap.ssh_failure": ("{what}: SSH failure ({detail})", "{what}: SSH-feil ({detail})"),
+    "ap.permission_denied": ("{what}: permission denied ({detail})", "{what}: ingen tilgang ({detail})"),
+    "ap.os_error": ("{what}: {detail}", "{what}: {detail}"),
+    "ap.path_escapes": (
+        "the path {path!r} leaves the exchange directory",
+        "stien {path!r} går ut av utvekslingsmappen",
+    ),
+    "ap.not_inbox_name": ("{id!r} is not an inbox file name", "{id!r} er ikke et filnavn i innboksen"),
+    "storecove.not_json": (
+        "Storecove answered {what} with something that is not JSON",
+        "Storecove svarte på {what} med noe som ikke er JSON",
+    ),
+    "storecove.not_object": (
+        "Storecove answered {what} with JSON that is not an object",
+        "Storecove svarte på {what} med JSON som ikke er et objekt",
+    ),
+    "storecove.no_field": (
+        "Storecove answered {what} without a usable {key!r}",
+        "Storecove svarte på {what} uten brukbar {key!r}",
+    ),
+    "storecove.no_routing": (
+        "no Storecove routing scheme is configured for ICD {icd}",
+        "ingen Storecove-ruting er satt opp for ICD {icd}",
+    ),
+    "storecove.document_type": (
+        "Storecove: unsupported document type {document_type}",
+        "Storecove: dokumenttypen {document_type} støttes ikke",
+    ),
+    "storecove.duplicate": (
+        "Storecove already has this document ({detail})",
+        "Storecove har allerede dette dokumentet ({detail})",
+    ),
+    "storecove.refused": ("Storecove refused the document: {detail}", "Storecove avviste dokumentet: {detail}"),
+    "storecove.bad_guid": (
+        "{id!r} is not a Storecove submission guid",
+        "{id!r} er ikke en Storecove-innsendings-GUID",
+    ),
+    "storecove.evidence_not_object": (
+        "Storecove answered the evidence request with an evidence that is not an object",
+        "Storecove svarte på forespørselen om kvittering med en kvittering som ikke er et objekt",
+    ),
+    "storecove.no_ubl": ("Storecove sent invoice {guid} without UBL", "Storecove sendte faktura {guid} uten UBL"),
+    "storecove.bad_base64": (
+        "Storecove sent invoice {guid} with invalid base64",
+        "Storecove sendte faktura {guid} med ugyldig base64",
+    ),
+    "storecove.bad_webhook_guid": (
+        "{id!r} is not a Storecove webhook instance guid",
+        "{id!r} er ikke en GUID for en Storecove-webhook",
+    ),
+    # --- Digipost (nofaktura.digipost) -----------------------------------------------------------------
+    "digipost.duplicate": (
+        "Digipost already has message {message_id!r} ({detail})",
+        "Digipost har allerede sendingen {message_id!r} ({detail})",
+    ),
+    "digipost.unknown_recipient": (
+        "Digipost cannot deliver to the recipient ({detail})",
+        "Digipost kan ikke levere til mottakeren ({detail})",
+    ),
+    "digipost.clock": (
+        "Digipost refused our Date header: check this server's clock ({detail})",
+        "Digipost avviste Date-headeren vår: sjekk klokken på denne serveren ({detail})",
+    ),
+    "digipost.refused_message": ("Digipost refused the message ({detail})", "Digipost avviste sendingen ({detail})"),
+    "digipost.credentials": (
+        "Digipost refused our credentials or signature ({detail})",
+        "Digipost avviste påloggingsopplysningene eller signaturen vår ({detail})",
+    ),
+    "digipost.slow_down": ("Digipost asks us to slow down ({detail})", "Digipost ber oss vente ({detail})"),
+    "digipost.timed_out": ("Digipost timed out ({detail})", "Digipost svarte ikke i tide ({detail})"),
+    "digipost.unavailable": ("Digipost is unavailable ({detail})", "Digipost er ikke tilgjengelig ({detail})"),
+    "digipost.refused_request": (
+        "Digipost refused the request ({detail})",
+        "Digipost avviste forespørselen ({detail})",
+    ),
+    "digipost.unusable": (
+        "Digipost answered {what} with something unusable: {detail}",
+        "Digipost svarte på {what} med noe som ikke kan brukes: {detail}",
+    ),
+    "digipost.unusably": (
+        "Digipost answered {what} unusably: {detail}",
+        "Digipost svarte ubrukelig på {what}: {detail}",
+    ),
+    "digipost.foreign_documents": (
+        "Digipost's answer names documents that were not in the message",
+        "Svaret fra Digipost nevner dokumenter som ikke var med i sendingen",
+    ),
+    "digipost.other_message": (
+        "Digipost's answer is about another message id than the one sent",
+        "Svaret fra Digipost gjelder en annen sendings-ID enn den som ble sendt",
+    ),
+    "digipost.too_large": (
+        "Digipost answered with more than {limit} bytes; not read",
+        "Digipost svarte med mer enn {limit} byte; svaret er ikke lest",
+    ),
+    "digipost.unsigned": (
+        "Digipost's answer (HTTP {status}) is not signed",
+        "Svaret fra Digipost (HTTP {status}) er ikke signert",
+    ),
+    "digipost.bad_date": (
+        "Digipost's answer has a bad Date: {detail}",
+        "Svaret fra Digipost har ugyldig Date: {detail}",
+    ),
+    "digipost.hash_mismatch": (
+        "Digipost's answer does not match its X-Content-SHA256",
+        "Svaret fra Digipost stemmer ikke med X-Content-SHA256",
+    ),
+    "digipost.bad_signature": (
+        "Digipost's answer has an invalid signature",
+        "Svaret fra Digipost har en ugyldig signatur",
+    ),
+    "digipost.no_certificate": (
+        "Digipost's entry point carries no certificate to verify answers with",
+        "Inngangspunktet til Digipost har ikke noe sertifikat å kontrollere svarene med",
+    ),
 }
 
 _FORMATTER = string.Formatter()

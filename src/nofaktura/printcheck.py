@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nofaktura.exceptions import DocumentError
+from nofaktura.messages import Message, msg
+from nofaktura.messages import text as render_text
 
 __all__ = [
     "DIGIPOST_RULES",
@@ -64,10 +66,10 @@ class Window:
         """Whether a point (from the top-left) lies inside, edges included."""
         return self.left <= x_mm <= self.left + self.width and self.top <= y_mm <= self.top + self.height
 
-    def describe(self) -> str:
+    def describe(self) -> Message:
         """The rectangle as a reader of a finding wants it."""
-        return (
-            f"x {self.left:g}–{self.left + self.width:g} mm, y {self.top:g}–{self.top + self.height:g} mm from the top"
+        return msg(
+            "print.rect", left=self.left, right=self.left + self.width, top=self.top, bottom=self.top + self.height
         )
 
 
@@ -108,7 +110,13 @@ class Finding:
     page: int | None = None
 
     def __str__(self) -> str:
-        return f"page {self.page}: {self.message} [{self.rule}]" if self.page else f"{self.message} [{self.rule}]"
+        return self.text("en")
+
+    def text(self, lang: str | None = "en") -> str:
+        """The finding as a sentence in the reader's language (``nb``/``nb_NO`` or English)."""
+        if self.page:
+            return render_text(msg("print.finding_page", page=self.page, message=self.message, rule=self.rule), lang)
+        return render_text(msg("print.finding", message=self.message, rule=self.rule), lang)
 
 
 @dataclass(frozen=True)
@@ -167,14 +175,14 @@ def check_print_ready(
         raise TypeError("check_print_ready takes the PDF as bytes")
     data = bytes(pdf_bytes)
     if len(data) > rules.max_bytes:
-        raise DocumentError(f"The PDF is {len(data)} bytes; at most {rules.max_bytes} are accepted.")
+        raise DocumentError(msg("print.too_large", size=len(data), limit=rules.max_bytes))
     if not data.lstrip()[:5] == b"%PDF-":
-        raise DocumentError("This is not a PDF (it does not start with %PDF-).")
+        raise DocumentError(msg("print.not_pdf"))
     pypdf = _pypdf()
     try:
         reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
-            return [Finding("encrypted", "The PDF is encrypted or password-protected; print services refuse it.")]
+            return [Finding("encrypted", msg("print.encrypted"))]
         findings = _check_document(reader, rules)
         pages = []
         for index, page in enumerate(reader.pages):
@@ -185,7 +193,7 @@ def check_print_ready(
     except DocumentError:
         raise
     except (pypdf.errors.PyPdfError, *_READ_ERRORS) as exc:
-        raise DocumentError(f"The PDF cannot be read: {exc.__class__.__name__}: {exc}") from exc
+        raise DocumentError(msg("print.unreadable", detail=f"{exc.__class__.__name__}: {exc}")) from exc
     for page in pages:
         findings.extend(_check_size(page, rules))
         findings.extend(_check_margins(page, rules))
@@ -201,25 +209,29 @@ def page_text_chunks(pdf_bytes: bytes, page_number: int = 1) -> list[TextChunk]:
         reader = pypdf.PdfReader(io.BytesIO(bytes(pdf_bytes)), strict=False)
         return _inspect_page(reader.pages[page_number - 1], page_number).chunks
     except (pypdf.errors.PyPdfError, *_READ_ERRORS) as exc:
-        raise DocumentError(f"The PDF cannot be read: {exc.__class__.__name__}: {exc}") from exc
+        raise DocumentError(msg("print.unreadable", detail=f"{exc.__class__.__name__}: {exc}")) from exc
 
 
 def _check_document(reader: Any, rules: PrintRules) -> list[Finding]:
     findings = []
     count = len(reader.pages)
     if count == 0:
-        findings.append(Finding("pages.none", "The PDF has no pages."))
+        findings.append(Finding("pages.none", msg("print.no_pages")))
     elif rules.max_pages is not None and count > rules.max_pages:
         findings.append(
-            Finding("pages.too_many", f"The PDF has {count} pages; the print service takes at most {rules.max_pages}.")
+            Finding("pages.too_many", msg("print.too_many_pages", count=count, limit=rules.max_pages))
         )
     version = _pdf_version(reader)
     if rules.pdf_versions and version not in rules.pdf_versions:
         findings.append(
             Finding(
                 "pdf.version",
-                f"The PDF is version {version or 'unknown'}; the print service takes "
-                f"{rules.pdf_versions[0]}–{rules.pdf_versions[-1]}.",
+                msg(
+                    "print.version",
+                    version=version or msg("print.version_unknown"),
+                    low=rules.pdf_versions[0],
+                    high=rules.pdf_versions[-1],
+                ),
             )
         )
     return findings
@@ -263,9 +275,16 @@ def _check_size(page: _Page, rules: PrintRules) -> Iterator[Finding]:
         return
     yield Finding(
         "page.size",
-        f"The page is {page.width_mm:.1f} × {page.height_mm:.1f} mm; the print service takes "
-        f"{rules.page_width_mm:g} × {rules.page_height_mm:g} mm (−{rules.size_minus_mm:g}/+{rules.size_plus_mm:g} mm"
-        f"{', portrait or landscape' if rules.allow_landscape else ', portrait'}).",
+        msg(
+            "print.page_size",
+            width=page.width_mm,
+            height=page.height_mm,
+            page_width=rules.page_width_mm,
+            page_height=rules.page_height_mm,
+            minus=rules.size_minus_mm,
+            plus=rules.size_plus_mm,
+            orientation=msg("print.portrait_or_landscape" if rules.allow_landscape else "print.portrait"),
+        ),
         page.number,
     )
 
@@ -289,16 +308,19 @@ def _check_margins(page: _Page, rules: PrintRules) -> Iterator[Finding]:
         if zone is not None and zone.contains(chunk.x_mm, chunk.y_mm):
             yield Finding(
                 "margin.barcode_zone",
-                f"Text {_quote(chunk.text)} at x {chunk.x_mm:.1f} mm, y {chunk.y_mm:.1f} mm from the top lies in the "
-                f"zone the print service keeps for its barcode ({zone.describe()}).",
+                msg(
+                    "print.barcode_zone",
+                    text=_quote(chunk.text),
+                    where=msg("print.point", x=chunk.x_mm, y=chunk.y_mm),
+                    zone=zone.describe(),
+                ),
                 page.number,
             )
             return  # one finding per page is enough to act on
         if rules.left_margin_mm is not None and not landscape and chunk.x_mm < rules.left_margin_mm:
             yield Finding(
                 "margin.left",
-                f"Text {_quote(chunk.text)} at x {chunk.x_mm:.1f} mm lies in the {rules.left_margin_mm:g} mm left "
-                f"margin the print service reserves.",
+                msg("print.left_margin", text=_quote(chunk.text), x=chunk.x_mm, margin=rules.left_margin_mm),
                 page.number,
             )
             return
@@ -308,8 +330,7 @@ def _check_window(page: _Page, window: Window, recipient: Sequence[str] | None) 
     if not page.chunks:
         yield Finding(
             "address.window",
-            "The page holds no text at all (its letters are drawn as outlines or as an image): neither the "
-            "address in the envelope window nor the margins can be read.",
+            msg("print.no_text"),
             page.number,
         )
         return
@@ -319,7 +340,7 @@ def _check_window(page: _Page, window: Window, recipient: Sequence[str] | None) 
         if not inside:
             yield Finding(
                 "address.window",
-                f"No text in the envelope window ({window.describe()}): the address would not show.",
+                msg("print.window_empty", window=window.describe()),
                 page.number,
             )
         return
@@ -331,20 +352,21 @@ def _check_window(page: _Page, window: Window, recipient: Sequence[str] | None) 
         where = _locate(page.chunks, wanted)
         yield Finding(
             "address.window",
-            f"The address line {_quote(line)} is not inside the envelope window ({window.describe()})"
-            + (f"; it is at {where}." if where else "; it is not on the page."),
+            msg("print.address_elsewhere", line=_quote(line), window=window.describe(), where=where)
+            if where
+            else msg("print.address_missing", line=_quote(line), window=window.describe()),
             page.number,
         )
 
 
-def _locate(chunks: Sequence[TextChunk], wanted: str) -> str:
+def _locate(chunks: Sequence[TextChunk], wanted: str) -> Message | str:
     """Where on the page a line of text is, for the finding; '' when it is nowhere."""
     for i, chunk in enumerate(chunks):
         text = ""
         for following in chunks[i:]:
             text += _squash(following.text)
             if wanted in text and _squash(chunk.text) and wanted.startswith(_squash(chunk.text)[:1]):
-                return f"x {chunk.x_mm:.1f} mm, y {chunk.y_mm:.1f} mm from the top"
+                return msg("print.point", x=chunk.x_mm, y=chunk.y_mm)
             if len(text) > len(wanted) + 200:
                 break
     return ""
@@ -359,7 +381,7 @@ def _check_fonts(page: Any, number: int, rules: PrintRules) -> Iterator[Finding]
         subtype = str(font.get("/Subtype", ""))
         if subtype == "/Type3":
             if not rules.allow_type3_fonts:
-                yield Finding("font.type3", f"Font {name!r} is a Type 3 font, which print services refuse.", number)
+                yield Finding("font.type3", msg("print.font_type3", name=name), number)
             continue
         if _embedded(font):
             continue
@@ -368,7 +390,7 @@ def _check_fonts(page: Any, number: int, rules: PrintRules) -> Iterator[Finding]
             continue
         yield Finding(
             "font.not_embedded",
-            f"Font {name!r} ({subtype.lstrip('/') or 'no subtype'}) is not embedded; the printer may not have it.",
+            msg("print.font_not_embedded", name=name, subtype=subtype.lstrip("/") or msg("print.no_subtype")),
             number,
         )
 

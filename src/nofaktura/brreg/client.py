@@ -41,6 +41,7 @@ import httpx
 from nofaktura.brreg.model import SearchPage, Unit, parse_search, parse_unit
 from nofaktura.exceptions import BadQuery, RateLimited, RegistryUnavailable, UnitDeleted, UnitNotFound
 from nofaktura.identifiers import validate_orgnr
+from nofaktura.messages import msg
 
 __all__ = ["DEFAULT_BASE_URL", "BrregClient", "RateLimiter", "TTLCache"]
 
@@ -233,21 +234,17 @@ class BrregClient:
         status, data = self._get(f"/{kind}/{orgnr}", None)
         if status in (404, 410):
             error_type = UnitDeleted if status == 410 else UnitNotFound
-            what = "main unit" if kind == "enheter" else "sub-unit"
-            text = (
-                f"{orgnr} has been deleted from the Enhetsregisteret."
-                if status == 410
-                else f"The Enhetsregisteret has no {what} with organisation number {orgnr}."
-            )
+            if status == 410:
+                text = msg("brreg.deleted", orgnr=orgnr)
+            else:
+                text = msg("brreg.no_main_unit" if kind == "enheter" else "brreg.no_sub_unit", orgnr=orgnr)
             error = error_type(text, orgnr=orgnr)
             if self.cache is not None:
                 self.cache.set(key, error, NOT_FOUND_TTL)
             raise error
         unit = parse_unit(data, subunit=kind == "underenheter")
         if unit.orgnr != orgnr:
-            raise RegistryUnavailable(
-                f"The Enhetsregisteret answered for {unit.orgnr} when asked for {orgnr}; the answer is not used."
-            )
+            raise RegistryUnavailable(msg("brreg.wrong_unit", got=unit.orgnr, orgnr=orgnr))
         if self.cache is not None:
             self.cache.set(key, unit)
         return unit
@@ -257,13 +254,12 @@ class BrregClient:
     ) -> SearchPage:
         name = (name or "").strip()
         if not name and not filters:
-            raise BadQuery("Type a name (or give a filter) to search the Enhetsregisteret.")
+            raise BadQuery(msg("brreg.no_name"))
         if len(name) > 180:
-            raise BadQuery("The name to search for is too long.")
+            raise BadQuery(msg("brreg.name_too_long"))
         if not (1 <= size <= MAX_PAGE_SIZE) or page < 0 or (page + 1) * size > MAX_RESULT_WINDOW:
             raise BadQuery(
-                f"Page {page} of size {size} is outside what the Enhetsregisteret serves "
-                f"(size 1–{MAX_PAGE_SIZE}, at most {MAX_RESULT_WINDOW} results)."
+                msg("brreg.page_outside", page=page, size=size, max_size=MAX_PAGE_SIZE, max_results=MAX_RESULT_WINDOW)
             )
         params: dict[str, str] = {}
         if name:
@@ -278,7 +274,7 @@ class BrregClient:
             return cached
         status, data = self._get(f"/{kind}", params)
         if status != 200:
-            raise RegistryUnavailable(f"The Enhetsregisteret search answered HTTP {status}.")
+            raise RegistryUnavailable(msg("brreg.search_http", status=status))
         result = parse_search(data, subunits=kind == "underenheter")
         if self.cache is not None:
             self.cache.set(key, result)
@@ -287,9 +283,7 @@ class BrregClient:
     def _get(self, path: str, params: dict[str, str] | None) -> tuple[int, Any]:
         """GET and decode; 404/410 are returned to the caller, every other failure raised typed."""
         if self.limiter is not None and not self.limiter.acquire():
-            raise RateLimited(
-                f"Too many Enhetsregisteret lookups just now; try again in {self.limiter.wait_time():.0f} s."
-            )
+            raise RateLimited(msg("brreg.too_many_lookups", seconds=self.limiter.wait_time()))
         url = self.base_url + path
         try:
             with self._client.stream("GET", url, params=params) as response:
@@ -297,33 +291,33 @@ class BrregClient:
                 if status in (404, 410):
                     return status, None
                 if status == 429:
-                    limited = RateLimited("The Enhetsregisteret asks us to slow down; try again in a minute.")
+                    limited = RateLimited(msg("brreg.slow_down"))
                     limited.http_status = status
                     raise limited
                 if status == 400:
-                    raise BadQuery(f"The Enhetsregisteret refused the request as malformed (HTTP 400): {url}")
+                    raise BadQuery(msg("brreg.malformed_request", url=url))
                 if status != 200:
-                    error = RegistryUnavailable(f"The Enhetsregisteret answered HTTP {status}; try again later.")
+                    error = RegistryUnavailable(msg("brreg.http", status=status))
                     error.http_status = status
                     raise error
                 body = self._read_limited(response)
         except httpx.TimeoutException as exc:
-            raise RegistryUnavailable("The Enhetsregisteret did not answer in time; try again later.") from exc
+            raise RegistryUnavailable(msg("brreg.timeout")) from exc
         except httpx.HTTPError as exc:
-            raise RegistryUnavailable(f"The Enhetsregisteret cannot be reached ({type(exc).__name__}).") from exc
+            raise RegistryUnavailable(msg("brreg.unreachable", error=type(exc).__name__)) from exc
         try:
             return status, json.loads(body)
         except (ValueError, RecursionError) as exc:  # JSONDecodeError and bad UTF-8 are ValueErrors
-            raise RegistryUnavailable("The Enhetsregisteret answered something that is not JSON.") from exc
+            raise RegistryUnavailable(msg("brreg.not_json")) from exc
 
     def _read_limited(self, response: httpx.Response) -> bytes:
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
-            raise RegistryUnavailable(f"The Enhetsregisteret answer is larger than {self.max_bytes} bytes.")
+            raise RegistryUnavailable(msg("brreg.too_large", limit=self.max_bytes))
         chunks, size = [], 0
         for chunk in response.iter_bytes():
             size += len(chunk)
             if size > self.max_bytes:
-                raise RegistryUnavailable(f"The Enhetsregisteret answer is larger than {self.max_bytes} bytes.")
+                raise RegistryUnavailable(msg("brreg.too_large", limit=self.max_bytes))
             chunks.append(chunk)
         return b"".join(chunks)

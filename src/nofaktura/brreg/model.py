@@ -21,6 +21,7 @@ from datetime import date
 from typing import Any
 
 from nofaktura.exceptions import RegistryUnavailable
+from nofaktura.messages import msg
 
 __all__ = ["Address", "Code", "SearchPage", "Unit", "parse_search", "parse_unit"]
 
@@ -138,7 +139,7 @@ class SearchPage:
 
 
 def _malformed(what: str) -> RegistryUnavailable:
-    return RegistryUnavailable(f"The Enhetsregisteret answered something that cannot be read ({what}).")
+    return RegistryUnavailable(msg("brreg.malformed", what=what))
 
 
 def _str(data: Mapping[str, Any], key: str) -> str:

@@ -53,6 +53,7 @@ from nofaktura.exceptions import (
     TransportTimeout,
     UnknownRecipient,
 )
+from nofaktura.messages import msg
 from nofaktura.peppol.transports.base import translate_errors
 from nofaktura.xml import element_path, expect_root, parse_untrusted
 
@@ -187,23 +188,24 @@ def error_from_response(status: int, body: bytes, *, message_id: str | None = No
     detail = f"HTTP {status}" + (f" {code}" if code else "") + (f": {redact(text)}" if text else "")
     error: TransportError
     if code in _DUPLICATE_CODES:
-        error = DuplicateSubmission(f"Digipost already has message {message_id!r} ({detail})", message_id=message_id)
+        duplicate = msg("digipost.duplicate", message_id=message_id, detail=detail)
+        error = DuplicateSubmission(duplicate, message_id=message_id)
     elif code == "UNKNOWN_RECIPIENT" or (status == 404 and code is None and message_id is not None):
-        error = UnknownRecipient(f"Digipost cannot deliver to the recipient ({detail})")
+        error = UnknownRecipient(msg("digipost.unknown_recipient", detail=detail))
     elif code == "DATE_HEADER_OUTSIDE_ACCEPTED_INTERVAL":
-        error = AuthenticationFailed(f"Digipost refused our Date header: check this server's clock ({detail})")
+        error = AuthenticationFailed(msg("digipost.clock", detail=detail))
     elif code in _FINAL_CODES:
-        error = RecipientRejected(f"Digipost refused the message ({detail})")
+        error = RecipientRejected(msg("digipost.refused_message", detail=detail))
     elif status in (401, 403) or code in _AUTH_CODES:
-        error = AuthenticationFailed(f"Digipost refused our credentials or signature ({detail})")
+        error = AuthenticationFailed(msg("digipost.credentials", detail=detail))
     elif status == 429:
-        error = RateLimited(f"Digipost asks us to slow down ({detail})")
+        error = RateLimited(msg("digipost.slow_down", detail=detail))
     elif status in (408, 504):
-        error = TransportTimeout(f"Digipost timed out ({detail})")
+        error = TransportTimeout(msg("digipost.timed_out", detail=detail))
     elif status >= 500 or code in _RETRYABLE_CODES or kind == "SERVER":
-        error = ServiceUnavailable(f"Digipost is unavailable ({detail})")
+        error = ServiceUnavailable(msg("digipost.unavailable", detail=detail))
     else:
-        error = RecipientRejected(f"Digipost refused the request ({detail})")
+        error = RecipientRejected(msg("digipost.refused_request", detail=detail))
     error.code = code
     error.http_status = status
     return error
@@ -223,11 +225,11 @@ class _Answer:
             tree = parse_untrusted(body, max_bytes=MAX_ANSWER_BYTES, source=self.source)
             self.root = expect_root(tree, [f"{{{NS}}}{expected}"], source=self.source)
         except DocumentError as exc:
-            raise TransportError(f"Digipost answered {what} with something unusable: {exc}") from exc
+            raise TransportError(msg("digipost.unusable", what=what, detail=exc)) from exc
 
     def fail(self, node: etree._Element, message: str) -> TransportError:
         cause = DocumentError(message, source=self.source, path=element_path(node))
-        error = TransportError(f"Digipost answered {self.what} unusably: {cause}")
+        error = TransportError(msg("digipost.unusably", what=self.what, detail=cause))
         error.__cause__ = cause
         return error
 
@@ -388,9 +390,9 @@ class DigipostClient:
         delivery = parse_message_delivery(response.content)
         expected = tuple(d.uuid for d in message.documents)
         if set(delivery.document_uuids) - set(expected):
-            raise TransportError("Digipost's answer names documents that were not in the message")
+            raise TransportError(msg("digipost.foreign_documents"))
         if delivery.message_id and delivery.message_id != message.message_id:
-            raise TransportError("Digipost's answer is about another message id than the one sent")
+            raise TransportError(msg("digipost.other_message"))
         _log.info("Digipost message %s to %r: %s via %s", message.message_id, message.recipient,
                   delivery.status.value, delivery.channel.value)  # fmt: skip
         return delivery
@@ -442,7 +444,7 @@ class DigipostClient:
                 for chunk in response.iter_bytes():
                     size += len(chunk)
                     if size > MAX_ANSWER_BYTES:
-                        raise TransportError(f"Digipost answered with more than {MAX_ANSWER_BYTES} bytes; not read")
+                        raise TransportError(msg("digipost.too_large", limit=MAX_ANSWER_BYTES))
                     chunks.append(chunk)
             finally:
                 response.close()
@@ -464,20 +466,20 @@ class DigipostClient:
         headers = response.headers
         signature = headers.get("X-Digipost-Signature")
         if not signature:
-            raise AuthenticationFailed(f"Digipost's answer (HTTP {response.status_code}) is not signed")
+            raise AuthenticationFailed(msg("digipost.unsigned", status=response.status_code))
         date = headers.get("Date", "")
         try:
             check_date_window(date, self._clock(), DATE_TOLERANCE)
         except ValueError as exc:
-            raise AuthenticationFailed(f"Digipost's answer has a bad Date: {exc}") from exc
+            raise AuthenticationFailed(msg("digipost.bad_date", detail=exc)) from exc
         if response.content and headers.get("X-Content-SHA256") != content_hash(response.content):
-            raise AuthenticationFailed("Digipost's answer does not match its X-Content-SHA256")
+            raise AuthenticationFailed(msg("digipost.hash_mismatch"))
         signed = {"date": date}
         if "X-Content-SHA256" in headers:
             signed["x-content-sha256"] = headers["X-Content-SHA256"]
         canonical = canonical_response(response.status_code, path, signed)
         if self._server_key is None or not verify_signature(self._server_key, canonical, signature):
-            raise AuthenticationFailed("Digipost's answer has an invalid signature")
+            raise AuthenticationFailed(msg("digipost.bad_signature"))
 
     def _load_entrypoint(self) -> None:
         response = self._request("GET", "/", None, None)
@@ -485,7 +487,7 @@ class DigipostClient:
             raise error_from_response(response.status_code, response.content)
         certificate = _Answer(response.content, "entrypoint", "the entry point", None).text("certificate") or ""
         if not certificate:
-            raise AuthenticationFailed("Digipost's entry point carries no certificate to verify answers with")
+            raise AuthenticationFailed(msg("digipost.no_certificate"))
         self._server_key = load_public_key(certificate)
         # The entry point was read before the key was known; checking it now proves only that it is consistent
         # (trust in the certificate itself rests on TLS to the configured host), but catches a corrupted answer.

@@ -22,6 +22,7 @@ from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.no import orgnr as stdnum_orgnr
 
 from nofaktura.exceptions import InvalidChecksum, InvalidFormat
+from nofaktura.messages import msg
 
 __all__ = [
     "BILLING_CUSTOMIZATION",
@@ -73,7 +74,7 @@ def document_type_for_root(root: str) -> str:
     try:
         return _BY_ROOT[root]
     except KeyError:
-        raise InvalidFormat(f"no Peppol document type is known for a UBL {root!r} document") from None
+        raise InvalidFormat(msg("peppol.no_document_type", root=root)) from None
 
 
 @dataclass(frozen=True)
@@ -85,9 +86,9 @@ class ParticipantId:
 
     def __post_init__(self) -> None:
         if not (len(self.icd) == 4 and self.icd.isdigit()):
-            raise InvalidFormat(f"the participant scheme {self.icd!r} is not a 4-digit ISO 6523 ICD")
+            raise InvalidFormat(msg("peppol.bad_icd", icd=self.icd))
         if not self.value or any(c.isspace() for c in self.value):
-            raise InvalidFormat(f"the participant identifier {self.value!r} is empty or contains spaces")
+            raise InvalidFormat(msg("peppol.bad_identifier", value=self.value))
 
     @classmethod
     def parse(cls, text: str) -> ParticipantId:
@@ -101,7 +102,7 @@ class ParticipantId:
             text = text[len(prefix) :]
         icd, sep, value = text.partition(":")
         if not sep:
-            raise InvalidFormat(f"{text!r} is not a participant id of the form <ICD>:<identifier>")
+            raise InvalidFormat(msg("peppol.bad_participant", text=text))
         if icd == ICD_NO_ORGNR:
             return cls.for_orgnr(value)
         return cls(icd, value)
@@ -113,7 +114,7 @@ class ParticipantId:
             compact = stdnum_orgnr.validate(orgnr)
         except StdnumValidationError as exc:
             # PEPPOL-COMMON-R041: a 0192 identifier must be 9 digits and pass MOD11.
-            raise InvalidChecksum(f"{orgnr!r} is not a valid Norwegian organisation number ({exc})") from exc
+            raise InvalidChecksum(msg("peppol.bad_orgnr", orgnr=orgnr, problem=exc)) from exc
         return cls(ICD_NO_ORGNR, compact)
 
     @property

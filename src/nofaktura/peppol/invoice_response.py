@@ -45,6 +45,7 @@ from lxml import etree
 
 from nofaktura.ehf import namespaces as ns
 from nofaktura.exceptions import InvalidComponent, InvalidFormat
+from nofaktura.messages import msg
 from nofaktura.peppol.ids import (
     INVOICE_RESPONSE_CUSTOMIZATION,
     INVOICE_RESPONSE_PROCESS,
@@ -123,14 +124,15 @@ class StatusReason:
 
     def __post_init__(self) -> None:
         if self.reason_code not in REASON_CODES:
-            raise InvalidComponent(f"{self.reason_code!r} is not an OPStatusReason code ({', '.join(REASON_CODES)})")
+            choices = ", ".join(REASON_CODES)
+            raise InvalidComponent(msg("peppol.bad_reason_code", code=self.reason_code, choices=choices))
         if self.action_code is not None and self.action_code not in ACTION_CODES:
-            raise InvalidComponent(f"{self.action_code!r} is not an OPStatusAction code")
+            raise InvalidComponent(msg("peppol.bad_action_code", code=self.action_code))
         # PEPPOL-T111-R004 (fatal) and R002 (warning): "partially paid" and "other" must be said in words
         if not self.text.strip() and "OTH" in (self.reason_code, self.action_code):
-            raise InvalidComponent("a status with code OTH (other) must say the reason in words")
+            raise InvalidComponent(msg("peppol.oth_needs_text"))
         if not self.text.strip() and self.reason_code == "PPD":
-            raise InvalidComponent("a status with code PPD (partially paid) must say the reason in words")
+            raise InvalidComponent(msg("peppol.ppd_needs_text"))
 
 
 @dataclass(frozen=True)
@@ -173,15 +175,15 @@ def build_invoice_response(response: InvoiceResponse) -> bytes:
     ApplicationResponse against them; ``tests/peppol/test_invoice_response.py`` keeps that so).
     """
     if not response.response_id or not response.invoice_id:
-        raise InvalidFormat("an invoice response needs its own id and the id of the invoice it answers")
+        raise InvalidFormat(msg("peppol.response_ids"))
     code = ResponseCode(response.code)
     if code in (ResponseCode.REJECTED, ResponseCode.UNDER_QUERY, ResponseCode.CONDITIONALLY_ACCEPTED) and not (
         response.statuses and any(s.text or s.reason_code != "NON" for s in response.statuses)
     ):
-        raise InvalidComponent(f"an invoice response with code {code.value} must say why (a status reason)")
+        raise InvalidComponent(msg("peppol.response_needs_reason", code=code.value))
     if code is not ResponseCode.PAID and any(s.reason_code == "PPD" for s in response.statuses):
         # what PEPPOL-T111-R005 means (the official test of it never fires, see nofaktura.ehf.rules.peppol_t111)
-        raise InvalidComponent("status reason PPD (partially paid) is only for response code PD (paid)")
+        raise InvalidComponent(msg("peppol.ppd_only_paid"))
     nsmap = {None: ns.APPLICATION_RESPONSE, "cac": ns.CAC, "cbc": ns.CBC}
     root = etree.Element(f"{{{ns.APPLICATION_RESPONSE}}}ApplicationResponse", nsmap=nsmap)
     _cbc(root, "CustomizationID", INVOICE_RESPONSE_CUSTOMIZATION)

@@ -40,6 +40,7 @@ import dns.resolver
 import httpx
 
 from nofaktura.exceptions import DocumentError, LookupFailed, ParticipantNotFound, UnsafeDocument
+from nofaktura.messages import msg
 from nofaktura.peppol.ids import (
     BILLING_PROCESS,
     CREDIT_NOTE,
@@ -134,11 +135,11 @@ def find_smp(participant: ParticipantId, *, resolver: Resolver | None = None, zo
     try:
         answer = list(resolver.resolve(name, "NAPTR"))
     except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer) as exc:
-        raise ParticipantNotFound(f"{participant} is not registered in the SML {zone} ({name})") from exc
+        raise ParticipantNotFound(msg("peppol.not_in_sml", participant=participant, zone=zone, name=name)) from exc
     except (dns.resolver.NoNameservers, dns.exception.Timeout, dns.resolver.LifetimeTimeout) as exc:
-        raise LookupFailed(f"the DNS lookup of {name} failed: {exc}") from exc
+        raise LookupFailed(msg("peppol.dns_failed", name=name, detail=exc)) from exc
     except dns.exception.DNSException as exc:
-        raise LookupFailed(f"the DNS lookup of {name} failed: {exc}") from exc
+        raise LookupFailed(msg("peppol.dns_failed", name=name, detail=exc)) from exc
     records = sorted(answer, key=lambda r: (getattr(r, "order", 0), getattr(r, "preference", 0)))
     for record in records:
         if _text(record.flags).upper() != "U" or _text(record.service).lower() != "meta:smp":
@@ -146,7 +147,7 @@ def find_smp(participant: ParticipantId, *, resolver: Resolver | None = None, zo
         url = _apply_naptr_regexp(_text(record.regexp), name)
         if url and url.lower().startswith(("https://", "http://")):
             return url
-    raise ParticipantNotFound(f"{participant} has no Meta:SMP NAPTR record under {name}")
+    raise ParticipantNotFound(msg("peppol.no_naptr", participant=participant, name=name))
 
 
 # --- SMP ----------------------------------------------------------------------------------------------
@@ -244,18 +245,18 @@ class SmpClient:
         try:
             with self._client.stream("GET", url, headers={"Accept": "application/xml, text/xml"}) as response:
                 if response.status_code == 404:
-                    raise ParticipantNotFound(f"the SMP does not know {participant} ({url})")
+                    raise ParticipantNotFound(msg("peppol.smp_unknown", participant=participant, url=url))
                 if response.status_code != 200:
-                    raise LookupFailed(f"the SMP answered HTTP {response.status_code} for {url}")
+                    raise LookupFailed(msg("peppol.smp_http", status=response.status_code, url=url))
                 content = self._read_limited(response, url)
         except httpx.TimeoutException as exc:
-            raise LookupFailed(f"the SMP did not answer in time: {url}") from exc
+            raise LookupFailed(msg("peppol.smp_timeout", url=url)) from exc
         except httpx.HTTPError as exc:
-            raise LookupFailed(f"the SMP could not be reached: {url}: {exc}") from exc
+            raise LookupFailed(msg("peppol.smp_unreachable", url=url, detail=exc)) from exc
         try:
             return parse_untrusted(content, source=url, max_bytes=self.max_bytes).getroot()
         except DocumentError as exc:
-            raise LookupFailed(f"the SMP answer is not usable XML: {exc}") from exc
+            raise LookupFailed(msg("peppol.smp_bad_xml", detail=exc)) from exc
 
     def _read_limited(self, response: httpx.Response, url: str) -> bytes:
         """The body, read in chunks and never past ``max_bytes``: a hostile or broken SMP cannot make
@@ -272,8 +273,8 @@ class SmpClient:
         return b"".join(chunks)
 
     def _too_large(self, url: str) -> LookupFailed:
-        cause = UnsafeDocument(f"the answer is larger than the limit of {self.max_bytes} bytes", source=url)
-        error = LookupFailed(f"the SMP answer is not usable XML: {cause}")
+        cause = UnsafeDocument(msg("peppol.smp_too_large", limit=self.max_bytes), source=url)
+        error = LookupFailed(msg("peppol.smp_bad_xml", detail=cause))
         error.__cause__ = cause
         return error
 

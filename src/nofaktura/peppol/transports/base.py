@@ -38,6 +38,7 @@ from nofaktura.exceptions import (
     TransportError,
     TransportTimeout,
 )
+from nofaktura.messages import msg
 from nofaktura.peppol.ids import BILLING_PROCESS, ParticipantId
 
 __all__ = [
@@ -165,14 +166,14 @@ def error_for_http_status(status: int, detail: str = "") -> TransportError:
     """The TransportError for an HTTP error status (one table for every REST access point)."""
     text = f"HTTP {status}" + (f": {detail[:500]}" if detail else "")
     if status in (401, 403):
-        return AuthenticationFailed(f"the access point refused our credentials ({text})")
+        return AuthenticationFailed(msg("ap.credentials", detail=text))
     if status == 429:
-        return RateLimited(f"the access point asks us to slow down ({text})")
+        return RateLimited(msg("ap.slow_down", detail=text))
     if status in (408, 504):
-        return TransportTimeout(f"the access point timed out ({text})")
+        return TransportTimeout(msg("ap.timed_out", detail=text))
     if status >= 500:
-        return ServiceUnavailable(f"the access point is unavailable ({text})")
-    return RecipientRejected(f"the access point rejected the request ({text})")
+        return ServiceUnavailable(msg("ap.unavailable", detail=text))
+    return RecipientRejected(msg("ap.rejected", detail=text))
 
 
 @contextlib.contextmanager
@@ -195,21 +196,21 @@ def translate_errors(what: str) -> Iterator[None]:
 
 def _map(exc: Exception, what: str) -> TransportError | None:
     if isinstance(exc, httpx.TimeoutException):
-        return TransportTimeout(f"{what}: no answer in time")
+        return TransportTimeout(msg("ap.no_answer", what=what))
     if isinstance(exc, httpx.TransportError):
-        return ServiceUnavailable(f"{what}: connection failed ({type(exc).__name__})")
+        return ServiceUnavailable(msg("ap.connection_failed", what=what, detail=type(exc).__name__))
     if isinstance(exc, httpx.HTTPStatusError):
         return error_for_http_status(exc.response.status_code, exc.response.text)
     if isinstance(exc, paramiko.AuthenticationException):
-        return AuthenticationFailed(f"{what}: the SFTP server refused our credentials")
+        return AuthenticationFailed(msg("ap.sftp_credentials", what=what))
     if isinstance(exc, paramiko.SSHException):
-        return ServiceUnavailable(f"{what}: SSH failure ({exc})")
+        return ServiceUnavailable(msg("ap.ssh_failure", what=what, detail=exc))
     if isinstance(exc, (socket.timeout, TimeoutError)):
-        return TransportTimeout(f"{what}: no answer in time")
+        return TransportTimeout(msg("ap.no_answer", what=what))
     if isinstance(exc, (ConnectionError, socket.gaierror)):
-        return ServiceUnavailable(f"{what}: connection failed ({exc})")
+        return ServiceUnavailable(msg("ap.connection_failed", what=what, detail=exc))
     if isinstance(exc, PermissionError):
-        return AuthenticationFailed(f"{what}: permission denied ({exc.filename})")
+        return AuthenticationFailed(msg("ap.permission_denied", what=what, detail=exc.filename))
     if isinstance(exc, OSError):
-        return ServiceUnavailable(f"{what}: {exc.strerror or exc}")
+        return ServiceUnavailable(msg("ap.os_error", what=what, detail=exc.strerror or exc))
     return None

@@ -34,6 +34,7 @@ from typing import Any
 import paramiko
 
 from nofaktura.exceptions import TransportError
+from nofaktura.messages import msg
 from nofaktura.peppol.transports.base import (
     AccessPointTransport,
     DeliveryState,
@@ -97,7 +98,7 @@ class LocalFilesystem(Filesystem):
     def _p(self, path: str) -> Path:
         full = (self.root / path).resolve()
         if self.root.resolve() not in (full, *full.parents):
-            raise TransportError(f"the path {path!r} leaves the exchange directory")
+            raise TransportError(msg("ap.path_escapes", path=path))
         return full
 
     def listdir(self, path: str) -> list[str]:
@@ -320,7 +321,7 @@ class FolderExchange(AccessPointTransport):
 
     def acknowledge(self, incoming_id: str) -> None:
         if "/" in incoming_id or incoming_id.startswith("."):
-            raise TransportError(f"{incoming_id!r} is not an inbox file name")
+            raise TransportError(msg("ap.not_inbox_name", id=incoming_id))
         with translate_errors("acknowledging an inbox file"):
             path = posixpath.join(self.inbox, incoming_id)
             if self.archive:

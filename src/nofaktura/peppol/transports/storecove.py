@@ -49,6 +49,7 @@ from typing import Any
 import httpx
 
 from nofaktura.exceptions import DuplicateSubmission, RecipientRejected, ServiceUnavailable, TransportError
+from nofaktura.messages import msg
 from nofaktura.peppol.ids import CREDIT_NOTE, INVOICE, INVOICE_RESPONSE, ParticipantId
 from nofaktura.peppol.transports.base import (
     AccessPointTransport,
@@ -131,16 +132,16 @@ class StorecoveAccessPoint(AccessPointTransport):
         try:
             body = response.json()
         except ValueError as exc:
-            raise ServiceUnavailable(f"Storecove answered {what} with something that is not JSON") from exc
+            raise ServiceUnavailable(msg("storecove.not_json", what=what)) from exc
         if not isinstance(body, dict):
-            raise TransportError(f"Storecove answered {what} with JSON that is not an object")
+            raise TransportError(msg("storecove.not_object", what=what))
         return body
 
     @staticmethod
     def _text_field(body: dict[str, Any], key: str, what: str) -> str:
         value = body.get(key)
         if not isinstance(value, str) or not _GUID.fullmatch(value):
-            raise TransportError(f"Storecove answered {what} without a usable {key!r}")
+            raise TransportError(msg("storecove.no_field", what=what, key=key))
         return value
 
     @staticmethod
@@ -163,7 +164,7 @@ class StorecoveAccessPoint(AccessPointTransport):
     def _routing(self, receiver: ParticipantId) -> dict[str, Any]:
         scheme = self.scheme_map.get(receiver.icd)
         if scheme is None:
-            raise RecipientRejected(f"no Storecove routing scheme is configured for ICD {receiver.icd}")
+            raise RecipientRejected(msg("storecove.no_routing", icd=receiver.icd))
         return {"eIdentifiers": [{"scheme": scheme, "id": receiver.value}]}
 
     # --- the contract ---------------------------------------------------------------------------
@@ -171,7 +172,7 @@ class StorecoveAccessPoint(AccessPointTransport):
     def send(self, document: OutgoingDocument) -> Receipt:
         document_type = _DOCUMENT_TYPE.get(document.document_type)
         if document_type is None:
-            raise RecipientRejected(f"Storecove: unsupported document type {document.document_type}")
+            raise RecipientRejected(msg("storecove.document_type", document_type=document.document_type))
         raw: dict[str, Any] = {
             "document": base64.b64encode(document.content).decode("ascii"),
             "parse": self.parse,
@@ -191,8 +192,8 @@ class StorecoveAccessPoint(AccessPointTransport):
         if response.status_code == 422:
             detail = self._errors(response)
             if "idempotency" in detail.lower():
-                raise DuplicateSubmission(f"Storecove already has this document ({detail})")
-            raise RecipientRejected(f"Storecove refused the document: {detail}")
+                raise DuplicateSubmission(msg("storecove.duplicate", detail=detail))
+            raise RecipientRejected(msg("storecove.refused", detail=detail))
         if response.status_code != 200:
             raise error_for_http_status(response.status_code, self._errors(response))
         guid = self._text_field(self._object(response, "the submission"), "guid", "the submission")
@@ -200,7 +201,7 @@ class StorecoveAccessPoint(AccessPointTransport):
 
     def status(self, message_id: str) -> DeliveryStatus:
         if not _GUID.fullmatch(message_id or ""):
-            raise TransportError(f"{message_id!r} is not a Storecove submission guid")
+            raise TransportError(msg("storecove.bad_guid", id=message_id))
         if message_id in self._events:
             return self._events[message_id]
         response = self._request("GET", f"/document_submissions/{message_id}/evidence/sending")
@@ -211,7 +212,7 @@ class StorecoveAccessPoint(AccessPointTransport):
         body = self._object(response, "the evidence request")
         evidence = body.get("evidence") or {}
         if not isinstance(evidence, dict):
-            raise TransportError("Storecove answered the evidence request with an evidence that is not an object")
+            raise TransportError(msg("storecove.evidence_not_object"))
         detail = ", ".join(
             f"{k}={evidence[k]}" for k in ("transmission_id", "receiving_accesspoint") if evidence.get(k)
         )
@@ -247,13 +248,13 @@ class StorecoveAccessPoint(AccessPointTransport):
         data = self._object(response, f"purchase invoice {document_guid}")
         ubl = data.get("ubl")
         if not isinstance(ubl, str):
-            raise TransportError(f"Storecove sent invoice {document_guid} without UBL")
+            raise TransportError(msg("storecove.no_ubl", guid=document_guid))
         try:
             content = base64.b64decode(ubl, validate=True)
         except ValueError as exc:
-            raise TransportError(f"Storecove sent invoice {document_guid} with invalid base64") from exc
+            raise TransportError(msg("storecove.bad_base64", guid=document_guid)) from exc
         if not content:
-            raise TransportError(f"Storecove sent invoice {document_guid} without UBL")
+            raise TransportError(msg("storecove.no_ubl", guid=document_guid))
         return IncomingDocument(
             instance_guid,
             content,
@@ -274,7 +275,7 @@ class StorecoveAccessPoint(AccessPointTransport):
 
     def acknowledge(self, incoming_id: str) -> None:
         if not _GUID.fullmatch(incoming_id or ""):
-            raise TransportError(f"{incoming_id!r} is not a Storecove webhook instance guid")
+            raise TransportError(msg("storecove.bad_webhook_guid", id=incoming_id))
         response = self._request("DELETE", f"/webhook_instances/{incoming_id}")
         if response.status_code not in (200, 204, 404):  # 404: already deleted, the goal is reached
             raise error_for_http_status(response.status_code, self._errors(response))

@@ -32,6 +32,7 @@ import os
 import pstats
 import subprocess
 import sys
+import threading
 import time
 from decimal import Decimal
 
@@ -49,6 +50,35 @@ def create_db(db: str, template: str | None) -> None:
                     "-i", "l10n_no_bank", "--stop-after-init", "--http-interface=127.0.0.1", "--http-port=0",
                     "--log-level=warn"],
                    check=True)  # fmt: skip
+
+
+class RssSampler(threading.Thread):
+    """The process's resident memory every half second while the import runs (min, max in MB): flat
+    memory means the import does not keep what it has done in memory, whatever the file's size."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.samples: list[float] = []
+        self.stopped = threading.Event()
+
+    @staticmethod
+    def rss_mb() -> float:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+    def run(self) -> None:
+        while not self.stopped.wait(0.5):
+            self.samples.append(self.rss_mb())
+
+    def stop(self) -> str:
+        self.stopped.set()
+        self.join()
+        if not self.samples:
+            return "memory: no sample"
+        quarter = max(1, len(self.samples) // 4)
+        return (f"memory (RSS) during the import: {self.samples[0]:.0f} MB at the start, "
+                f"{max(self.samples[:quarter]):.0f} MB max in the first quarter, {max(self.samples):.0f} MB max "
+                f"overall, {self.samples[-1]:.0f} MB at the end ({len(self.samples)} samples)")
 
 
 def count_queries(cr) -> dict:
@@ -155,6 +185,7 @@ def main() -> None:
     parser.add_argument("--baseline", type=int, default=200,
                         help="how many payments Odoo's plain one-at-a-time path takes first, for the ratio "
                              "(rolled back; 0: none; default 200)")
+    parser.add_argument("--chunk", type=int, help="payments per chunk (the import's CHUNK unless given)")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the import")
     parser.add_argument("--queries", action="store_true",
                         help="print the import's SQL queries counted by kind and table")
@@ -223,10 +254,14 @@ def main() -> None:
         t1 = time.perf_counter()
         c1 = time.process_time()
         kinds = count_queries(cr) if args.queries else None
+        sampler = RssSampler()
+        sampler.start()
         profiler = cProfile.Profile() if args.profile else None
         if profiler:
             profiler.enable()
-        record = env["l10n_no.bank.import"]._l10n_no_bank_import(data, "bench.txt", journal=journal)
+        Import = env["l10n_no.bank.import"].with_context(l10n_no_bank_chunk=args.chunk) if args.chunk else \
+            env["l10n_no.bank.import"]
+        record = Import._l10n_no_bank_import(data, "bench.txt", journal=journal)
         env.flush_all()
         if profiler:
             profiler.disable()
@@ -234,6 +269,7 @@ def main() -> None:
             if args.profile_out:
                 profiler.dump_stats(args.profile_out)
         elapsed = time.perf_counter() - t1
+        memory = sampler.stop()
         if kinds is not None:
             type(cr).execute = kinds.pop("__original__")
             print("queries by kind (per payment):")
@@ -249,7 +285,9 @@ def main() -> None:
         print(f"import + reconcile of {n} KID payments: {elapsed:.1f} s ({elapsed / n * 1000:.1f} ms/payment), "
               f"{queries} queries ({queries / n:.1f} per payment); "
               f"Odoo process CPU {cpu:.1f} s ({cpu / n * 1000:.1f} ms/payment; steadier than wall time when busy)")
-        print(f"result: {record.count_created} lines, {record.count_matched} reconciled, "
+        print(memory)
+        print(f"result: {record.count_created} transactions on {len(record.statement_line_ids)} statement lines, "
+              f"{record.count_matched} reconciled, "
               f"{record.count_unmatched} to check; "
               f"{paid} invoices fully paid")
         if base:

@@ -2,7 +2,7 @@
     "name": "Norway - Bank files (OCR giro, camt.053/054) and KID reconciliation",
     "summary": "Import Nets OCR giro and ISO 20022 camt.053/054 files into bank statements, "
     "reconcile customer payments by KID, list what did not match",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Accounting/Localizations",
     "website": "https://github.com/nofaktura/nofaktura",
     "author": "nofaktura",

@@ -87,3 +87,46 @@ def test_same_file_imported_twice_at_once(server: Server) -> None:
     assert lines_after - lines_before == 1
     move = read_one(server.accountant, "account.move", move_id, ["payment_state"])
     assert move["payment_state"] in ("paid", "in_payment"), move
+
+
+def test_an_ocr_assignment_imported_twice_at_once_is_booked_once_on_one_line(server: Server) -> None:
+    """Three KID payments of one OCR assignment: one statement line (the bank's amount) with one item per
+    payment, each invoice paid once, even when two connections import the file at the same instant."""
+    invoices = [kid_invoice(server, f"Kunde Oppdrag {index} AS", amount)
+                for index, amount in enumerate((100.0, 250.0, 400.0), start=1)]
+    data = base64.b64encode(ocr_file([(kid, f"{amount:.2f}") for (_m, kid), amount
+                                      in zip(invoices, (100.0, 250.0, 400.0), strict=True)], number="1000003")).decode()
+    barrier = threading.Barrier(2)
+    results: list[Any] = [None, None]
+
+    def importer(index: int) -> None:
+        barrier.wait()
+        try:
+            results[index] = server.accountant("l10n_no.bank.import", "l10n_no_bank_import_file",
+                                               f"assignment-{index}.txt", data, server.bank_journal_id)
+        except xmlrpc.client.Fault as fault:
+            results[index] = fault
+
+    threads = [threading.Thread(target=importer, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=600)
+    summaries = [r for r in results if isinstance(r, dict)]
+    assert len(summaries) == 1, results  # the other one is refused (already imported or the unique key)
+    for fault in (r for r in results if isinstance(r, xmlrpc.client.Fault)):
+        assert is_user_error(fault), str(fault.faultString)[-2000:]
+    summary = summaries[0]
+    assert (summary["created"], summary["reconciled"]) == (3, 3), summary
+    lines = server.accountant("account.bank.statement.line", "search_read",
+                              [("l10n_no_bank_import_id", "=", summary["import_id"])],
+                              fields=["amount", "l10n_no_bank_state", "move_id"])
+    assert [(line["amount"], line["l10n_no_bank_state"]) for line in lines] == [(750.0, "grouped")], lines
+    items = server.accountant("account.move.line", "search_read",
+                              [("move_id", "=", lines[0]["move_id"][0]), ("l10n_no_bank_key", "!=", False)],
+                              fields=["balance", "reconciled"])
+    assert sorted(item["balance"] for item in items) == [-400.0, -250.0, -100.0], items
+    assert all(item["reconciled"] for item in items), items
+    for move_id, _kid in invoices:
+        move = read_one(server.accountant, "account.move", move_id, ["payment_state", "amount_residual"])
+        assert move["payment_state"] in ("paid", "in_payment") and move["amount_residual"] == 0, move

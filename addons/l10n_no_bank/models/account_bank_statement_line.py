@@ -35,7 +35,7 @@ class AccountBankStatementLine(models.Model):
     )
     l10n_no_bank_state = fields.Selection(
         [("paid", "Paid"), ("partial", "Partial payment"), ("overpaid", "Overpaid"), ("unmatched", "To check"),
-         ("manual", "Matched by hand")],
+         ("manual", "Matched by hand"), ("grouped", "KID payments of one bank entry")],
         string="KID matching", readonly=True, index="btree_not_null",
     )  # fmt: skip
     l10n_no_bank_reason = fields.Selection(UNMATCHED_REASONS, string="Why not matched", readonly=True)

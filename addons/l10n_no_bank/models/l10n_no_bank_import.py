@@ -333,6 +333,13 @@ class L10nNoBankImport(models.Model):
                 ["l10n_no_bank_key", "date", "l10n_no_bank_import_id"],
             ):
                 existing[journal.id, line.l10n_no_bank_key] = line
+            # Payments booked on a shared statement line carry their key on their own journal item.
+            for item in self.env["account.move.line"].search_fetch(
+                [("company_id", "=", journal.company_id.id), ("journal_id", "=", journal.id),
+                 ("l10n_no_bank_key", "in", keys)],
+                ["l10n_no_bank_key", "statement_line_id"],
+            ):  # fmt: skip
+                existing[journal.id, item.l10n_no_bank_key] = item.statement_line_id
         new = []
         for payment, journal in fresh:
             line = existing.get((journal.id, payment.key))
@@ -349,36 +356,153 @@ class L10nNoBankImport(models.Model):
         if not new:
             return
         decisions = self._l10n_no_bank_decide(new)
-        vals_list = []
-        for (payment, journal), decision in zip(new, decisions, strict=True):
-            vals = {
-                "journal_id": journal.id,
-                "statement_id": context.statement_for(journal).id,
-                "date": payment.date,
-                "amount": float(payment.amount),
-                "payment_ref": _label(payment),
-                "partner_name": payment.payer_name,
-                "account_number": payment.payer_account,
-                "transaction_type": payment.transaction_type,
-                "transaction_details": payment.as_json(),
-                "l10n_no_bank_key": payment.key,
-                "l10n_no_bank_kid": payment.kid,
-                "l10n_no_bank_import_id": self.id,
-                "l10n_no_bank_state": decision["state"],
-                "l10n_no_bank_reason": decision.get("reason", False),
-                "partner_id": decision["partner"].id if decision.get("partner") else False,
-                "l10n_no_bank_invoice_ids": [Command.set(decision["invoices"].ids)]
-                if decision.get("invoices") and decision["state"] != "unmatched" else [],
-            }
-            if decision.get("account"):
-                vals["counterpart_account_id"] = decision["account"].id
-            vals_list.append(vals)
-        lines = StLine.with_context(**STATEMENT_LINE_CREATE).create(vals_list).with_env(StLine.env)
-        self._l10n_no_bank_check_balanced(lines.move_id)
-        context.created += len(lines)
+        singles, groups = self._l10n_no_bank_split(new, decisions)
+        plain_analytic = groups and not self._l10n_no_bank_has_distribution_models(context)
+        # One statement line per single payment, one per group, in the order of the file.
+        order = sorted([(i, [i]) for i in singles] + [(group[0], group) for group in groups])
+        vals_list = [
+            self._l10n_no_bank_line_vals(*new[members[0]], decisions[members[0]], context) if len(members) == 1
+            else self._l10n_no_bank_group_vals([(*new[i], decisions[i]) for i in members], context, plain_analytic)
+            for _first, members in order
+        ]
+        # Superuser mode only because the payments of a group carry their keys on their journal items,
+        # which nobody else may set (account.move.line); the caller's rights were checked
+        # (_l10n_no_bank_check_importer) and the journals are those of the caller's companies.
+        # create_uid stays the caller.
+        lines = StLine.with_context(**STATEMENT_LINE_CREATE).sudo().create(vals_list).with_env(StLine.env)
+        moves = lines.move_id
+        counterparts = [None] * len(new)
+        for (_first, members), line in zip(order, lines, strict=True):
+            if len(members) == 1:
+                if decisions[members[0]]["state"] != "unmatched":
+                    counterparts[members[0]] = line.move_id.line_ids.filtered(
+                        lambda aml, d=decisions[members[0]]: aml.account_id == d["account"]
+                    )
+            else:
+                by_key = {aml.l10n_no_bank_key: aml for aml in line.move_id.line_ids if aml.l10n_no_bank_key}
+                for i in members:
+                    counterparts[i] = by_key[new[i][0].key]
+        context.lines += len(lines)
         context.journals |= lines.journal_id
-        self._l10n_no_bank_reconcile(lines, new, decisions)
+        self._l10n_no_bank_check_balanced(moves)
+        context.created += len(new)
+        self._l10n_no_bank_reconcile(counterparts, new, decisions)
         context.matched += sum(1 for d in decisions if d["state"] != "unmatched")
+        # Written to the database: forget the chunk, so memory stays flat whatever the file's size
+        # (the file is one savepoint, so nothing is committed before its end).
+        self.env.invalidate_all(flush=True)
+
+    def _l10n_no_bank_split(self, new, decisions):
+        """Which payments get a statement line of their own and which share one, as on the bank statement.
+
+        Payments matched by KID that the bank booked as one entry (a Nets OCR assignment, a camt batch
+        entry) share one statement line whose entry has one journal item per payment, each reconciled
+        with its invoices: the bank account in Odoo then shows the bank's own entry and its amount, and
+        the import costs a fraction of one entry per payment (benchmarks/bank_odoo.py). A payment to
+        check keeps a line of its own, so it can be matched by hand; so does a payment alone in its entry
+        and one on a journal in a foreign currency (its amounts need Odoo's conversion per line).
+        Returns (indexes of single payments, lists of indexes sharing a line), in file order.
+        """
+        singles = []
+        by_entry = {}
+        for index, ((payment, journal), decision) in enumerate(zip(new, decisions, strict=True)):
+            entry = _entry_of(payment)
+            foreign = journal.currency_id and journal.currency_id != journal.company_id.currency_id
+            if decision["state"] == "unmatched" or entry is None or foreign:
+                singles.append(index)
+            else:
+                by_entry.setdefault((journal.id, payment.date, entry), []).append(index)
+        groups = []
+        for indexes in by_entry.values():
+            if len(indexes) == 1:
+                singles.append(indexes[0])
+            else:
+                groups.append(indexes)
+        singles.sort()
+        return singles, groups
+
+    def _l10n_no_bank_line_vals(self, payment, journal, decision, context):
+        """A statement line for one payment (the counterpart on the receivable when it matched)."""
+        vals = {
+            "journal_id": journal.id,
+            "statement_id": context.statement_for(journal).id,
+            "date": payment.date,
+            "amount": float(payment.amount),
+            "payment_ref": _label(payment),
+            "partner_name": payment.payer_name,
+            "account_number": payment.payer_account,
+            "transaction_type": payment.transaction_type,
+            "transaction_details": payment.as_json(),
+            "l10n_no_bank_key": payment.key,
+            "l10n_no_bank_kid": payment.kid,
+            "l10n_no_bank_import_id": self.id,
+            "l10n_no_bank_state": decision["state"],
+            "l10n_no_bank_reason": decision.get("reason", False),
+            "partner_id": decision["partner"].id if decision.get("partner") else False,
+            "l10n_no_bank_invoice_ids": [Command.set(decision["invoices"].ids)]
+            if decision.get("invoices") and decision["state"] != "unmatched" else [],
+        }
+        if decision.get("account"):
+            vals["counterpart_account_id"] = decision["account"].id
+        return vals
+
+    def _l10n_no_bank_group_vals(self, items, context, plain_analytic):
+        """One statement line for the matched payments of one bank entry: the bank's amount on the
+        liquidity account, one journal item per payment on its customer's receivable (or the account
+        its decision names), carrying the payment's key so the payment is never imported twice."""
+        payment, journal, _decision = items[0]
+        currency = journal.company_id.currency_id
+        total = sum((p.amount for p, _j, _d in items), Decimal(0))
+        label = self._l10n_no_bank_group_label(payment, len(items))
+        line_commands = [Command.create({
+            "name": label, "account_id": journal.default_account_id.id, "currency_id": currency.id,
+            "amount_currency": float(total), "balance": float(total),
+        })]  # fmt: skip
+        invoices = self.env["account.move"]
+        for payment, _journal, decision in items:
+            partner = decision.get("partner")
+            item = {
+                "name": " ".join(filter(None, (_label(payment), payment.payer_name))),
+                "account_id": decision["account"].id,
+                "partner_id": partner.id if partner else False,
+                "currency_id": currency.id,
+                "amount_currency": -float(payment.amount),
+                "balance": -float(payment.amount),
+                "l10n_no_bank_key": payment.key,
+            }
+            if plain_analytic:
+                # No distribution model in the company: nothing to compute (Odoo searches per partner).
+                item["analytic_distribution"] = False
+            line_commands.append(Command.create(item))
+            invoices |= decision.get("invoices") or self.env["account.move"]
+        return {
+            "journal_id": journal.id,
+            "statement_id": context.statement_for(journal).id,
+            "date": payment.date,
+            "amount": float(total),
+            "payment_ref": label,
+            "transaction_type": payment.transaction_type,
+            "l10n_no_bank_import_id": self.id,
+            "l10n_no_bank_state": "grouped",
+            "l10n_no_bank_invoice_ids": [Command.set(invoices.ids)],
+            "line_ids": line_commands,
+        }
+
+    def _l10n_no_bank_group_label(self, payment, count):
+        if self.file_format == "ocr":
+            return self.env._("%(count)s KID payments, OCR assignment %(number)s", count=count, number=payment.entry)
+        return self.env._("%(count)s payments, entry %(number)s of %(file)s", count=count, number=payment.entry,
+                          file=self.name)
+
+    def _l10n_no_bank_has_distribution_models(self, context):
+        """Whether an analytic distribution model could apply to the import's journal items (then Odoo
+        computes each item's distribution as usual)."""
+        if context.distribution_models is None:
+            companies = context.journals.company_id | (context.journal.company_id if context.journal else
+                                                       self.company_id)
+            context.distribution_models = bool(self.env["account.analytic.distribution.model"].sudo().search_count(
+                [("company_id", "in", [*companies.ids, False])], limit=1))
+        return context.distribution_models
 
     def _l10n_no_bank_check_balanced(self, moves):
         """Refuse the chunk when an entry of it does not balance: one query for all its entries.
@@ -510,31 +634,51 @@ class L10nNoBankImport(models.Model):
         )
         return record.partner_id.sudo(False) if record else None
 
-    def _l10n_no_bank_reconcile(self, lines, new, decisions):
-        """Reconcile the chunk's matched lines with their invoices in one reconciliation plan."""
+    def _l10n_no_bank_reconcile(self, counterparts, new, decisions):
+        """Reconcile the chunk's matched payments with their invoices in one reconciliation plan.
+
+        ``counterparts`` holds, per payment of ``new``, its journal item on the statement entry (None
+        when it did not match).
+        """
         plan = []
         write_offs = []
-        for line, (payment, journal), decision in zip(lines, new, decisions, strict=True):
+        for counterpart, (payment, journal), decision in zip(counterparts, new, decisions, strict=True):
             if decision["state"] == "unmatched":
                 continue
-            counterpart = line.move_id.line_ids.filtered(lambda aml, d=decision: aml.account_id == d["account"])
             group = counterpart + decision["lines"]
             if decision.get("write_off"):
-                write_offs.append((group, line, payment, journal, decision))
+                write_offs.append((group, payment, journal, decision))
             else:
                 plan.append(group)
         if write_offs:
             moves = self.env["account.move"].create(
-                [self._l10n_no_bank_write_off_vals(line, journal, decision)
-                 for _group, line, _payment, journal, decision in write_offs]
+                [self._l10n_no_bank_write_off_vals(payment, journal, decision)
+                 for _group, payment, journal, decision in write_offs]
             )
             moves.action_post()
-            for (group, _line, _payment, _journal, decision), move in zip(write_offs, moves, strict=True):
+            for (group, _payment, _journal, decision), move in zip(write_offs, moves, strict=True):
                 plan.append(group + move.line_ids.filtered(lambda aml, d=decision: aml.account_id == d["account"]))
         if plan:
+            self._l10n_no_bank_prefetch(plan)
             self.env["account.move.line"]._reconcile_plan(plan)
+        return True
 
-    def _l10n_no_bank_write_off_vals(self, line, journal, decision):
+    def _l10n_no_bank_prefetch(self, plan):
+        """Load what Odoo's reconciliation reads of the plan's journal items, for all of them at once.
+
+        Each group of the plan is its own recordset, so Odoo's prefetching reads them group by group:
+        one query per payment for the items' fields (sorting by due date) and one for the taxes of the
+        invoice lines (the tax line synchronisation after reconciling). benchmarks/bank_odoo.py
+        ``--queries`` shows both; read here, they cost a query per thousand items.
+        """
+        items = self.env["account.move.line"].browse(sorted({aml_id for group in plan for aml_id in group.ids}))
+        # fetch() loads exactly the fields named (a read of one field would load only that one for
+        # recordsets this large), so name what a single record's read would load: every stored column.
+        items.fetch([name for name, field in items._fields.items() if field.store and field.prefetch is True])
+        items.move_id.line_ids.mapped("tax_ids")
+        return True
+
+    def _l10n_no_bank_write_off_vals(self, payment, journal, decision):
         """A small entry that writes off the difference within the agreement's tolerance."""
         company = journal.company_id
         amount = float(decision["write_off"])
@@ -553,12 +697,12 @@ class L10nNoBankImport(models.Model):
         general = self.env["account.journal"].search(
             [*self.env["account.journal"]._check_company_domain(company), ("type", "=", "general")], limit=1
         )
-        label = self.env._("KID %(kid)s: payment difference within tolerance", kid=line.l10n_no_bank_kid)
+        label = self.env._("KID %(kid)s: payment difference within tolerance", kid=payment.kid)
         partner = decision["partner"]
         return {
             "move_type": "entry",
             "journal_id": general.id,
-            "date": line.date,
+            "date": payment.date,
             "ref": label,
             "line_ids": [
                 Command.create({"name": label, "account_id": decision["account"].id, "partner_id": partner.id,
@@ -580,7 +724,9 @@ class _ImportContext:
         self.journals = record.env["account.journal"]
         self.seen = set()
         self.created = 0
+        self.lines = 0
         self.matched = 0
+        self.distribution_models = None
         self.skipped = 0
         self.duplicates = []
 
@@ -631,11 +777,12 @@ class _ImportContext:
 
     def message(self, filename, summary):
         text = self.env._(
-            "%(file)s: %(count)s transactions, %(created)s new statement lines, %(matched)s reconciled by KID, "
-            "%(unmatched)s to check.",
+            "%(file)s: %(count)s transactions, %(created)s new on %(lines)s statement lines, %(matched)s reconciled "
+            "by KID, %(unmatched)s to check.",
             file=filename,
             count=summary.count,
             created=self.created,
+            lines=self.lines,
             matched=self.matched,
             unmatched=self.created - self.matched,
         )
@@ -662,3 +809,10 @@ def _label(payment):
     if payment.kid:
         return f"KID {payment.kid}"
     return payment.reference or payment.bank_reference or payment.transaction_type or "/"
+
+
+
+def _entry_of(payment):
+    """The bank entry that booked the payment together with others (nofaktura ``Payment.entry``: the
+    OCR assignment, the camt entry), or None."""
+    return payment.entry or None

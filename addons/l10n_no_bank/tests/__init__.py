@@ -6,3 +6,4 @@ from . import test_access_roles
 from . import test_credentials
 from . import test_screens
 from . import test_tours
+from . import test_grouped

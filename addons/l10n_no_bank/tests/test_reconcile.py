@@ -50,7 +50,7 @@ class TestKidReconciliation(L10nNoBankCommon):
         under, over = self.invoice(amount=1000.0), self.invoice(amount=500.0)
         lines = self._pay([(under.payment_reference, "999.50"), (over.payment_reference, "500.80")])
         self.assertEqual((under.payment_state, over.payment_state), ("paid", "paid"))
-        self.assertEqual(lines.mapped("l10n_no_bank_state"), ["paid", "paid"])
+        self.assertEqual(lines.mapped("l10n_no_bank_state"), ["grouped"])  # one OCR assignment: one line
         write_offs = self.env["account.move"].search([("ref", "like", "payment difference within tolerance")])
         self.assertEqual(len(write_offs), 2)
         self.assertEqual(sorted(abs(b) for b in write_offs.line_ids.mapped("balance")), [0.5, 0.5, 0.8, 0.8])
@@ -89,8 +89,11 @@ class TestKidReconciliation(L10nNoBankCommon):
         invoice = self.invoice(amount=1000.0)
         lines = self._pay([(invoice.payment_reference, "300.00"), (invoice.payment_reference, "700.00")])
         self.assertEqual(invoice.payment_state, "paid")
-        self.assertEqual(lines.mapped("l10n_no_bank_state"), ["partial", "paid"])
+        self.assertEqual(lines.mapped("l10n_no_bank_state"), ["grouped"])
         self.assertTrue(all(lines.mapped("is_reconciled")))
+        items = lines.move_id.line_ids.filtered("l10n_no_bank_key")
+        self.assertEqual(sorted(items.mapped("balance")), [-700.0, -300.0])
+        self.assertTrue(all(items.mapped("reconciled")))
 
     def test_several_invoices_with_the_same_reference_oldest_due_first(self):
         old = self.invoice(amount=100.0, date="2025-12-01", due="2025-12-15")
@@ -189,9 +192,12 @@ class TestKidReconciliation(L10nNoBankCommon):
             "</NtryDtls></Ntry></Ntfctn></BkToCstmrDbtCdtNtfctn></Document>"
         ).encode()
         lines = self.lines_of(self.import_file(data, "batch.xml"))
-        self.assertEqual(lines.mapped("amount"), [600.0, 400.0, -15.0])
+        # The two payments of the batch share a line (as the bank booked them), the charges have their own.
+        self.assertEqual(lines.mapped("amount"), [1000.0, -15.0])
         self.assertEqual((first.payment_state, second.payment_state), ("paid", "paid"))
-        self.assertRecordValues(lines[2], [{"l10n_no_bank_state": "unmatched", "l10n_no_bank_reason": "bank_charges",
+        self.assertEqual(lines[0].l10n_no_bank_state, "grouped")
+        self.assertEqual(lines[0].l10n_no_bank_invoice_ids, first | second)
+        self.assertRecordValues(lines[1], [{"l10n_no_bank_state": "unmatched", "l10n_no_bank_reason": "bank_charges",
                                             "payment_ref": "Bank charges for the batch"}])
         self.assertAlmostEqual(sum(lines.mapped("amount")), 985.0)
 
@@ -206,16 +212,18 @@ class TestKidReconciliation(L10nNoBankCommon):
             "chunks.txt", journal=self.bank_journal,
         )
         lines = self.lines_of(record)
-        self.assertEqual(len(lines), 6)
+        # Chunks of 2: two lines of two payments each, the fifth payment alone, the unmatched one alone.
+        self.assertEqual(lines.mapped("l10n_no_bank_state"), ["grouped", "grouped", "paid", "unmatched"])
+        self.assertEqual(lines.mapped("amount"), [201.0, 205.0, 104.0, 7.0])
         self.assertEqual([inv.payment_state for inv in invoices], ["paid"] * 5)
         moves = lines.move_id
         self.assertEqual(set(moves.mapped("state")), {"posted"})
         self.assertEqual(moves.journal_id, self.bank_journal)
         numbers = sorted(moves.mapped("sequence_number"))
-        self.assertEqual(numbers, list(range(numbers[0], numbers[0] + 6)))
+        self.assertEqual(numbers, list(range(numbers[0], numbers[0] + 4)))
         self.assertEqual(len(set(moves.mapped("sequence_prefix"))), 1)
         for line in lines:
-            self.assertEqual(len(line.move_id.line_ids), 2)
+            self.assertEqual(len(line.move_id.line_ids), 3 if line.l10n_no_bank_state == "grouped" else 2)
             self.assertAlmostEqual(sum(line.move_id.line_ids.mapped("balance")), 0.0)
             self.assertEqual(line.move_id.partner_id, line.partner_id)
             liquidity, _suspense, _other = line._seek_for_lines()

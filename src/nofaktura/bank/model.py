@@ -94,6 +94,10 @@ class Payment:
     #: (a debit) makes the items of the entry add up to what was booked; ``extra['charges_for']`` names
     #: the payment's key when the file gives the charges per transaction.
     is_charges: bool = False
+    #: The bank entry that booked this payment, possibly together with others: the Nets assignment
+    #: number (OCR) or ``"<statement>/<entry>"`` by position in the file (camt). Payments of one entry
+    #: and one date were credited to the account as one amount, as the bank statement shows them.
+    entry: str | None = field(default=None, compare=False, hash=False)
 
     @property
     def booked(self) -> bool:

@@ -288,7 +288,8 @@ class CamtReader:
                         header = self._header(elem.getparent(), container_index)
                     entry_index += 1
                     where = f"/Document/{container_name}[{container_index}]/Ntry[{entry_index}]"
-                    payments, amount, signed, booked = self._entry_payments(elem, header.account, where)
+                    payments, amount, signed, booked = self._entry_payments(
+                        elem, header.account, where, f"{container_index}/{entry_index}")
                     n_entries += 1
                     gross += amount
                     if booked:
@@ -458,7 +459,7 @@ class CamtReader:
         return _text(flat, "BkTxCd/Prtry/Cd")
 
     def _entry_payments(
-        self, entry: etree._Element, account: str, where: str
+        self, entry: etree._Element, account: str, where: str, entry_id: str | None = None
     ) -> tuple[list[Payment], Decimal, Decimal, bool]:
         """The payments of one entry, and the entry's amount, signed amount and whether it is booked."""
         flat = self._flatten(entry, skip="NtryDtls")
@@ -482,6 +483,7 @@ class CamtReader:
             "entry_ref": _text(flat, "AcctSvcrRef"),
             "status": status,
             "account": account,
+            "entry": entry_id,
         }
         entry_code = self._bank_code(flat)
         entry_text = _text(flat, "AddtlNtryInf")
@@ -729,7 +731,7 @@ class CamtReader:
         self, tx: _Flat | None, *, account: str, amount: Decimal, currency: str,
         entry_ref: str | None, position: int | str, booking: datetime.date | None, value: datetime.date | None,
         reversal: bool, code: str | None, status: str | None, text: str | None, credit: bool, line: int | None,
-        detail: dict[str, object] | None = None, is_charges: bool = False,
+        detail: dict[str, object] | None = None, is_charges: bool = False, entry: str | None = None,
     ) -> Payment:  # fmt: skip
         kid = reference = e2e = tx_ref = payer_name = payer_account = None
         is_return = False
@@ -806,7 +808,7 @@ class CamtReader:
             bank_reference=tx_ref or entry_ref, end_to_end_id=e2e, transaction_type=code, is_reversal=reversal,
             is_return=is_return, account=account, status=status, line=line, extra=extra,
             charges=charges[0] if charges else None, charges_currency=(charges[1] or currency) if charges else None,
-            is_charges=is_charges,
+            is_charges=is_charges, entry=entry,
         )  # fmt: skip
         self.summary.add(payment)
         return payment

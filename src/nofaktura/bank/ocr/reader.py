@@ -339,6 +339,7 @@ class OcrReader:
             is_reversal=reversal,
             account=account,
             line=pending.line,
+            entry=assignment.assignment_number,
             extra={
                 "transaction_number": str(i1.transaction_number),
                 "form_number": i2.form_number,

@@ -266,7 +266,7 @@ class TestRegulation(AgreementCommon):
         self.assertEqual(self._invoices(agreement).mapped("amount_total"), [12500.0, 12500.0, 12878.52])
         self.assertEqual((rent.price_unit, parking.price_unit), (12328.52, 550.0))
 
-    def test_confirm_locks_and_notices_are_unique(self):
+    def test_notices_are_unique_and_made_by_the_regulation_only(self):
         """The notice is unique per regulation and agreement (a second one cannot be made, whatever path)."""
         customer = self._customer("Klubb Unik")
         agreement = self._agreement(customer, date(2025, 3, 1), price=100.0)

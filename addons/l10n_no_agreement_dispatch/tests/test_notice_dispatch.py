@@ -2,11 +2,21 @@
 clerk holding only Invoicing): e-mail through the queue's cron, in-house print without a print house, EHF
 never (an EHF customer's notice takes the next channel, with the reason), nothing twice."""
 
+import base64
 from datetime import date
+from pathlib import Path
+from unittest.mock import patch
 
+from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
+
+from odoo import fields
 from odoo.tests import tagged
 
 from odoo.addons.l10n_no_agreement.tests.common import AgreementCommon
+
+from nofaktura.digipost.testing import FakeDigipost, _self_signed, load_schema, make_test_key
+
+XSD = Path(__file__).resolve().parents[3].parent / "shared" / "corpora" / "digipost" / "xsd"
 
 
 @tagged("post_install", "-at_install")
@@ -86,3 +96,40 @@ class TestNoticeDispatch(AgreementCommon):
         self.assertEqual((job.channel, job.state, notice.state), (False, "failed", "failed"))
         self.assertIn("no complete postal address", job.reason)
         self.assertTrue(notice.activity_ids)
+
+    def test_digipost_gets_the_letter_pdf_once(self):
+        """A Digipost customer: the notice letter (a PDF, no invoice data) goes to the fake Digipost (which
+        checks the signature and the XML schema) with the job's key as message id; draining again sends
+        nothing more."""
+        if not XSD.is_dir():
+            self.skipTest(f"the Digipost schemas are not at {XSD}")
+        if self.env["ir.actions.report"].get_wkhtmltopdf_state() == "install":
+            self.skipTest("wkhtmltopdf is not installed: Digipost takes only a PDF")
+        key = make_test_key()
+        p12 = pkcs12.serialize_key_and_certificates(
+            b"sender", key, _self_signed(key, "sender"), None, BestAvailableEncryption(b"secret"))
+        self.company.sudo().write({
+            "l10n_no_dispatch_digipost_user_id": "123456", "l10n_no_dispatch_digipost_key": base64.b64encode(p12),
+            "l10n_no_dispatch_digipost_key_password": "secret", "l10n_no_dispatch_digipost_print": False,
+        })
+        fake = FakeDigipost(load_schema(XSD))
+        fake.register_sender("123456", key.public_key())
+        fake.add_user("974760673")
+        self.startPatcher(patch.object(type(self.env["res.company"]), "_l10n_no_dispatch_digipost_transport",
+                                       lambda company: fake.transport))
+        customer = self._customer("Digi Kunde", l10n_no_bronnoysund_number="974760673", **self.address,
+                                  l10n_no_dispatch_digipost="yes", l10n_no_dispatch_digipost_checked_at=fields.Datetime.now())
+        self._agreement_with_clause(customer)
+        notice = self._confirm().notice_ids
+        job = notice.l10n_no_dispatch_job_ids
+        self.assertEqual((job.channel, job.state), ("digipost", "queued"))
+        self.assertIn("not EHF", job.reason)
+        with self.allow_pdf_render():
+            Job = self.env["l10n_no_dispatch.job"].with_context(force_report_rendering=True)
+            for _round in range(2):  # the second finds nothing left: nothing sent twice
+                Job._cron_l10n_no_dispatch_send()
+        self.assertEqual((job.state, notice.state, len(fake.messages)), ("delivered", "sent", 1))
+        received = next(iter(fake.messages.values()))
+        self.assertEqual(received.message_id, job.idempotency_key)
+        self.assertTrue(next(iter(received.files.values())).startswith(b"%PDF-"))
+        self.assertTrue(notice.attachment_id.raw.startswith(b"%PDF-"))

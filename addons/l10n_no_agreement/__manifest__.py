@@ -18,6 +18,8 @@
         "data/ir_cron_data.xml",
         "views/l10n_no_agreement_run_views.xml",
         "views/contract_views.xml",
+        "report/l10n_no_agreement_notice_report.xml",
+        "views/l10n_no_agreement_notice_views.xml",
         "views/l10n_no_agreement_regulation_views.xml",
         "wizards/l10n_no_agreement_mass_invoice_views.xml",
         "views/l10n_no_agreement_menus.xml",

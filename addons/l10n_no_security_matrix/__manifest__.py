@@ -13,5 +13,6 @@
     "depends": [
         "l10n_no_kid", "l10n_no_bank", "l10n_no_dunning", "l10n_no_ehf", "l10n_no_coding", "l10n_no_approval",
         "l10n_no_payment_order", "l10n_no_dispatch", "l10n_no_invoicing", "l10n_no_agreement",
+        "l10n_no_agreement_dispatch",
     ],
 }

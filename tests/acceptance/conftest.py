@@ -43,7 +43,7 @@ from nofaktura.ehf.model import Address
 
 REPO = Path(__file__).resolve().parents[2]
 ADDONS = ["l10n_no_kid", "l10n_no_bank", "l10n_no_dunning", "l10n_no_ehf", "l10n_no_coding", "l10n_no_approval",
-          "l10n_no_payment_order", "l10n_no_dispatch", "l10n_no_agreement"]
+          "l10n_no_payment_order", "l10n_no_dispatch", "l10n_no_agreement", "l10n_no_agreement_dispatch"]
 SELLER_ORGNR = "988077917"
 BUYER_ORGNR = "974760673"
 BANK_ACCOUNT = "86011117947"

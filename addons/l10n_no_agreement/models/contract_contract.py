@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from .l10n_no_agreement_run import MANUAL_LIMIT
+
 #: At most this many missed periods are invoiced for one agreement in one run (a daily agreement
 #: started years ago is a data error, not a catch-up).
 MAX_CATCH_UP_PERIODS = 60
@@ -162,10 +164,20 @@ class ContractContract(models.Model):
         return result
 
     def action_l10n_no_agreement_invoice_now(self):
-        """Button on the agreement: invoice, post and send every period due today (catch-up included),
-        like the daily run does, with the failure (if any) shown in the run's log."""
+        """Button on the agreements: invoice, post and send every period due today (catch-up included),
+        like the daily run does, with the failure (if any) shown in the run's log. More than the manual
+        run's limit (MANUAL_LIMIT due agreements) are not invoiced while the user waits: the scheduled job
+        is started instead (it commits per batch and shares the batches between workers), and the user is
+        told so."""
         run_model = self.env["l10n_no.agreement.run"]
         run_model._l10n_no_agreement_check_user()
+        today = fields.Date.context_today(self)
+        due = sum(
+            self.sudo()._l10n_no_agreement_due_count(company, today, only_ids=contracts.ids)
+            for company, contracts in self.grouped("company_id").items()
+        )
+        if due > MANUAL_LIMIT:
+            return run_model._l10n_no_agreement_queued(due)
         runs = run_model
         for company, contracts in self.grouped("company_id").items():
             run = run_model.sudo()._l10n_no_agreement_start(company, "manual")

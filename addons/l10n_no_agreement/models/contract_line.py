@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 
 #: Written by the regulation run and the invoicing run only (sudo after checking the caller).
 PROTECTED_LINE_FIELDS = ("l10n_no_regulation_pending_price", "l10n_no_regulation_pending_date")
@@ -34,12 +34,23 @@ class ContractLine(models.Model):
     l10n_no_regulation_share = fields.Float("Share of index change (%)", default=100.0)
     l10n_no_regulation_floor = fields.Boolean("Not below the agreed amount", default=True)
     l10n_no_regulation_percent = fields.Float("Percentage", help="Plain percentage change per regulation.")
+    l10n_no_regulation_notice_months = fields.Integer(
+        "Notice (months)", default=1,
+        help="The written notice the clause requires before a new price applies (commercial lease and plain "
+        "percentage; 0: none). A residential rent always has the law's one month.",
+    )
     l10n_no_regulation_pending_price = fields.Float(
         "New price", digits="Product Price", readonly=True, copy=False,
         help="The regulated unit price, applied by the invoicing run to the first period starting on or after "
         "its date.",
     )
     l10n_no_regulation_pending_date = fields.Date("New price from", readonly=True, copy=False)
+
+    @api.constrains("l10n_no_regulation_notice_months")
+    def _check_l10n_no_regulation_notice_months(self):
+        for line in self:
+            if not 0 <= line.l10n_no_regulation_notice_months <= 24:
+                raise ValidationError(self.env._("The notice of a price regulation is 0 to 24 months."))
 
     @api.model_create_multi
     def create(self, vals_list):

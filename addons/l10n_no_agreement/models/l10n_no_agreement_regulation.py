@@ -3,9 +3,10 @@ from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 #: Written by the proposal and the confirmation only.
-PROTECTED_REGULATION_FIELDS = ("state", "company_id", "line_ids")
+PROTECTED_REGULATION_FIELDS = ("state", "company_id", "line_ids", "notice_ids")
 
 
 class L10nNoAgreementRegulation(models.Model):
@@ -35,11 +36,18 @@ class L10nNoAgreementRegulation(models.Model):
         default="draft", required=True, readonly=True,
     )  # fmt: skip
     line_ids = fields.One2many("l10n_no.agreement.regulation.line", "regulation_id", string="Lines", readonly=True)
+    notice_ids = fields.One2many("l10n_no.agreement.notice", "regulation_id", string="Notices", readonly=True)
+    notice_count = fields.Integer(compute="_compute_notice_count")
 
     @api.depends("effective_date")
     def _compute_name(self):
         for regulation in self:
             regulation.name = self.env._("Regulation from %(date)s", date=regulation.effective_date or "")
+
+    @api.depends("notice_ids")
+    def _compute_notice_count(self):
+        for regulation in self:
+            regulation.notice_count = len(regulation.notice_ids)
 
     # -------------------------------------------------------------------------
     # Who may do it
@@ -91,11 +99,19 @@ class L10nNoAgreementRegulation(models.Model):
         return True
 
     def action_confirm(self):
-        """Give the notices (a message on each agreement to its customer, in the customer's language) and
-        schedule each allowed new price from its effective date; returns True."""
+        """Give the notices (a letter per agreement to its customer, in the customer's language, sent by
+        Odoo's e-mail or, with the channel dispatch, by the customer's channel) and schedule each allowed
+        new price from its effective date; returns True.
+
+        The regulation's row is locked first: two people (or two workers) confirming the same regulation
+        at once are served one after the other, and the second finds it confirmed and is told so — the
+        notices go out once."""
         self._l10n_no_regulation_check_user()
+        self.check_access("write")
+        self._l10n_no_regulation_lock()
         for regulation in self:
-            regulation.check_access("write")
+            if regulation.state == "done":
+                raise UserError(self.env._("This regulation is confirmed already: its notices were given."))
             if regulation.state != "proposed":
                 raise UserError(self.env._("Propose the regulation first, then confirm it."))
             if regulation.notice_date != fields.Date.context_today(self):
@@ -114,10 +130,46 @@ class L10nNoAgreementRegulation(models.Model):
                     "l10n_no_regulation_pending_price": line.new_price,
                     "l10n_no_regulation_pending_date": line.effective_date,
                 })
-            for contract, lines in allowed.grouped("contract_id").items():
-                regulation._l10n_no_regulation_notify(contract, lines)
             regulation.sudo().state = "done"
+            notices = regulation.sudo()._l10n_no_regulation_make_notices(allowed)
+            notices._l10n_no_agreement_send()
         return True
+
+    def _l10n_no_regulation_lock(self):
+        """Lock these regulations' rows until the transaction ends (a second confirmation waits, then fails
+        on the changed row and is retried by the server, and then sees the regulation confirmed)."""
+        if self.ids:
+            self.env.cr.execute(SQL("SELECT id FROM %s WHERE id IN %s FOR UPDATE", SQL.identifier(self._table),
+                                    tuple(self.ids)))  # fmt: skip
+            self.invalidate_recordset(["state"])
+        return True
+
+    def _l10n_no_regulation_make_notices(self, allowed):
+        """One notice per agreement with an allowed new price (never two: a unique index)."""
+        self.ensure_one()
+        Notice = self.env["l10n_no.agreement.notice"].sudo()
+        existing = Notice.search([("regulation_id", "=", self.id)])
+        values = []
+        for contract in allowed.contract_id - existing.contract_id:
+            partner = contract.partner_id
+            name = self.with_context(lang=partner.lang or "en_US").env._(
+                "Price regulation of %(agreement)s", agreement=contract.name)
+            values.append({"name": name, "regulation_id": self.id, "company_id": self.company_id.id,
+                           "contract_id": contract.id, "partner_id": partner.id,
+                           "notice_date": self.notice_date})  # fmt: skip
+        return existing | Notice.create(values)
+
+    def action_view_notices(self):
+        """Smart button: this regulation's notices (the letters and how they went out)."""
+        self.ensure_one()
+        self.check_access("read")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Notices"),
+            "res_model": "l10n_no.agreement.notice",
+            "view_mode": "list,form",
+            "domain": [("regulation_id", "=", self.id)],
+        }
 
     # -------------------------------------------------------------------------
     # The maths (library) and the notice
@@ -189,6 +241,7 @@ class L10nNoAgreementRegulation(models.Model):
                 effective_day=contract_line.l10n_no_regulation_effective_day,
                 share_percent=Decimal(str(contract_line.l10n_no_regulation_share)),
                 floor=contract_line.l10n_no_regulation_floor,
+                notice_months=contract_line.l10n_no_regulation_notice_months,
             )
             last_set = contract_line.l10n_no_regulation_last_set
             year = last_set.year if last_set >= clause.effective_date(last_set.year) else last_set.year - 1
@@ -197,30 +250,8 @@ class L10nNoAgreementRegulation(models.Model):
                                     year=self.effective_date.year, series=series, clause=clause,
                                     notice_date=self.notice_date)  # fmt: skip
         return percentage(price, Decimal(str(contract_line.l10n_no_regulation_percent)),
-                          effective_date=self.effective_date, notice_date=self.notice_date)  # fmt: skip
-
-    def _l10n_no_regulation_notify(self, contract, lines):
-        """The notice: a message on the agreement to its customer (Odoo's message_post with the partner as
-        recipient, so it is e-mailed and kept in the chatter), in the customer's language."""
-        partner = contract.partner_id
-        env = self.with_context(lang=partner.lang or "en_US").env
-        values = {
-            "lines": lines,
-            "greeting": env._("Dear %(customer)s,", customer=partner.name),
-            "intro": env._("The prices of your agreement %(agreement)s are regulated as follows:",
-                           agreement=contract.name),
-            "closing": env._("This notice is given on %(date)s.",
-                             date=self.notice_date.strftime("%d.%m.%Y")),
-        }  # fmt: skip
-        body = env["ir.qweb"]._render("l10n_no_agreement.regulation_notice", values)
-        subject = env._("Price regulation of %(agreement)s", agreement=contract.name)
-        return contract.sudo().message_post(
-            body=body,
-            subject=subject,
-            partner_ids=partner.ids,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-        )
+                          effective_date=self.effective_date, notice_date=self.notice_date,
+                          notice_months=contract_line.l10n_no_regulation_notice_months)  # fmt: skip
 
 
 class L10nNoAgreementRegulationLine(models.Model):

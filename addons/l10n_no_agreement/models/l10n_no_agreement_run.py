@@ -78,25 +78,34 @@ class L10nNoAgreementRun(models.Model):
         contracts = self.env["contract.contract"].sudo()
         runs = self.browse()
         for company in self.env.companies:
-            if contracts._l10n_no_agreement_due_count(company, today) > MANUAL_LIMIT:
-                self.env.ref("l10n_no_agreement.ir_cron_l10n_no_agreement_invoice").sudo()._trigger()
-                return {
-                    "type": "ir.actions.client",
-                    "tag": "display_notification",
-                    "params": {
-                        "type": "info",
-                        "title": self.env._("Agreement invoicing"),
-                        "message": self.env._(
-                            "More than %(count)s agreements are due: the scheduled job invoices them in the "
-                            "background.",
-                            count=MANUAL_LIMIT,
-                        ),
-                    },
-                }
+            due = contracts._l10n_no_agreement_due_count(company, today)
+            if due > MANUAL_LIMIT:
+                return self._l10n_no_agreement_queued(due)
             run = self.sudo()._l10n_no_agreement_start(company, "manual")
             run._l10n_no_agreement_execute()
             runs |= run
         return runs.sudo(False)._l10n_no_agreement_action()
+
+    @api.model
+    def _l10n_no_agreement_queued(self, due):
+        """Too many agreements to invoice while the user waits: start the scheduled job (it claims batches,
+        commits each and shares them between workers) and tell the user (a notification action)."""
+        self.env.ref("l10n_no_agreement.ir_cron_l10n_no_agreement_invoice").sudo()._trigger()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "title": self.env._("Agreement invoicing"),
+                "message": self.env._(
+                    "%(due)s agreements are due, more than the %(count)s invoiced while you wait: the scheduled "
+                    "job invoices them in the background, with every other agreement due. Its runs are listed "
+                    "under Agreement invoicing runs.",
+                    due=due, count=MANUAL_LIMIT,
+                ),
+                "sticky": True,
+            },
+        }
 
     def _l10n_no_agreement_action(self):
         action = {
@@ -209,14 +218,14 @@ class L10nNoAgreementRun(models.Model):
             with self.env.cr.savepoint():
                 moves = self._l10n_no_agreement_invoice(batch)
             return len(batch), len(moves)
-        except Exception:  # noqa: BLE001 - redone one by one below, where each failure gets its reason
+        except Exception:
             _logger.info("Agreement batch of %s failed as a whole; invoicing one agreement at a time", len(batch))
         invoiced = invoices = 0
         for contract in batch:
             try:
                 with self.env.cr.savepoint():
                     moves = self._l10n_no_agreement_invoice(contract)
-            except Exception as exc:  # noqa: BLE001 - whatever breaks one agreement must not stop the run
+            except Exception as exc:
                 failed_ids.append(contract.id)
                 self._l10n_no_agreement_fail(contract, exc)
             else:

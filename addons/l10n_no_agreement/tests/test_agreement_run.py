@@ -139,3 +139,33 @@ class TestAgreementRun(AgreementCommon):
             self.env["l10n_no.agreement.run"].with_user(self.clerk).create(
                 {"name": "x", "company_id": self.company.id, "date": date(2026, 1, 1), "trigger": "manual"}
             )
+
+    def test_large_selection_goes_to_the_scheduled_job(self):
+        """More agreements due than the manual limit (here 2): nothing is invoiced while the user waits, the
+        scheduled job is started and the user told; the job then invoices them (sharing batches); a small
+        selection is invoiced at once."""
+        agreements = self.env["contract.contract"]
+        for name in ("Stor A AS", "Stor B AS", "Stor C AS"):
+            agreements |= self._agreement(self._customer(name), date(2026, 1, 1))
+        cron = self.env.ref("l10n_no_agreement.ir_cron_l10n_no_agreement_invoice")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        with patch.object(run_module, "MANUAL_LIMIT", 2), \
+                patch("odoo.addons.l10n_no_agreement.models.contract_contract.MANUAL_LIMIT", 2):
+            with self._today("2026-01-01"):
+                action = agreements.with_user(self.clerk).action_l10n_no_agreement_invoice_now()
+                self.assertEqual(action["tag"], "display_notification")
+                self.assertIn("3 agreements are due", action["params"]["message"])
+                self.assertFalse(self.env["account.move"].search_count(
+                    [("l10n_no_agreement_contract_id", "in", agreements.ids)]))
+                self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers + 1)
+                # the company's "Run now" says the same
+                action = self.env["l10n_no.agreement.run"].with_user(self.clerk).action_run_now()
+                self.assertEqual(action["tag"], "display_notification")
+                # the scheduled job invoices them
+                self.env["l10n_no.agreement.run"]._cron_l10n_no_agreement()
+            for agreement in agreements:
+                self.assertEqual(len(self._invoices(agreement)), 1)
+            # a small selection (within the limit) is invoiced at once
+            small = self._agreement(self._customer("Liten AS"), date(2026, 2, 1))
+            run = self._run("2026-02-01", contracts=small)
+            self.assertEqual((run.contract_count, run.invoice_count), (1, 1))

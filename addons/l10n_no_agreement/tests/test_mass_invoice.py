@@ -1,10 +1,14 @@
 import base64
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from nofaktura import kid as nkid
+
+from odoo.addons.l10n_no_agreement.wizards import l10n_no_agreement_mass_invoice as mass_module
 
 from .common import AgreementCommon
 
@@ -98,3 +102,49 @@ class TestMassInvoice(AgreementCommon):
         wizard = self._wizard(selection_mode="category")
         with self.assertRaises(UserError):
             wizard.action_preview()  # no category chosen
+
+    def test_large_selection_queued_for_the_scheduled_job(self):
+        """More customers than the manual limit (here 1): nothing is created while the user waits, the
+        scheduled job is started and the user told; the job creates the invoices as that user, in batches
+        (here of 1, so two batches), and the queued wizard survives the transient vacuum until it is done."""
+        cron = self.env.ref("l10n_no_agreement.ir_cron_l10n_no_agreement_mass_invoice")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        wizard = self._wizard(selection_mode="category", category_ids=[Command.set(self.members.ids)])
+        wizard.action_preview()
+        with patch.object(mass_module, "MANUAL_LIMIT", 1):
+            action = wizard.action_create_invoices()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertIn("2 invoices", action["params"]["message"])
+        self.assertEqual(wizard.state, "queued")
+        self.assertFalse(wizard.line_ids.invoice_id)
+        self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers + 1)
+        with self.assertRaisesRegex(UserError, "scheduled job already"):
+            wizard.action_create_invoices()
+        # the vacuum keeps a queued wizard and its lines however old, and drops an old draft one
+        old = self._wizard(selection_mode="category", category_ids=[Command.set(self.members.ids)])
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE l10n_no_agreement_mass_invoice SET write_date = now() - interval '2 days' WHERE id IN %s",
+            [(wizard.id, old.id)])
+        for table in ("l10n_no_agreement_mass_invoice_line", "l10n_no_agreement_mass_invoice_product"):
+            self.env.cr.execute(SQL("UPDATE %s SET write_date = now() - interval '2 days' WHERE wizard_id IN %s",
+                                    SQL.identifier(table), (wizard.id, old.id)))
+        self.env.invalidate_all()
+        for model in ("l10n_no.agreement.mass.invoice.line", "l10n_no.agreement.mass.invoice.product",
+                      "l10n_no.agreement.mass.invoice"):
+            self.env[model]._transient_clean_rows_older_than(3600)
+        self.assertTrue(wizard.exists())
+        self.assertEqual((len(wizard.line_ids), len(wizard.product_line_ids)), (2, 2))
+        self.assertFalse(old.exists())
+        # the job: a batch at a time, as the user who queued it
+        Wizard = self.env["l10n_no.agreement.mass.invoice"]
+        self.assertEqual(Wizard._cron_l10n_no_mass_invoice(batch_size=1), 1)
+        self.assertEqual((len(wizard.line_ids.invoice_id), wizard.state), (1, "queued"))
+        self.assertEqual(Wizard._cron_l10n_no_mass_invoice(batch_size=1), 1)
+        invoices = wizard.line_ids.invoice_id
+        self.assertEqual((len(invoices), wizard.state), (2, "done"))
+        self.assertEqual(set(invoices.mapped("state")), {"posted"})
+        self.assertEqual(invoices.create_uid, self.clerk)
+        self.assertEqual(Wizard._cron_l10n_no_mass_invoice(batch_size=1), 0)
+        with self.assertRaises(AccessError):
+            Wizard.with_user(self.internal)._cron_l10n_no_mass_invoice()

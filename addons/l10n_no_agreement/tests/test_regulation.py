@@ -2,9 +2,13 @@ from datetime import date
 from decimal import Decimal
 from unittest.mock import patch
 
+from psycopg2 import IntegrityError
+
+from odoo import Command
 from odoo.addons.l10n_no_agreement.models.l10n_no_kpi_value import L10nNoKpiValue
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from nofaktura.kpi import TABLE_03013, Period
 from nofaktura.kpi.testing import FakeSsb, FakeTable
@@ -44,7 +48,14 @@ class TestRegulation(AgreementCommon):
             self.assertIs(regulation.action_propose(), True)
             if confirm:
                 self.assertIs(regulation.action_confirm(), True)
+                self._deliver()
         return regulation
+
+    def _deliver(self):
+        """With the channel dispatch installed (a full install), the notices are queued for the customer's
+        channel: these customers have an e-mail address and no Digipost, so the queue e-mails them."""
+        if "l10n_no_dispatch.job" in self.env:
+            self.env["l10n_no_dispatch.job"].sudo()._cron_l10n_no_dispatch_send()
 
     def _notices(self, agreement):
         return agreement.message_ids.filtered(lambda m: m.message_type == "comment" and m.partner_ids)
@@ -148,3 +159,128 @@ class TestRegulation(AgreementCommon):
             regulation.with_user(self.clerk).write({"state": "done"})
         with self.assertRaises(AccessError):
             regulation.with_user(self.internal).action_propose()
+
+    # --- the notice letter, notice months, several clauses, the percentage rule --------------------------------
+
+    def test_percentage_end_to_end_with_notice_letter(self):
+        """A plain percentage: proposed, confirmed with a notice letter (PDF in the customer's language, the
+        company's details), e-mailed once; the run invoices the old price before the effective date and the
+        new one from it."""
+        self.env["res.lang"]._activate_lang("nb_NO")
+        self.env["ir.module.module"]._load_module_terms(["l10n_no_kid", "l10n_no_agreement"], ["nb_NO"], overwrite=True)
+        self.company.write({"company_registry": "988077917", "street": "Storgata 1", "zip": "0155", "city": "Oslo"})
+        customer = self._customer("Medlem Lie", lang="nb_NO")
+        agreement = self._agreement(customer, date(2025, 3, 1), price=1000.0)
+        line = self._clause(agreement, l10n_no_regulation_rule="percentage", l10n_no_regulation_percent=3.0)
+        self.assertEqual(line.l10n_no_regulation_notice_months, 1)
+        regulation = self._regulate("2025-03-20", date(2025, 5, 1))
+        proposal = regulation.line_ids
+        self.assertTrue(proposal.allowed)
+        self.assertEqual((proposal.new_price, proposal.effective_date), (1030.0, date(2025, 5, 1)))
+        notice = regulation.notice_ids
+        self.assertEqual(len(notice), 1)
+        self.assertEqual((notice.contract_id, notice.partner_id, notice.state), (agreement, customer, "sent"))
+        self.assertEqual(notice.line_ids, proposal)
+        # the letter: in Norwegian, with the outcome and the company's § 5-1-1 details
+        letter = notice.attachment_id.raw.decode()
+        self.assertIn("Varsel om prisregulering", letter)
+        self.assertIn("1 000,00 → 1 030,00 fra 01.05.2025", letter)
+        self.assertIn("988 077 917", letter)
+        self.assertIn("Ny pris", letter)
+        # e-mailed once, with the letter attached, to the customer
+        mails = self._notices(agreement)
+        self.assertEqual(len(mails), 1)
+        self.assertEqual(mails.attachment_ids.name, notice.attachment_id.name)
+        self.assertEqual(notice.mail_message_id, mails)
+        # giving the notices again sends nothing more; confirming again is refused
+        notice.sudo()._l10n_no_agreement_send()
+        with self._today("2025-03-20"), self.assertRaisesRegex(UserError, "confirmed already"):
+            regulation.with_user(self.clerk).action_confirm()
+        self.assertEqual(len(self._notices(agreement)), 1)
+        self.assertEqual(len(regulation.notice_ids), 1)
+        # the price from its date, not before
+        self._run("2025-04-01")
+        self.assertEqual(line.price_unit, 1000.0)
+        self._run("2025-05-01")
+        self.assertEqual(self._invoices(agreement).mapped("amount_total"), [1000.0, 1000.0, 1030.0])
+        self.assertEqual(line.price_unit, 1030.0)
+
+    def test_notice_months_of_commercial_and_percentage_clauses(self):
+        """A commercial lease with one month's notice cannot be regulated from 1 January by a notice of
+        10 December (deadline 1 December); with no notice required it can; a percentage clause with three
+        months' notice likewise."""
+        late = self._agreement(self._customer("Butikk Sent"), date(2025, 1, 1), price=10000.0)
+        none = self._agreement(self._customer("Butikk Fri"), date(2025, 1, 1), price=10000.0)
+        percent = self._agreement(self._customer("Klubb Tre"), date(2025, 1, 1), price=500.0)
+        commercial = {"l10n_no_regulation_rule": "commercial", "l10n_no_regulation_last_set": date(2025, 1, 1),
+                      "l10n_no_regulation_floor": False,
+                      "l10n_no_regulation_index_month": 10, "l10n_no_regulation_effective_month": 1,
+                      "l10n_no_regulation_effective_day": 1}
+        self._clause(late, **commercial)
+        self._clause(none, **commercial, l10n_no_regulation_notice_months=0)
+        self._clause(percent, l10n_no_regulation_rule="percentage", l10n_no_regulation_percent=2.0,
+                     l10n_no_regulation_notice_months=3)
+        with self.assertRaises(ValidationError):
+            percent.contract_line_ids.write({"l10n_no_regulation_notice_months": 25})
+        with self._today("2025-12-10"):
+            self._fetch()
+        regulation = self._regulate("2025-12-10", date(2026, 1, 1), confirm=False)
+        by_agreement = {line.contract_id: line for line in regulation.line_ids}
+        self.assertFalse(by_agreement[late].allowed)
+        self.assertIn("after the deadline 2025-12-01", by_agreement[late].reason)
+        self.assertTrue(by_agreement[none].allowed)
+        self.assertAlmostEqual(by_agreement[none].new_price, 10000.0 * 120.0 / 133.9, places=2)
+        self.assertFalse(by_agreement[percent].allowed)
+        self.assertIn("after the deadline 2025-10-01", by_agreement[percent].reason)
+
+    def test_several_lines_with_different_clauses_one_notice(self):
+        """One agreement, a residential line and a percentage line: each proposed by its own rule, one
+        notice for the agreement listing both, both prices applied by the run from the effective date."""
+        customer = self._customer("Bolig og Parkering")
+        agreement = self._agreement(customer, date(2025, 3, 1), price=12000.0)
+        rent = self._clause(agreement, l10n_no_regulation_rule="residential",
+                            l10n_no_regulation_last_set=date(2024, 2, 1))
+        agreement.write({"contract_line_ids": [Command.create({
+            "product_id": self.rent.id, "name": "Parkering", "quantity": 1.0, "price_unit": 500.0,
+            "date_start": date(2025, 3, 1), "recurring_rule_type": "monthly", "recurring_interval": 1,
+            "recurring_invoicing_type": "pre-paid",
+            "l10n_no_regulation_rule": "percentage", "l10n_no_regulation_percent": 10.0,
+        })]})
+        parking = agreement.contract_line_ids - rent
+        with self._today("2025-03-20"):
+            self._fetch()
+        regulation = self._regulate("2025-03-20", date(2025, 5, 1))
+        lines = {line.contract_line_id: line for line in regulation.line_ids}
+        self.assertEqual(set(lines), {rent, parking})
+        self.assertTrue(all(line.allowed for line in lines.values()))
+        self.assertAlmostEqual(lines[rent].new_price, 12328.52, places=2)
+        self.assertEqual(lines[parking].new_price, 550.0)
+        self.assertEqual(len(regulation.notice_ids), 1)
+        self.assertEqual(regulation.notice_ids.line_ids, regulation.line_ids)
+        letter = regulation.notice_ids.attachment_id.raw.decode()
+        self.assertIn("Parkering", letter)
+        self.assertEqual(len(self._notices(agreement)), 1)
+        self._run("2025-04-01")
+        self.assertEqual((rent.price_unit, parking.price_unit), (12000.0, 500.0))
+        self._run("2025-05-01")
+        self.assertEqual(self._invoices(agreement).mapped("amount_total"), [12500.0, 12500.0, 12878.52])
+        self.assertEqual((rent.price_unit, parking.price_unit), (12328.52, 550.0))
+
+    def test_notices_are_unique_and_made_by_the_regulation_only(self):
+        """The notice is unique per regulation and agreement (a second one cannot be made, whatever path)."""
+        customer = self._customer("Klubb Unik")
+        agreement = self._agreement(customer, date(2025, 3, 1), price=100.0)
+        self._clause(agreement, l10n_no_regulation_rule="percentage", l10n_no_regulation_percent=5.0)
+        regulation = self._regulate("2025-03-20", date(2025, 5, 1))
+        notice = regulation.notice_ids
+        self.assertEqual(regulation.sudo()._l10n_no_regulation_make_notices(regulation.line_ids), notice)
+        with self.assertRaises(AccessError):
+            notice.with_user(self.clerk).write({"state": "draft"})
+        with self.assertRaises(AccessError):
+            self.env["l10n_no.agreement.notice"].with_user(self.clerk).create({
+                "name": "x", "regulation_id": regulation.id, "company_id": self.company.id,
+                "contract_id": agreement.id, "partner_id": customer.id, "notice_date": date(2025, 3, 20)})
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+            self.env["l10n_no.agreement.notice"].sudo().create({
+                "name": "x", "regulation_id": regulation.id, "company_id": self.company.id,
+                "contract_id": agreement.id, "partner_id": customer.id, "notice_date": date(2025, 3, 20)})

@@ -1,12 +1,16 @@
 import base64
 import csv
 import io
+from datetime import timedelta
 
 from nofaktura.identifiers import compact_orgnr, is_valid_orgnr
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_is_zero
+from odoo.tools.constants import GC_UNLINK_LIMIT
+from odoo.tools import SQL, float_is_zero
+
+from ..models.l10n_no_agreement_run import MANUAL_LIMIT
 
 #: Invoices created and posted per savepoint batch.
 BATCH_SIZE = 100
@@ -15,6 +19,17 @@ HEADER_CELLS = {
     "orgnr", "org.nr", "org.nr.", "org nr", "organisasjonsnummer", "organisation number", "organization number",
     "org_number", "ref", "reference", "customer ref", "customer_ref", "kundenummer", "kunde", "customer",
 }  # fmt: skip
+
+
+def _clean_rows_older_than(model, seconds, keep_domain):
+    """Odoo's transient vacuum (``TransientModel._transient_clean_rows_older_than``) without the rows of a
+    wizard queued for the scheduled job: they must outlive the idle limit until the job has invoiced them."""
+    seconds = max(seconds, 300)
+    old = model.sudo().search([
+        ("write_date", "<", model.env.cr.now() - timedelta(seconds=seconds)), *keep_domain,
+    ], limit=GC_UNLINK_LIMIT)
+    old.unlink()
+    return len(old) == GC_UNLINK_LIMIT
 
 
 class L10nNoAgreementMassInvoice(models.TransientModel):
@@ -28,7 +43,8 @@ class L10nNoAgreementMassInvoice(models.TransientModel):
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(related="company_id.currency_id")
     state = fields.Selection(
-        [("draft", "Template"), ("preview", "Preview"), ("done", "Done")], default="draft", required=True
+        [("draft", "Template"), ("preview", "Preview"), ("queued", "Queued"), ("done", "Done")], default="draft",
+        required=True,
     )
     selection_mode = fields.Selection(
         [("category", "Customer category"), ("partners", "List of customers"), ("file", "File (CSV)")],
@@ -241,36 +257,122 @@ class L10nNoAgreementMassInvoice(models.TransientModel):
 
     def action_create_invoices(self):
         """Create (and post and send) one invoice per previewed customer, a savepoint per customer:
-        a customer that fails is marked with the reason, the others are invoiced."""
+        a customer that fails is marked with the reason, the others are invoiced. More than MANUAL_LIMIT
+        customers are not invoiced while the user waits: the wizard is queued for the scheduled job (it
+        claims its lines in batches with row locks, so several workers share them, and commits each
+        batch), and the user is told so."""
         self.ensure_one()
         self.env["l10n_no.agreement.run"]._l10n_no_agreement_check_user()
+        if self.state == "queued":
+            raise UserError(self.env._("These invoices are being created by the scheduled job already."))
         if self.state != "preview":
             raise UserError(self.env._("Preview the invoices first."))
-        moves_model = self.env["account.move"].with_company(self.company_id)
         todo = self.line_ids.filtered(lambda line: not line.error and not line.invoice_id)
-        for start in range(0, len(todo), BATCH_SIZE):
-            for line in todo[start:start + BATCH_SIZE]:
-                try:
-                    with self.env.cr.savepoint():
-                        invoice_lines, _untaxed, _total = self._l10n_no_invoice_lines(line.partner_id)
-                        move = moves_model.create({
-                            "move_type": "out_invoice",
-                            "company_id": self.company_id.id,
-                            "partner_id": line.partner_id.address_get(["invoice"])["invoice"],
-                            "journal_id": self.journal_id.id,
-                            "invoice_date": self.invoice_date,
-                            "invoice_line_ids": invoice_lines,
-                        })
-                        if self.post:
-                            move._l10n_no_agreement_post_and_send()
-                        line.invoice_id = move
-                except Exception as exc:  # noqa: BLE001 - one customer's error must not stop the others
-                    line.error = f"{type(exc).__name__}: {exc.args[0] if exc.args else exc}"
-        send_cron = self.env.ref("account.ir_cron_account_move_send", raise_if_not_found=False)
-        if self.post and send_cron and "l10n_no_dispatch.job" not in self.env:
-            send_cron.sudo()._trigger()
+        if len(todo) > MANUAL_LIMIT:
+            self.state = "queued"
+            self.env.ref("l10n_no_agreement.ir_cron_l10n_no_agreement_mass_invoice").sudo()._trigger()
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "info",
+                    "title": self.env._("Mass invoicing"),
+                    "message": self.env._(
+                        "%(count)s invoices, more than the %(limit)s created while you wait: the scheduled job "
+                        "creates them in the background. Open this mass invoicing again later to see them.",
+                        count=len(todo), limit=MANUAL_LIMIT,
+                    ),
+                    "sticky": True,
+                    "next": self._l10n_no_reopen(),
+                },
+            }
+        self._l10n_no_create_invoices(todo)
         self.state = "done"
         return self._l10n_no_reopen()
+
+    def _l10n_no_create_invoices(self, lines):
+        """Create (and post) the invoices of these preview lines, one savepoint per customer; a failure is
+        written on its line. Returns the invoices created."""
+        self.ensure_one()
+        moves_model = self.env["account.move"].with_company(self.company_id)
+        moves = moves_model
+        for line in lines:
+            try:
+                with self.env.cr.savepoint():
+                    invoice_lines, _untaxed, _total = self._l10n_no_invoice_lines(line.partner_id)
+                    move = moves_model.create({
+                        "move_type": "out_invoice",
+                        "company_id": self.company_id.id,
+                        "partner_id": line.partner_id.address_get(["invoice"])["invoice"],
+                        "journal_id": self.journal_id.id,
+                        "invoice_date": self.invoice_date,
+                        "invoice_line_ids": invoice_lines,
+                    })
+                    if self.post:
+                        move._l10n_no_agreement_post_and_send()
+                    line.invoice_id = move
+                    moves |= move
+            except Exception as exc:  # noqa: BLE001 - one customer's error must not stop the others
+                line.error = f"{type(exc).__name__}: {exc.args[0] if exc.args else exc}"
+        send_cron = self.env.ref("account.ir_cron_account_move_send", raise_if_not_found=False)
+        if self.post and moves and send_cron and "l10n_no_dispatch.job" not in self.env:
+            send_cron.sudo()._trigger()
+        return moves
+
+    @api.model
+    def _cron_l10n_no_mass_invoice(self, batch_size=BATCH_SIZE):
+        """The scheduled job of queued mass invoicings: claim up to ``batch_size`` lines still to invoice
+        (``FOR UPDATE SKIP LOCKED``: lines another worker holds are skipped), invoice them as the user who
+        queued them (with that user's rights and company), commit, and go on while time is left. A wizard
+        with nothing left to invoice is done. Returns the number of lines handled."""
+        if not self.env.su:
+            self.env["l10n_no.agreement.run"]._l10n_no_agreement_check_user()
+            return self.sudo()._cron_l10n_no_mass_invoice(batch_size=batch_size)
+        in_cron = bool(self.env.context.get("cron_id"))
+        done = 0
+        while True:
+            lines = self._l10n_no_claim_lines(batch_size)
+            for wizard, wizard_lines in lines.grouped("wizard_id").items():
+                user = wizard.create_uid
+                as_user = wizard.with_user(user).with_company(wizard.company_id).with_context(
+                    allowed_company_ids=[wizard.company_id.id])
+                as_user._l10n_no_create_invoices(wizard_lines.with_env(as_user.env))
+            self.env.flush_all()
+            for wizard in lines.wizard_id:
+                if not wizard.line_ids.filtered(lambda line: not line.error and not line.invoice_id):
+                    wizard.state = "done"
+            done += len(lines)
+            remaining = self.env["l10n_no.agreement.mass.invoice.line"].search_count(
+                [("wizard_id.state", "=", "queued"), ("error", "=", False), ("invoice_id", "=", False)])
+            if not lines or not in_cron:
+                break
+            if self.env["ir.cron"]._commit_progress(len(lines), remaining=remaining) <= 0:
+                break
+        return done
+
+    @api.model
+    def _l10n_no_claim_lines(self, limit):
+        """Lock up to ``limit`` lines of queued wizards still to invoice, for this transaction."""
+        self.env.flush_all()
+        rows = self.env.execute_query(SQL(
+            """
+            SELECT line.id
+              FROM l10n_no_agreement_mass_invoice_line line
+              JOIN l10n_no_agreement_mass_invoice wizard ON wizard.id = line.wizard_id
+             WHERE wizard.state = 'queued' AND line.error IS NULL AND line.invoice_id IS NULL
+             ORDER BY line.id
+             LIMIT %s
+               FOR UPDATE OF line SKIP LOCKED
+            """,
+            limit,
+        ))
+        self.env.invalidate_all()
+        return self.env["l10n_no.agreement.mass.invoice.line"].browse([row[0] for row in rows])
+
+    def _transient_clean_rows_older_than(self, seconds):
+        # EXTENDS the transient vacuum: a wizard queued for the scheduled job is kept until it is done,
+        # however long the job waits for a worker.
+        return _clean_rows_older_than(self, seconds, [("state", "!=", "queued")])
 
     def action_view_invoices(self):
         self.ensure_one()
@@ -305,6 +407,10 @@ class L10nNoAgreementMassInvoiceProduct(models.TransientModel):
     )
     price_unit = fields.Float("Fixed price", digits="Product Price")
 
+    def _transient_clean_rows_older_than(self, seconds):
+        # EXTENDS the transient vacuum: the products of a queued wizard are kept until the job invoiced it.
+        return _clean_rows_older_than(self, seconds, [("wizard_id.state", "!=", "queued")])
+
     @api.constrains("quantity")
     def _check_quantity(self):
         for line in self:
@@ -325,3 +431,7 @@ class L10nNoAgreementMassInvoiceLine(models.TransientModel):
     amount_untaxed = fields.Monetary("Without VAT")
     amount_total = fields.Monetary("With VAT")
     invoice_id = fields.Many2one("account.move")
+
+    def _transient_clean_rows_older_than(self, seconds):
+        # EXTENDS the transient vacuum: the customers of a queued wizard are kept until the job invoiced them.
+        return _clean_rows_older_than(self, seconds, [("wizard_id.state", "!=", "queued")])

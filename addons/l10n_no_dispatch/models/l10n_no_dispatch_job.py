@@ -133,18 +133,23 @@ class L10nNoDispatchJob(models.Model):
         return f"nfd-{db_uuid}-{company.id}-{kind}{document.id}-{number}"
 
     @api.model
+    def _l10n_no_dispatch_document_values(self, document):
+        """The job's link to its document: an invoice or a dunning letter. Hook: an addon queueing a
+        document of its own (an agreement's price regulation notice) EXTENDS this with its own field."""
+        is_letter = document._name == "l10n_no.dunning.letter"
+        return {"move_id": False if is_letter else document.id, "letter_id": document.id if is_letter else False}
+
+    @api.model
     def _l10n_no_dispatch_create(self, document, choice, reason, previous=None):
         """A job for ``document`` (an invoice or a dunning letter) by ``choice.channel``.
 
         Without a channel the job is created failed, with the reason, and the responsible user gets an
         activity: the document cannot go anywhere until the customer's data is fixed.
         """
-        is_letter = document._name == "l10n_no.dunning.letter"
         company = document.company_id
         values = {
             "company_id": company.id,
-            "move_id": False if is_letter else document.id,
-            "letter_id": document.id if is_letter else False,
+            **self._l10n_no_dispatch_document_values(document),
             "partner_id": document.partner_id.id,
             "channel": choice.channel.value if choice.channel else False,
             "reason": reason,

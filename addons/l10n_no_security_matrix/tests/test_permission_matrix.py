@@ -324,7 +324,13 @@ class TestPermissionMatrix(L10nNoEhfCommon):
         regulation.action_propose()
         value = env["l10n_no.kpi.value"].search([("table_code", "=", "03013"), ("period", "=", "2015M01")]) or env[
             "l10n_no.kpi.value"].create({"table_code": "03013", "base_year": 2015, "period": "2015M01", "value": 99.0})
+        # --- l10n_no_agreement: a notice (made by a confirmation only: sudo here) ---
+        notice = env["l10n_no.agreement.notice"].sudo().create({
+            "name": f"Varsel {contract.name}", "regulation_id": regulation.id, "company_id": company.id,
+            "contract_id": contract.id, "partner_id": contract.partner_id.id, "notice_date": contract.date_start,
+        })
         return {
+            "l10n_no.agreement.notice": notice,
             "contract.line": line,
             "l10n_no.kpi.value": value,
             "l10n_no.agreement.regulation": regulation,

@@ -357,7 +357,8 @@ class L10nNoBankImport(models.Model):
             return
         decisions = self._l10n_no_bank_decide(new)
         singles, groups = self._l10n_no_bank_split(new, decisions)
-        plain_analytic = groups and not self._l10n_no_bank_has_distribution_models(context)
+        plain_analytic = bool(groups) and not self._l10n_no_bank_has_distribution_models(
+            context, self.env["res.company"].union(*(new[group[0]][1].company_id for group in groups)))
         # One statement line per single payment, one per group, in the order of the file.
         order = sorted([(i, [i]) for i in singles] + [(group[0], group) for group in groups])
         vals_list = [
@@ -494,15 +495,15 @@ class L10nNoBankImport(models.Model):
         return self.env._("%(count)s payments, entry %(number)s of %(file)s", count=count, number=payment.entry,
                           file=self.name)
 
-    def _l10n_no_bank_has_distribution_models(self, context):
-        """Whether an analytic distribution model could apply to the import's journal items (then Odoo
-        computes each item's distribution as usual)."""
-        if context.distribution_models is None:
-            companies = context.journals.company_id | (context.journal.company_id if context.journal else
-                                                       self.company_id)
-            context.distribution_models = bool(self.env["account.analytic.distribution.model"].sudo().search_count(
-                [("company_id", "in", [*companies.ids, False])], limit=1))
-        return context.distribution_models
+    def _l10n_no_bank_has_distribution_models(self, context, companies):
+        """Whether an analytic distribution model could apply to journal items of ``companies`` (then
+        Odoo computes each item's distribution as usual). Asked once per company and import."""
+        Model = self.env["account.analytic.distribution.model"].sudo()
+        for company in companies:
+            if company.id not in context.distribution_models:
+                context.distribution_models[company.id] = bool(
+                    Model.search_count([("company_id", "in", [company.id, False])], limit=1))
+        return any(context.distribution_models[company.id] for company in companies)
 
     def _l10n_no_bank_check_balanced(self, moves):
         """Refuse the chunk when an entry of it does not balance: one query for all its entries.
@@ -726,7 +727,7 @@ class _ImportContext:
         self.created = 0
         self.lines = 0
         self.matched = 0
-        self.distribution_models = None
+        self.distribution_models = {}
         self.skipped = 0
         self.duplicates = []
 

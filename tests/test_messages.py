@@ -48,6 +48,11 @@ PEOPLE_FACING = [
     "peppol/transports/folder.py",
     "peppol/transports/storecove.py",
     "digipost/client.py",
+    "kpi/client.py",
+    "kpi/index.py",
+    "kpi/jsonstat.py",
+    "kpi/regulation.py",
+    "cli/kpi.py",
 ]
 
 #: Distinctive English words: a Bokmål text containing one was left half-translated.
@@ -245,3 +250,22 @@ def test_digipost_errors_in_bokmal():
     assert isinstance(error, exceptions.ServiceUnavailable)
     assert str(error) == "Digipost is unavailable (HTTP 503)"
     assert error.text("nb") == "Digipost er ikke tilgjengelig (HTTP 503)"
+
+
+def test_kpi_errors_are_catalogue_messages_in_bokmal():
+    """KPI errors once carried their own Bokmål text only where a raiser remembered to write one; the others
+    reached a Norwegian reader in English. Now every one is a catalogue message."""
+    from nofaktura.kpi import IndexSeries, IndexValue, Period
+    from nofaktura.kpi.client import error_from_response
+
+    value = IndexValue(Period(2024, 1), Decimal("130.1"), 2015, "03013")
+    with pytest.raises(exceptions.RegulationError) as caught:
+        IndexSeries("03013", 2015, [value, IndexValue(Period(2024, 1), Decimal("130.2"), 2015, "03013")])
+    assert str(caught.value) == "two different values for 2024M01 in one series"
+    assert caught.value.text("nb_NO") == "to ulike verdier for 2024M01 i én serie"
+    rejected = error_from_response(403, b"", msg("kpi.what_table", table="03013"))
+    assert isinstance(rejected, exceptions.IndexQueryRejected) and rejected.http_status == 403
+    assert str(rejected) == "Statistics Norway refused table 03013: more cells than one answer may hold (HTTP 403)"
+    assert rejected.text("nb") == "SSB avviste tabell 03013: flere celler enn ett svar kan inneholde (HTTP 403)"
+    assert exceptions.IndexNotPublished().text("nb").startswith("Indeksen for den måneden er ikke publisert")
+    assert not hasattr(exceptions, "_Bilingual")

@@ -95,6 +95,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "error.coding": ("The coding rule is not valid.", "Konteringsregelen er ikke gyldig."),
     "error.dunning_policy": ("The dunning policy is not lawful.", "Purreplanen er ikke lovlig."),
     "error.implausible_law_value": ("The law value is not plausible.", "Lovverdien er ikke troverdig."),
+    "error.index_not_published": (
+        "The index for that month is not published (or was not fetched).",
+        "Indeksen for den måneden er ikke publisert (eller ikke hentet).",
+    ),
+    "error.regulation": (
+        "The regulation cannot be computed from these inputs.",
+        "Reguleringen kan ikke beregnes med disse opplysningene.",
+    ),
+    "error.index_data": (
+        "The answer is not the index table asked for.",
+        "Svaret er ikke indekstabellen det ble spurt om.",
+    ),
+    "error.index_query_rejected": (
+        "Statistics Norway refused the query.",
+        "Statistisk sentralbyrå avviste spørringen.",
+    ),
     # where an error is (DocumentError, PaymentOrderError)
     "where.line": ("line {line}", "linje {line}"),
     "where.transfer": ("transfer", "overføring"),
@@ -760,6 +776,183 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Skriften {name!r} ({subtype}) er ikke innebygd; skriveren har den kanskje ikke.",
     ),
     "print.no_subtype": ("no subtype", "ingen undertype"),
+    # --- KPI regulation (nofaktura.kpi) ------------------------------------------------------------------
+    # Statistics Norway's client (kpi/client.py)
+    "kpi.what_table": ("table {table}", "tabell {table}"),
+    "kpi.what_table_data": ("table {table}, {months}", "tabell {table}, {months}"),
+    "kpi.what_newest": ("the newest {months} months", "de siste {months} månedene"),
+    "kpi.asking": ("asking Statistics Norway for {what}", "spørring til SSB etter {what}"),
+    "kpi.source_table": ("Statistics Norway table {table}", "SSB-tabell {table}"),
+    "kpi.source_answer": ("Statistics Norway, {what}", "SSB, {what}"),
+    "kpi.query_rejected": (
+        "Statistics Norway refused the query for {what} ({detail}): a month not in the table, or a wrong code",
+        "SSB avviste spørringen etter {what} ({detail}): en måned som ikke er i tabellen, eller feil kode",
+    ),
+    "kpi.too_many_cells": (
+        "Statistics Norway refused {what}: more cells than one answer may hold ({detail})",
+        "SSB avviste {what}: flere celler enn ett svar kan inneholde ({detail})",
+    ),
+    "kpi.no_such_table": (
+        "Statistics Norway has no such table ({what}, {detail}): check the table id in the settings",
+        "SSB har ingen slik tabell ({what}, {detail}): sjekk tabell-id i innstillingene",
+    ),
+    "kpi.slow_down": (
+        "Statistics Norway asks us to slow down ({detail}); it allows 30 calls a minute",
+        "SSB ber oss vente ({detail}); tjenesten tillater 30 kall i minuttet",
+    ),
+    "kpi.timed_out": ("Statistics Norway timed out ({detail})", "SSB svarte ikke i tide ({detail})"),
+    "kpi.unavailable": ("Statistics Norway is unavailable ({detail})", "SSB er ikke tilgjengelig ({detail})"),
+    "kpi.unexpected": (
+        "Statistics Norway answered {what} unexpectedly ({detail})",
+        "SSB svarte uventet på {what} ({detail})",
+    ),
+    "kpi.table_base_year": (
+        "table {table} is on {found}=100, the settings say {expected}=100",
+        "tabell {table} har {found}=100, innstillingene sier {expected}=100",
+    ),
+    "kpi.info_not_json": ("the table information is not JSON", "tabellinformasjonen er ikke JSON"),
+    "kpi.info_other_table": (
+        "the table information is about table {found!r}",
+        "tabellinformasjonen gjelder tabell {found!r}",
+    ),
+    "kpi.info_not_month": ("{key} is not a month: {value!r}", "{key} er ikke en måned: {value!r}"),
+    "kpi.too_large": (
+        "the answer is larger than {limit} bytes; not read",
+        "svaret er større enn {limit} byte; det er ikke lest",
+    ),
+    # JSON-stat answers (kpi/jsonstat.py)
+    "kpi.cell_codes": ("a cell needs one code for each of {dims}", "en celle trenger én kode for hver av {dims}"),
+    "kpi.no_code": ("no code {code!r} in dimension {dim}", "ingen kode {code!r} i dimensjonen {dim}"),
+    "kpi.no_category": ("the dimension has no category", "dimensjonen har ingen kategori"),
+    "kpi.index_not_codes": (
+        "the category index list holds something other than codes",
+        "kategoriindekslisten inneholder noe annet enn koder",
+    ),
+    "kpi.index_shape": (
+        "the category index is neither a list of codes nor an object code → position",
+        "kategoriindeksen er verken en liste med koder eller et objekt kode → posisjon",
+    ),
+    "kpi.positions_size": (
+        "the category positions do not match the size {size}",
+        "kategoriposisjonene stemmer ikke med størrelsen {size}",
+    ),
+    "kpi.not_json": ("not JSON: {detail}", "ikke JSON: {detail}"),
+    "kpi.not_object": (
+        "not a JSON-stat dataset (not an object)",
+        "ikke et JSON-stat-datasett (ikke et objekt)",
+    ),
+    "kpi.not_jsonstat2": (
+        "not a JSON-stat 2.0 dataset (class/version)",
+        "ikke et JSON-stat 2.0-datasett (class/version)",
+    ),
+    "kpi.dims_mismatch": (
+        "id, size and dimension do not describe the same dimensions",
+        "id, size og dimension beskriver ikke de samme dimensjonene",
+    ),
+    "kpi.dim_undescribed": (
+        "dimension {dim} is listed in id but not described",
+        "dimensjonen {dim} står i id, men er ikke beskrevet",
+    ),
+    "kpi.value_count": ("{count} values for {cells} cells", "{count} verdier for {cells} celler"),
+    "kpi.value_position": (
+        "value position {key!r} is outside the {cells} cells",
+        "verdiposisjonen {key!r} ligger utenfor de {cells} cellene",
+    ),
+    "kpi.no_values": ("the dataset has no value array", "datasettet har ingen value-liste"),
+    "kpi.value_not_number": ("a value is not a number", "en verdi er ikke et tall"),
+    "kpi.other_table": (
+        "the answer is table {found}, not table {table}",
+        "svaret er tabell {found}, ikke tabell {table}",
+    ),
+    "kpi.no_contents": (
+        "no contents code {code} in the answer (it has {known})",
+        "ingen statistikkvariabel {code} i svaret (svaret har {known})",
+    ),
+    "kpi.answer_base_year": (
+        "the answer's index is on {found}=100, the settings say {expected}=100",
+        "indeksen i svaret har {found}=100, innstillingene sier {expected}=100",
+    ),
+    "kpi.no_group": ("no {dim} = {code} in the answer", "ingen {dim} = {code} i svaret"),
+    "kpi.no_time": ("the answer has no time dimension {dim}", "svaret har ingen tidsdimensjon {dim}"),
+    "kpi.several_series": (
+        "dimension {dim} has several categories: the answer holds several series",
+        "dimensjonen {dim} har flere kategorier: svaret inneholder flere serier",
+    ),
+    "kpi.not_monthly": (
+        "time code {code!r} is not a month: table {table} is not a monthly index",
+        "tidskoden {code!r} er ikke en måned: tabell {table} er ikke en månedsindeks",
+    ),
+    "kpi.implausible": (
+        "the index for {period} is not a plausible index value ({value})",
+        "indeksen for {period} er ikke en troverdig indeksverdi ({value})",
+    ),
+    # index series (kpi/index.py)
+    "kpi.mixed_base": (
+        "{period} (table {table}) is on base {found}, not {expected}: chain the series instead of mixing them",
+        "{period} (tabell {table}) er på basisår {found}, ikke {expected}: kjed seriene i stedet",
+    ),
+    "kpi.two_values": ("two different values for {period} in one series", "to ulike verdier for {period} i én serie"),
+    "kpi.not_published": (
+        "the index for {period} (table {table}, {base}=100) is not published or not fetched",
+        "indeksen for {period} (tabell {table}, {base}=100) er ikke publisert eller hentet",
+    ),
+    "kpi.series_empty": ("the series of table {table} is empty", "serien i tabell {table} er tom"),
+    "kpi.no_index": ("no index in the series of table {table}", "ingen indeks i serien i tabell {table}"),
+    "kpi.no_index_before": (
+        "no index before {before} in the series of table {table}",
+        "ingen indeks før {before} i serien i tabell {table}",
+    ),
+    "kpi.merge_tables": (
+        "cannot merge table {other} ({other_base}=100) into table {table} ({base}=100): chain them",
+        "kan ikke slå sammen tabell {other} ({other_base}=100) med tabell {table} ({base}=100): kjed dem",
+    ),
+    "kpi.chain_same": (
+        "chaining joins two different tables or bases; these are the same",
+        "kjeding slår sammen to ulike tabeller eller basisår; disse er like",
+    ),
+    # regulation rules (kpi/regulation.py)
+    "kpi.what_amount": ("the amount", "beløpet"),
+    "kpi.what_rent": ("the rent", "leien"),
+    "kpi.what_agreed_rent": ("the agreed rent", "den avtalte leien"),
+    "kpi.what_share": ("the share of the index change", "andelen av indeksendringen"),
+    "kpi.not_decimal": ("{what} must be a Decimal, not {kind}", "{what} må være en Decimal, ikke {kind}"),
+    "kpi.not_finite_amount": (
+        "{what} must be a finite amount of zero or more, not {value}",
+        "{what} må være et endelig beløp på null eller mer, ikke {value}",
+    ),
+    "kpi.different_bases": (
+        "{period_from} (table {table_from}, {base_from}=100) and {period_to} (table {table_to}, {base_to}=100) "
+        "are on different tables or bases: chain the series first",
+        "{period_from} (tabell {table_from}, {base_from}=100) og {period_to} (tabell {table_to}, {base_to}=100) "
+        "er på ulike tabeller eller basisår: kjed seriene først",
+    ),
+    "kpi.notice_before_set": (
+        "the notice ({notice}) is dated before the rent was last set ({last_set})",
+        "varselet ({notice}) er datert før leien sist ble fastsatt ({last_set})",
+    ),
+    "kpi.index_after_notice": (
+        "the index month {index} is not published before the notice of {notice}",
+        "indeksmåneden {index} er ikke publisert før varselet {notice}",
+    ),
+    "kpi.clause_months": (
+        "the index month and the effective month are months (1..12)",
+        "indeksmåneden og virkningsmåneden er måneder (1..12)",
+    ),
+    "kpi.clause_share": (
+        "the share of the index change is above 0 and at most 100 %, not {share}",
+        "andelen av indeksendringen er over 0 og høyst 100 %, ikke {share}",
+    ),
+    "kpi.clause_notice": ("the notice is 0 to 24 months", "varselet er 0 til 24 måneder"),
+    "kpi.percent_not_decimal": ("the percentage must be a finite Decimal", "prosentsatsen må være en endelig Decimal"),
+    "kpi.percent_too_low": (
+        "a change of {percent} % leaves nothing of the amount",
+        "en endring på {percent} % etterlater ingenting av beløpet",
+    ),
+    # command line (cli/kpi.py)
+    "kpi.bad_table_settings": (
+        "the table settings are not usable: {detail}",
+        "tabellinnstillingene kan ikke brukes: {detail}",
+    ),
     # --- the Enhetsregisteret (nofaktura.brreg) --------------------------------------------------------
     "error.unit_not_found": (
         "The Enhetsregisteret has no unit with this organisation number.",

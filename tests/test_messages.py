@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 import pickle
-from datetime import date
+from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -48,6 +48,9 @@ PEOPLE_FACING = [
     "peppol/transports/folder.py",
     "peppol/transports/storecove.py",
     "digipost/client.py",
+    "digipost/message.py",
+    "digipost/signing.py",
+    "peppol/transports/memory.py",
     "kpi/client.py",
     "kpi/index.py",
     "kpi/jsonstat.py",
@@ -269,3 +272,37 @@ def test_kpi_errors_are_catalogue_messages_in_bokmal():
     assert rejected.text("nb") == "SSB avviste tabell 03013: flere celler enn ett svar kan inneholde (HTTP 403)"
     assert exceptions.IndexNotPublished().text("nb").startswith("Indeksen for den måneden er ikke publisert")
     assert not hasattr(exceptions, "_Bilingual")
+
+
+def test_digipost_message_and_signing_errors_in_bokmal():
+    from nofaktura.digipost.message import NorwegianAddress, validate_national_id
+    from nofaktura.digipost.signing import SenderKey, check_date_window
+
+    with pytest.raises(exceptions.InvalidFormat) as caught:
+        NorwegianAddress(("Storgata 1",), "12", "Oslo")
+    assert str(caught.value) == "A Norwegian postcode has four digits."
+    assert caught.value.text("nb") == "Et norsk postnummer har fire sifre."
+    with pytest.raises(exceptions.ValidationError) as caught:
+        NorwegianAddress(("Storgata 1",), "0150", " ")
+    assert str(caught.value) == "The post town is required."
+    assert caught.value.text("nb_NO") == "Poststedet må fylles ut."
+    with pytest.raises(exceptions.InvalidChecksum) as caught:
+        validate_national_id("01010112345")
+    assert caught.value.text("nb") == "Kontrollsifrene i fødselsnummeret er feil."
+    with pytest.raises(exceptions.AuthenticationFailed) as caught:
+        SenderKey.from_pkcs12(b"not a p12", "secret")
+    assert caught.value.text("nb") == "sertifikatfilen for Digipost kan ikke åpnes (feil passord?)"
+    with pytest.raises(ValueError, match="not an HTTP date") as bad_date:
+        check_date_window("yesterday", datetime(2026, 1, 1, tzinfo=timezone.utc))
+    assert text(bad_date.value.args[0], "nb") == "ikke en HTTP-dato: 'yesterday'"
+
+
+def test_in_memory_access_point_errors_in_bokmal():
+    from nofaktura.peppol.transports.memory import InMemoryAccessPoint
+
+    ap = InMemoryAccessPoint()
+    ap.close()
+    with pytest.raises(exceptions.TransportError) as caught:
+        ap.fetch_incoming()
+    assert str(caught.value) == "the in-memory access point is closed"
+    assert caught.value.text("nb") == "tilgangspunktet i minnet er lukket"

@@ -1133,6 +1133,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "stien {path!r} går ut av utvekslingsmappen",
     ),
     "ap.not_inbox_name": ("{id!r} is not an inbox file name", "{id!r} er ikke et filnavn i innboksen"),
+    # the in-memory access point (peppol/transports/memory.py): tests and demo mode
+    "ap.memory_closed": ("the in-memory access point is closed", "tilgangspunktet i minnet er lukket"),
+    "ap.memory_lost": (
+        "the in-memory access point 'lost' the response (scripted)",
+        "tilgangspunktet i minnet «mistet» svaret (planlagt i testen)",
+    ),
     "storecove.not_json": (
         "Storecove answered {what} with something that is not JSON",
         "Storecove svarte på {what} med noe som ikke er JSON",
@@ -1239,6 +1245,143 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "digipost.no_certificate": (
         "Digipost's entry point carries no certificate to verify answers with",
         "Inngangspunktet til Digipost har ikke noe sertifikat å kontrollere svarene med",
+    ),
+    # message building (digipost/message.py): checked before anything is sent
+    "digipost.nin_digits": ("A national identity number has only digits.", "Et fødselsnummer har bare sifre."),
+    "digipost.nin_length": ("A national identity number has 11 digits.", "Et fødselsnummer har 11 sifre."),
+    "digipost.nin_check": (
+        "The national identity number's check digits are not correct.",
+        "Kontrollsifrene i fødselsnummeret er feil.",
+    ),
+    "digipost.required": ("{what} is required.", "{what} må fylles ut."),
+    "digipost.control_chars": (
+        "{what} contains control characters that XML cannot carry.",
+        "{what} inneholder kontrolltegn som XML ikke kan bære.",
+    ),
+    "digipost.too_long": ("{what} is longer than {max_length} characters.", "{what} er lengre enn {max_length} tegn."),
+    "digipost.what_an_address_line": ("An address line", "En adresselinje"),
+    "digipost.what_address_line": ("The address line", "Adresselinjen"),
+    "digipost.what_post_town": ("The post town", "Poststedet"),
+    "digipost.what_country": ("The country", "Landet"),
+    "digipost.what_letter_name": ("The name on the letter", "Navnet på brevet"),
+    "digipost.what_recipient_name": ("The recipient's name", "Mottakerens navn"),
+    "digipost.what_postcode": ("The postcode", "Postnummeret"),
+    "digipost.what_subject": ("The document subject", "Emnet for dokumentet"),
+    "digipost.what_invoice_reference": ("The invoice reference", "Fakturareferansen"),
+    "digipost.norwegian_lines": (
+        "A Norwegian address has at most three address lines.",
+        "En norsk adresse har høyst tre adresselinjer.",
+    ),
+    "digipost.postcode": ("A Norwegian postcode has four digits.", "Et norsk postnummer har fire sifre."),
+    "digipost.foreign_lines": (
+        "A foreign address has one to four address lines.",
+        "En utenlandsk adresse har én til fire adresselinjer.",
+    ),
+    "digipost.foreign_country": (
+        "A foreign address needs either a country code or a country name.",
+        "En utenlandsk adresse trenger enten en landkode eller et landnavn.",
+    ),
+    "digipost.country_code": (
+        "The country code must be two capital letters (ISO 3166-1 alpha-2).",
+        "Landkoden må være to store bokstaver (ISO 3166-1 alpha-2).",
+    ),
+    "digipost.foreign_is_norwegian": (
+        "A Norwegian address is a NorwegianAddress, not a foreign one.",
+        "En norsk adresse er en NorwegianAddress, ikke en utenlandsk.",
+    ),
+    "digipost.print_unread_zone": (
+        "print-if-unread needs a time with a time zone.",
+        "utskrift ved ulest sending trenger et tidspunkt med tidssone.",
+    ),
+    "digipost.print_unread_days": (
+        "print-if-unread needs at least one day.",
+        "utskrift ved ulest sending trenger minst én dag.",
+    ),
+    "digipost.address_format": (
+        "A Digipost address looks like 'ola.nordmann#1234'.",
+        "En Digipost-adresse ser ut som «ola.nordmann#1234».",
+    ),
+    "digipost.amount_decimal": (
+        "The invoice amount must be a finite Decimal.",
+        "Fakturabeløpet må være en endelig Decimal.",
+    ),
+    "digipost.amount_positive": (
+        "A Digipost invoice needs an amount above zero (a credit note is not payable).",
+        "En Digipost-faktura trenger et beløp over null (en kreditnota kan ikke betales).",
+    ),
+    "digipost.amount_decimals": (
+        "The invoice amount has more than two decimals.",
+        "Fakturabeløpet har mer enn to desimaler.",
+    ),
+    "digipost.due_date": ("The due date must be a date.", "Forfallsdatoen må være en dato."),
+    "digipost.kid_length": (
+        "A KID for Digipost has at most {max} characters.",
+        "En KID til Digipost har høyst {max} tegn.",
+    ),
+    "digipost.content": (
+        "A document needs its content as non-empty bytes.",
+        "Et dokument trenger innholdet sitt som bytes, og de kan ikke være tomme.",
+    ),
+    "digipost.file_type": (
+        "The file type is a short lower-case extension such as 'pdf'.",
+        "Filtypen er en kort filendelse med små bokstaver, for eksempel «pdf».",
+    ),
+    "digipost.uuid": (
+        "A document UUID is lower-case hexadecimal 8-4-4-4-12.",
+        "En dokument-UUID er heksadesimal med små bokstaver, 8-4-4-4-12.",
+    ),
+    "digipost.message_id": (
+        "A message id is 1 to 200 printable characters.",
+        "En sendings-ID er 1 til 200 skrivbare tegn.",
+    ),
+    "digipost.attachments": ("A message has at most {max} attachments.", "En sending har høyst {max} vedlegg."),
+    "digipost.delivery_zone": ("The delivery time needs a time zone.", "Leveringstidspunktet trenger en tidssone."),
+    "digipost.same_uuid": (
+        "Two documents of the message have the same UUID.",
+        "To dokumenter i sendingen har samme UUID.",
+    ),
+    "digipost.print_pdf_only": (
+        "A message that may be printed must have only PDF documents.",
+        "En sending som kan bli skrevet ut, kan bare ha PDF-dokumenter.",
+    ),
+    "digipost.name_and_address": (
+        "A name-and-address recipient needs a NameAndAddress.",
+        "En mottaker med navn og adresse trenger en NameAndAddress.",
+    ),
+    "digipost.boundary": (
+        "A document contains the multipart boundary; send it again with another boundary.",
+        "Et dokument inneholder multipart-skillet; send på nytt med et annet skille.",
+    ),
+    # keys and signatures (digipost/signing.py)
+    "digipost.key_not_rsa": (
+        "Digipost signs with RSA: the certificate's key is not an RSA key",
+        "Digipost signerer med RSA: nøkkelen i sertifikatet er ikke en RSA-nøkkel",
+    ),
+    "digipost.p12_unreadable": (
+        "the Digipost certificate file cannot be opened (wrong password?)",
+        "sertifikatfilen for Digipost kan ikke åpnes (feil passord?)",
+    ),
+    "digipost.p12_no_key": (
+        "the Digipost certificate file holds no private key",
+        "sertifikatfilen for Digipost har ingen privat nøkkel",
+    ),
+    "digipost.pem_unreadable": (
+        "the Digipost private key cannot be read (PEM, right password?)",
+        "den private nøkkelen for Digipost kan ikke leses (PEM, riktig passord?)",
+    ),
+    "digipost.their_certificate": ("Digipost's certificate cannot be read", "Sertifikatet til Digipost kan ikke leses"),
+    "digipost.their_key_not_rsa": (
+        "Digipost's certificate does not hold an RSA key",
+        "Sertifikatet til Digipost har ingen RSA-nøkkel",
+    ),
+    "digipost.date_not_http": ("not an HTTP date: {value!r}", "ikke en HTTP-dato: {value!r}"),
+    "digipost.date_no_zone": (
+        "not an HTTP date with a time zone: {value!r}",
+        "ikke en HTTP-dato med tidssone: {value!r}",
+    ),
+    "digipost.date_window": (
+        "the Date {value!r} is more than {tolerance} away from the clock ({now})",
+        "Date {value!r} avviker mer enn {tolerance} fra klokken ({now})",
     ),
 }
 

@@ -226,3 +226,56 @@ class TestDispatchQueue(L10nNoDispatchCommon):
             self._run_cron()
         self.assertEqual((job.state, job.attempts), ("queued", 1))
         self.assertEqual(len(move.l10n_no_dispatch_job_ids), 1)
+
+    def test_enqueue_in_bulk_keys_notes_and_order(self):
+        """A selection is queued at once: keys counted per invoice (a cancelled job counts), one "queued"
+        note per invoice, the jobs in the order of the invoices, an invoice selected twice queued once."""
+        moves = (self._customer_invoice(self.paper_customer) | self._customer_invoice(self.mail_customer)
+                 | self._customer_invoice(self.nobody))
+        moves[0]._l10n_no_dispatch_enqueue().action_cancel()
+        jobs = (moves + moves[1])._l10n_no_dispatch_enqueue()
+        self.assertEqual(jobs.move_id, moves)
+        self.assertEqual([job.move_id for job in jobs], list(moves))
+        self.assertEqual(jobs.mapped("state"), ["queued", "queued", "failed"])
+        self.assertEqual([job.idempotency_key.rsplit("-", 1)[1] for job in jobs], ["2", "1", "1"])
+        self.assertEqual(len(set(jobs.mapped("idempotency_key"))), 3)
+        queued_notes = [len(move.message_ids.filtered(lambda m: "Queued for sending" in (m.body or "")))
+                        for move in moves]
+        self.assertEqual(queued_notes, [2, 1, 0])
+        self.assertTrue(moves[2].activity_ids)
+        # on their way: the same jobs come back, nothing is queued twice
+        again = moves[:2]._l10n_no_dispatch_enqueue()
+        self.assertEqual(again, jobs[:2])
+        self.assertEqual(len(moves[:2].l10n_no_dispatch_job_ids), 3)
+
+    def test_one_digipost_client_per_drain_batch(self):
+        """Building a client (PKCS#12 load, Digipost's certificate) was most of a Digipost send: one per
+        company and settings in a batch, closed at its end; outside a batch one per use."""
+        moves = [self._customer_invoice(self.consumer) for _i in range(3)]
+        jobs = self.env["l10n_no_dispatch.job"]
+        for move in moves:
+            jobs |= move._l10n_no_dispatch_enqueue()
+        Company = type(self.env["res.company"])
+        original = Company._l10n_no_dispatch_digipost_client
+        with patch.object(Company, "_l10n_no_dispatch_digipost_client", autospec=True, side_effect=original) as made:
+            self._run_cron()
+        self.assertEqual(jobs.mapped("state"), ["delivered"] * 3)
+        self.assertEqual(len(self.digipost.messages), 3)
+        self.assertEqual(made.call_count, 1)
+
+        with patch.object(Company, "_l10n_no_dispatch_digipost_client", autospec=True, side_effect=original) as made:
+            with self.company._l10n_no_dispatch_digipost_session() as alone:
+                pass
+            with self.env["res.company"]._l10n_no_dispatch_digipost_batch():
+                with self.company._l10n_no_dispatch_digipost_session() as first:
+                    pass
+                with self.company._l10n_no_dispatch_digipost_session() as second:
+                    pass
+                self.company.sudo().l10n_no_dispatch_digipost_user_id = "654321"
+                with self.company._l10n_no_dispatch_digipost_session() as changed:
+                    pass
+                self.assertFalse(first._http.is_closed)
+        self.assertIs(first, second)
+        self.assertIsNot(first, changed)
+        self.assertEqual(made.call_count, 3)
+        self.assertTrue(alone._http.is_closed and first._http.is_closed and changed._http.is_closed)

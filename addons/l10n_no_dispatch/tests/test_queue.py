@@ -47,7 +47,7 @@ class TestDispatchQueue(L10nNoDispatchCommon):
         self.assertIn("already at Digipost", move.message_ids[0].body)
 
     def test_retryable_error_waits_and_keeps_the_key(self):
-        (move,), job = self._queued(self.consumer)
+        _moves, job = self._queued(self.consumer)
         key = job.idempotency_key
         self.digipost.fail_next(503, "API_UNAVAILABLE")
         self._run_cron()

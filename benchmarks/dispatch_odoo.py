@@ -337,7 +337,7 @@ def _preview(Wizard, moves):
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--invoices", type=int, default=10_000)
+    parser.add_argument("-n", "--invoices", type=int, default=10_000)
     parser.add_argument("--customers", type=int, default=2_000)
     parser.add_argument("--baseline-sample", type=int, default=200)
     parser.add_argument("--db")

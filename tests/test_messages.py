@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 import pickle
-from datetime import date
+from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -48,6 +48,14 @@ PEOPLE_FACING = [
     "peppol/transports/folder.py",
     "peppol/transports/storecove.py",
     "digipost/client.py",
+    "digipost/message.py",
+    "digipost/signing.py",
+    "peppol/transports/memory.py",
+    "kpi/client.py",
+    "kpi/index.py",
+    "kpi/jsonstat.py",
+    "kpi/regulation.py",
+    "cli/kpi.py",
 ]
 
 #: Distinctive English words: a Bokmål text containing one was left half-translated.
@@ -245,3 +253,56 @@ def test_digipost_errors_in_bokmal():
     assert isinstance(error, exceptions.ServiceUnavailable)
     assert str(error) == "Digipost is unavailable (HTTP 503)"
     assert error.text("nb") == "Digipost er ikke tilgjengelig (HTTP 503)"
+
+
+def test_kpi_errors_are_catalogue_messages_in_bokmal():
+    """KPI errors once carried their own Bokmål text only where a raiser remembered to write one; the others
+    reached a Norwegian reader in English. Now every one is a catalogue message."""
+    from nofaktura.kpi import IndexSeries, IndexValue, Period
+    from nofaktura.kpi.client import error_from_response
+
+    value = IndexValue(Period(2024, 1), Decimal("130.1"), 2015, "03013")
+    with pytest.raises(exceptions.RegulationError) as caught:
+        IndexSeries("03013", 2015, [value, IndexValue(Period(2024, 1), Decimal("130.2"), 2015, "03013")])
+    assert str(caught.value) == "two different values for 2024M01 in one series"
+    assert caught.value.text("nb_NO") == "to ulike verdier for 2024M01 i én serie"
+    rejected = error_from_response(403, b"", msg("kpi.what_table", table="03013"))
+    assert isinstance(rejected, exceptions.IndexQueryRejected) and rejected.http_status == 403
+    assert str(rejected) == "Statistics Norway refused table 03013: more cells than one answer may hold (HTTP 403)"
+    assert rejected.text("nb") == "SSB avviste tabell 03013: flere celler enn ett svar kan inneholde (HTTP 403)"
+    assert exceptions.IndexNotPublished().text("nb").startswith("Indeksen for den måneden er ikke publisert")
+    assert not hasattr(exceptions, "_Bilingual")
+
+
+def test_digipost_message_and_signing_errors_in_bokmal():
+    from nofaktura.digipost.message import NorwegianAddress, validate_national_id
+    from nofaktura.digipost.signing import SenderKey, check_date_window
+
+    with pytest.raises(exceptions.InvalidFormat) as caught:
+        NorwegianAddress(("Storgata 1",), "12", "Oslo")
+    assert str(caught.value) == "A Norwegian postcode has four digits."
+    assert caught.value.text("nb") == "Et norsk postnummer har fire sifre."
+    with pytest.raises(exceptions.ValidationError) as caught:
+        NorwegianAddress(("Storgata 1",), "0150", " ")
+    assert str(caught.value) == "The post town is required."
+    assert caught.value.text("nb_NO") == "Poststedet må fylles ut."
+    with pytest.raises(exceptions.InvalidChecksum) as caught:
+        validate_national_id("01010112345")
+    assert caught.value.text("nb") == "Kontrollsifrene i fødselsnummeret er feil."
+    with pytest.raises(exceptions.AuthenticationFailed) as caught:
+        SenderKey.from_pkcs12(b"not a p12", "secret")
+    assert caught.value.text("nb") == "sertifikatfilen for Digipost kan ikke åpnes (feil passord?)"
+    with pytest.raises(ValueError, match="not an HTTP date") as bad_date:
+        check_date_window("yesterday", datetime(2026, 1, 1, tzinfo=timezone.utc))
+    assert text(bad_date.value.args[0], "nb") == "ikke en HTTP-dato: 'yesterday'"
+
+
+def test_in_memory_access_point_errors_in_bokmal():
+    from nofaktura.peppol.transports.memory import InMemoryAccessPoint
+
+    ap = InMemoryAccessPoint()
+    ap.close()
+    with pytest.raises(exceptions.TransportError) as caught:
+        ap.fetch_incoming()
+    assert str(caught.value) == "the in-memory access point is closed"
+    assert caught.value.text("nb") == "tilgangspunktet i minnet er lukket"

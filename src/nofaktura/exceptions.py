@@ -136,7 +136,7 @@ class DocumentError(NofakturaError, ValueError):
     def text(self, lang: str | None = "en") -> str:
         where = []
         if self.source:
-            where.append(str(self.source))
+            where.append(render_text(self.source, lang))
         if self.line is not None:
             where.append(render_text(Message("where.line", {"line": self.line}), lang))
         if self.path:
@@ -311,36 +311,11 @@ class UnknownRecipient(RecipientRejected):
 #        └── RecipientRejected
 #            └── IndexQueryRejected          Statistics Norway refused the query (400, 403 too many cells, 404)
 #
-# These are shown to people (an agreement's regulation run lists them), so they carry a bokmål text too:
-# ``str(exc)`` is English, ``exc.text("nb")`` bokmål, like nofaktura.approval's errors.
+# These are shown to people (an agreement's regulation run lists them), so they carry catalogue messages
+# (``kpi.*`` in nofaktura.messages): ``str(exc)`` is English, ``exc.text("nb")`` Bokmål, like every other error.
 
 
-def _is_nb(lang: str) -> bool:
-    return lang == "nb" or lang.startswith(("nb_", "nb-"))
-
-
-class _Bilingual:
-    """Mixin: an English ``message`` and a bokmål ``message_nb``, chosen by :meth:`text`."""
-
-    message: str
-    message_nb = ""
-
-    def _set_nb(self, message: str | None, nb: str | None) -> None:
-        # A specific English message without its bokmål text must not show the generic bokmål one.
-        if nb:
-            self.message_nb = nb
-        elif message:
-            self.message_nb = ""
-
-    def text(self, lang: str = "en") -> str:
-        """The message in ``lang`` (``nb``/``nb_NO`` for bokmål, anything else English)."""
-        if _is_nb(lang) and self.message_nb:
-            return self.message_nb
-        # the next class's English text (a DocumentError's __str__ itself calls text(): never str(self) here)
-        return super().text("en")  # type: ignore[misc]
-
-
-class IndexNotPublished(_Bilingual, NofakturaError, LookupError):
+class IndexNotPublished(NofakturaError, LookupError):
     """A month's index is missing: not published yet, not fetched, or published as '..' (no value).
 
     Never read as zero: a regulation without its index cannot be computed. ``period`` is the month
@@ -348,57 +323,37 @@ class IndexNotPublished(_Bilingual, NofakturaError, LookupError):
     """
 
     message = "The index for that month is not published (or was not fetched)."
-    message_nb = "Indeksen for den måneden er ikke publisert (eller ikke hentet)."
+    message_key = "error.index_not_published"
 
-    def __init__(self, message: str | None = None, *, nb: str | None = None, period: object = None) -> None:
+    def __init__(self, message: str | None = None, *, period: object = None) -> None:
         self.period = period
         super().__init__(message)
-        self._set_nb(message, nb)
 
 
-class RegulationError(_Bilingual, NofakturaError, ValueError):
+class RegulationError(NofakturaError, ValueError):
     """The amount, the dates or the index values of a regulation contradict each other (a float amount,
     two index values on different base years, a notice before the last setting …)."""
 
     message = "The regulation cannot be computed from these inputs."
-    message_nb = "Reguleringen kan ikke beregnes med disse opplysningene."
-
-    def __init__(self, message: str | None = None, *, nb: str | None = None) -> None:
-        super().__init__(message)
-        self._set_nb(message, nb)
+    message_key = "error.regulation"
 
 
-class IndexDataError(_Bilingual, DocumentError):
+class IndexDataError(DocumentError):
     """A JSON-stat answer (or file) is not the index asked for: another table, no such contents code, a
     label stating another base year, a value that is not a number, dimensions that do not add up."""
 
     message = "The answer is not the index table asked for."
-    message_nb = "Svaret er ikke indekstabellen det ble spurt om."
-
-    def __init__(
-        self, message: str | None = None, *, nb: str | None = None, source: str | None = None, path: str | None = None
-    ) -> None:
-        super().__init__(message, source=source, path=path)
-        self._set_nb(message, nb)
-
-    def text(self, lang: str = "en") -> str:
-        """The message in ``lang``, with the same "source, path: " in front as ``str(self)``."""
-        english = DocumentError.text(self, "en")  # str(self) calls text(): not here
-        if not (_is_nb(lang) and self.message_nb):
-            return english
-        return english[: len(english) - len(self.message)] + self.message_nb
+    message_key = "error.index_data"
 
 
-class IndexQueryRejected(_Bilingual, RecipientRejected):
+class IndexQueryRejected(RecipientRejected):
     """Statistics Norway refused the query: 400 (a selection it does not know, e.g. a month not in the table),
     403 (more cells than it serves in one answer), 404 (no such table). Retrying the same query will not pass."""
 
     message = "Statistics Norway refused the query."
-    message_nb = "Statistisk sentralbyrå avviste spørringen."
+    message_key = "error.index_query_rejected"
 
-    def __init__(self, message: str | None = None, *, nb: str | None = None) -> None:
-        super().__init__(message)
-        self._set_nb(message, nb)
+
 # --- Enhetsregisteret (nofaktura.brreg) -------------------------------------------------------------------
 #
 #    NofakturaError

@@ -95,6 +95,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "error.coding": ("The coding rule is not valid.", "Konteringsregelen er ikke gyldig."),
     "error.dunning_policy": ("The dunning policy is not lawful.", "Purreplanen er ikke lovlig."),
     "error.implausible_law_value": ("The law value is not plausible.", "Lovverdien er ikke troverdig."),
+    "error.index_not_published": (
+        "The index for that month is not published (or was not fetched).",
+        "Indeksen for den måneden er ikke publisert (eller ikke hentet).",
+    ),
+    "error.regulation": (
+        "The regulation cannot be computed from these inputs.",
+        "Reguleringen kan ikke beregnes med disse opplysningene.",
+    ),
+    "error.index_data": (
+        "The answer is not the index table asked for.",
+        "Svaret er ikke indekstabellen det ble spurt om.",
+    ),
+    "error.index_query_rejected": (
+        "Statistics Norway refused the query.",
+        "Statistisk sentralbyrå avviste spørringen.",
+    ),
     # where an error is (DocumentError, PaymentOrderError)
     "where.line": ("line {line}", "linje {line}"),
     "where.transfer": ("transfer", "overføring"),
@@ -760,6 +776,183 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Skriften {name!r} ({subtype}) er ikke innebygd; skriveren har den kanskje ikke.",
     ),
     "print.no_subtype": ("no subtype", "ingen undertype"),
+    # --- KPI regulation (nofaktura.kpi) ------------------------------------------------------------------
+    # Statistics Norway's client (kpi/client.py)
+    "kpi.what_table": ("table {table}", "tabell {table}"),
+    "kpi.what_table_data": ("table {table}, {months}", "tabell {table}, {months}"),
+    "kpi.what_newest": ("the newest {months} months", "de siste {months} månedene"),
+    "kpi.asking": ("asking Statistics Norway for {what}", "spørring til SSB etter {what}"),
+    "kpi.source_table": ("Statistics Norway table {table}", "SSB-tabell {table}"),
+    "kpi.source_answer": ("Statistics Norway, {what}", "SSB, {what}"),
+    "kpi.query_rejected": (
+        "Statistics Norway refused the query for {what} ({detail}): a month not in the table, or a wrong code",
+        "SSB avviste spørringen etter {what} ({detail}): en måned som ikke er i tabellen, eller feil kode",
+    ),
+    "kpi.too_many_cells": (
+        "Statistics Norway refused {what}: more cells than one answer may hold ({detail})",
+        "SSB avviste {what}: flere celler enn ett svar kan inneholde ({detail})",
+    ),
+    "kpi.no_such_table": (
+        "Statistics Norway has no such table ({what}, {detail}): check the table id in the settings",
+        "SSB har ingen slik tabell ({what}, {detail}): sjekk tabell-id i innstillingene",
+    ),
+    "kpi.slow_down": (
+        "Statistics Norway asks us to slow down ({detail}); it allows 30 calls a minute",
+        "SSB ber oss vente ({detail}); tjenesten tillater 30 kall i minuttet",
+    ),
+    "kpi.timed_out": ("Statistics Norway timed out ({detail})", "SSB svarte ikke i tide ({detail})"),
+    "kpi.unavailable": ("Statistics Norway is unavailable ({detail})", "SSB er ikke tilgjengelig ({detail})"),
+    "kpi.unexpected": (
+        "Statistics Norway answered {what} unexpectedly ({detail})",
+        "SSB svarte uventet på {what} ({detail})",
+    ),
+    "kpi.table_base_year": (
+        "table {table} is on {found}=100, the settings say {expected}=100",
+        "tabell {table} har {found}=100, innstillingene sier {expected}=100",
+    ),
+    "kpi.info_not_json": ("the table information is not JSON", "tabellinformasjonen er ikke JSON"),
+    "kpi.info_other_table": (
+        "the table information is about table {found!r}",
+        "tabellinformasjonen gjelder tabell {found!r}",
+    ),
+    "kpi.info_not_month": ("{key} is not a month: {value!r}", "{key} er ikke en måned: {value!r}"),
+    "kpi.too_large": (
+        "the answer is larger than {limit} bytes; not read",
+        "svaret er større enn {limit} byte; det er ikke lest",
+    ),
+    # JSON-stat answers (kpi/jsonstat.py)
+    "kpi.cell_codes": ("a cell needs one code for each of {dims}", "en celle trenger én kode for hver av {dims}"),
+    "kpi.no_code": ("no code {code!r} in dimension {dim}", "ingen kode {code!r} i dimensjonen {dim}"),
+    "kpi.no_category": ("the dimension has no category", "dimensjonen har ingen kategori"),
+    "kpi.index_not_codes": (
+        "the category index list holds something other than codes",
+        "kategoriindekslisten inneholder noe annet enn koder",
+    ),
+    "kpi.index_shape": (
+        "the category index is neither a list of codes nor an object code → position",
+        "kategoriindeksen er verken en liste med koder eller et objekt kode → posisjon",
+    ),
+    "kpi.positions_size": (
+        "the category positions do not match the size {size}",
+        "kategoriposisjonene stemmer ikke med størrelsen {size}",
+    ),
+    "kpi.not_json": ("not JSON: {detail}", "ikke JSON: {detail}"),
+    "kpi.not_object": (
+        "not a JSON-stat dataset (not an object)",
+        "ikke et JSON-stat-datasett (ikke et objekt)",
+    ),
+    "kpi.not_jsonstat2": (
+        "not a JSON-stat 2.0 dataset (class/version)",
+        "ikke et JSON-stat 2.0-datasett (class/version)",
+    ),
+    "kpi.dims_mismatch": (
+        "id, size and dimension do not describe the same dimensions",
+        "id, size og dimension beskriver ikke de samme dimensjonene",
+    ),
+    "kpi.dim_undescribed": (
+        "dimension {dim} is listed in id but not described",
+        "dimensjonen {dim} står i id, men er ikke beskrevet",
+    ),
+    "kpi.value_count": ("{count} values for {cells} cells", "{count} verdier for {cells} celler"),
+    "kpi.value_position": (
+        "value position {key!r} is outside the {cells} cells",
+        "verdiposisjonen {key!r} ligger utenfor de {cells} cellene",
+    ),
+    "kpi.no_values": ("the dataset has no value array", "datasettet har ingen value-liste"),
+    "kpi.value_not_number": ("a value is not a number", "en verdi er ikke et tall"),
+    "kpi.other_table": (
+        "the answer is table {found}, not table {table}",
+        "svaret er tabell {found}, ikke tabell {table}",
+    ),
+    "kpi.no_contents": (
+        "no contents code {code} in the answer (it has {known})",
+        "ingen statistikkvariabel {code} i svaret (svaret har {known})",
+    ),
+    "kpi.answer_base_year": (
+        "the answer's index is on {found}=100, the settings say {expected}=100",
+        "indeksen i svaret har {found}=100, innstillingene sier {expected}=100",
+    ),
+    "kpi.no_group": ("no {dim} = {code} in the answer", "ingen {dim} = {code} i svaret"),
+    "kpi.no_time": ("the answer has no time dimension {dim}", "svaret har ingen tidsdimensjon {dim}"),
+    "kpi.several_series": (
+        "dimension {dim} has several categories: the answer holds several series",
+        "dimensjonen {dim} har flere kategorier: svaret inneholder flere serier",
+    ),
+    "kpi.not_monthly": (
+        "time code {code!r} is not a month: table {table} is not a monthly index",
+        "tidskoden {code!r} er ikke en måned: tabell {table} er ikke en månedsindeks",
+    ),
+    "kpi.implausible": (
+        "the index for {period} is not a plausible index value ({value})",
+        "indeksen for {period} er ikke en troverdig indeksverdi ({value})",
+    ),
+    # index series (kpi/index.py)
+    "kpi.mixed_base": (
+        "{period} (table {table}) is on base {found}, not {expected}: chain the series instead of mixing them",
+        "{period} (tabell {table}) er på basisår {found}, ikke {expected}: kjed seriene i stedet",
+    ),
+    "kpi.two_values": ("two different values for {period} in one series", "to ulike verdier for {period} i én serie"),
+    "kpi.not_published": (
+        "the index for {period} (table {table}, {base}=100) is not published or not fetched",
+        "indeksen for {period} (tabell {table}, {base}=100) er ikke publisert eller hentet",
+    ),
+    "kpi.series_empty": ("the series of table {table} is empty", "serien i tabell {table} er tom"),
+    "kpi.no_index": ("no index in the series of table {table}", "ingen indeks i serien i tabell {table}"),
+    "kpi.no_index_before": (
+        "no index before {before} in the series of table {table}",
+        "ingen indeks før {before} i serien i tabell {table}",
+    ),
+    "kpi.merge_tables": (
+        "cannot merge table {other} ({other_base}=100) into table {table} ({base}=100): chain them",
+        "kan ikke slå sammen tabell {other} ({other_base}=100) med tabell {table} ({base}=100): kjed dem",
+    ),
+    "kpi.chain_same": (
+        "chaining joins two different tables or bases; these are the same",
+        "kjeding slår sammen to ulike tabeller eller basisår; disse er like",
+    ),
+    # regulation rules (kpi/regulation.py)
+    "kpi.what_amount": ("the amount", "beløpet"),
+    "kpi.what_rent": ("the rent", "leien"),
+    "kpi.what_agreed_rent": ("the agreed rent", "den avtalte leien"),
+    "kpi.what_share": ("the share of the index change", "andelen av indeksendringen"),
+    "kpi.not_decimal": ("{what} must be a Decimal, not {kind}", "{what} må være en Decimal, ikke {kind}"),
+    "kpi.not_finite_amount": (
+        "{what} must be a finite amount of zero or more, not {value}",
+        "{what} må være et endelig beløp på null eller mer, ikke {value}",
+    ),
+    "kpi.different_bases": (
+        "{period_from} (table {table_from}, {base_from}=100) and {period_to} (table {table_to}, {base_to}=100) "
+        "are on different tables or bases: chain the series first",
+        "{period_from} (tabell {table_from}, {base_from}=100) og {period_to} (tabell {table_to}, {base_to}=100) "
+        "er på ulike tabeller eller basisår: kjed seriene først",
+    ),
+    "kpi.notice_before_set": (
+        "the notice ({notice}) is dated before the rent was last set ({last_set})",
+        "varselet ({notice}) er datert før leien sist ble fastsatt ({last_set})",
+    ),
+    "kpi.index_after_notice": (
+        "the index month {index} is not published before the notice of {notice}",
+        "indeksmåneden {index} er ikke publisert før varselet {notice}",
+    ),
+    "kpi.clause_months": (
+        "the index month and the effective month are months (1..12)",
+        "indeksmåneden og virkningsmåneden er måneder (1..12)",
+    ),
+    "kpi.clause_share": (
+        "the share of the index change is above 0 and at most 100 %, not {share}",
+        "andelen av indeksendringen er over 0 og høyst 100 %, ikke {share}",
+    ),
+    "kpi.clause_notice": ("the notice is 0 to 24 months", "varselet er 0 til 24 måneder"),
+    "kpi.percent_not_decimal": ("the percentage must be a finite Decimal", "prosentsatsen må være en endelig Decimal"),
+    "kpi.percent_too_low": (
+        "a change of {percent} % leaves nothing of the amount",
+        "en endring på {percent} % etterlater ingenting av beløpet",
+    ),
+    # command line (cli/kpi.py)
+    "kpi.bad_table_settings": (
+        "the table settings are not usable: {detail}",
+        "tabellinnstillingene kan ikke brukes: {detail}",
+    ),
     # --- the Enhetsregisteret (nofaktura.brreg) --------------------------------------------------------
     "error.unit_not_found": (
         "The Enhetsregisteret has no unit with this organisation number.",
@@ -940,6 +1133,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "stien {path!r} går ut av utvekslingsmappen",
     ),
     "ap.not_inbox_name": ("{id!r} is not an inbox file name", "{id!r} er ikke et filnavn i innboksen"),
+    # the in-memory access point (peppol/transports/memory.py): tests and demo mode
+    "ap.memory_closed": ("the in-memory access point is closed", "tilgangspunktet i minnet er lukket"),
+    "ap.memory_lost": (
+        "the in-memory access point 'lost' the response (scripted)",
+        "tilgangspunktet i minnet «mistet» svaret (planlagt i testen)",
+    ),
     "storecove.not_json": (
         "Storecove answered {what} with something that is not JSON",
         "Storecove svarte på {what} med noe som ikke er JSON",
@@ -1046,6 +1245,143 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "digipost.no_certificate": (
         "Digipost's entry point carries no certificate to verify answers with",
         "Inngangspunktet til Digipost har ikke noe sertifikat å kontrollere svarene med",
+    ),
+    # message building (digipost/message.py): checked before anything is sent
+    "digipost.nin_digits": ("A national identity number has only digits.", "Et fødselsnummer har bare sifre."),
+    "digipost.nin_length": ("A national identity number has 11 digits.", "Et fødselsnummer har 11 sifre."),
+    "digipost.nin_check": (
+        "The national identity number's check digits are not correct.",
+        "Kontrollsifrene i fødselsnummeret er feil.",
+    ),
+    "digipost.required": ("{what} is required.", "{what} må fylles ut."),
+    "digipost.control_chars": (
+        "{what} contains control characters that XML cannot carry.",
+        "{what} inneholder kontrolltegn som XML ikke kan bære.",
+    ),
+    "digipost.too_long": ("{what} is longer than {max_length} characters.", "{what} er lengre enn {max_length} tegn."),
+    "digipost.what_an_address_line": ("An address line", "En adresselinje"),
+    "digipost.what_address_line": ("The address line", "Adresselinjen"),
+    "digipost.what_post_town": ("The post town", "Poststedet"),
+    "digipost.what_country": ("The country", "Landet"),
+    "digipost.what_letter_name": ("The name on the letter", "Navnet på brevet"),
+    "digipost.what_recipient_name": ("The recipient's name", "Mottakerens navn"),
+    "digipost.what_postcode": ("The postcode", "Postnummeret"),
+    "digipost.what_subject": ("The document subject", "Emnet for dokumentet"),
+    "digipost.what_invoice_reference": ("The invoice reference", "Fakturareferansen"),
+    "digipost.norwegian_lines": (
+        "A Norwegian address has at most three address lines.",
+        "En norsk adresse har høyst tre adresselinjer.",
+    ),
+    "digipost.postcode": ("A Norwegian postcode has four digits.", "Et norsk postnummer har fire sifre."),
+    "digipost.foreign_lines": (
+        "A foreign address has one to four address lines.",
+        "En utenlandsk adresse har én til fire adresselinjer.",
+    ),
+    "digipost.foreign_country": (
+        "A foreign address needs either a country code or a country name.",
+        "En utenlandsk adresse trenger enten en landkode eller et landnavn.",
+    ),
+    "digipost.country_code": (
+        "The country code must be two capital letters (ISO 3166-1 alpha-2).",
+        "Landkoden må være to store bokstaver (ISO 3166-1 alpha-2).",
+    ),
+    "digipost.foreign_is_norwegian": (
+        "A Norwegian address is a NorwegianAddress, not a foreign one.",
+        "En norsk adresse er en NorwegianAddress, ikke en utenlandsk.",
+    ),
+    "digipost.print_unread_zone": (
+        "print-if-unread needs a time with a time zone.",
+        "utskrift ved ulest sending trenger et tidspunkt med tidssone.",
+    ),
+    "digipost.print_unread_days": (
+        "print-if-unread needs at least one day.",
+        "utskrift ved ulest sending trenger minst én dag.",
+    ),
+    "digipost.address_format": (
+        "A Digipost address looks like 'ola.nordmann#1234'.",
+        "En Digipost-adresse ser ut som «ola.nordmann#1234».",
+    ),
+    "digipost.amount_decimal": (
+        "The invoice amount must be a finite Decimal.",
+        "Fakturabeløpet må være en endelig Decimal.",
+    ),
+    "digipost.amount_positive": (
+        "A Digipost invoice needs an amount above zero (a credit note is not payable).",
+        "En Digipost-faktura trenger et beløp over null (en kreditnota kan ikke betales).",
+    ),
+    "digipost.amount_decimals": (
+        "The invoice amount has more than two decimals.",
+        "Fakturabeløpet har mer enn to desimaler.",
+    ),
+    "digipost.due_date": ("The due date must be a date.", "Forfallsdatoen må være en dato."),
+    "digipost.kid_length": (
+        "A KID for Digipost has at most {max} characters.",
+        "En KID til Digipost har høyst {max} tegn.",
+    ),
+    "digipost.content": (
+        "A document needs its content as non-empty bytes.",
+        "Et dokument trenger innholdet sitt som bytes, og de kan ikke være tomme.",
+    ),
+    "digipost.file_type": (
+        "The file type is a short lower-case extension such as 'pdf'.",
+        "Filtypen er en kort filendelse med små bokstaver, for eksempel «pdf».",
+    ),
+    "digipost.uuid": (
+        "A document UUID is lower-case hexadecimal 8-4-4-4-12.",
+        "En dokument-UUID er heksadesimal med små bokstaver, 8-4-4-4-12.",
+    ),
+    "digipost.message_id": (
+        "A message id is 1 to 200 printable characters.",
+        "En sendings-ID er 1 til 200 skrivbare tegn.",
+    ),
+    "digipost.attachments": ("A message has at most {max} attachments.", "En sending har høyst {max} vedlegg."),
+    "digipost.delivery_zone": ("The delivery time needs a time zone.", "Leveringstidspunktet trenger en tidssone."),
+    "digipost.same_uuid": (
+        "Two documents of the message have the same UUID.",
+        "To dokumenter i sendingen har samme UUID.",
+    ),
+    "digipost.print_pdf_only": (
+        "A message that may be printed must have only PDF documents.",
+        "En sending som kan bli skrevet ut, kan bare ha PDF-dokumenter.",
+    ),
+    "digipost.name_and_address": (
+        "A name-and-address recipient needs a NameAndAddress.",
+        "En mottaker med navn og adresse trenger en NameAndAddress.",
+    ),
+    "digipost.boundary": (
+        "A document contains the multipart boundary; send it again with another boundary.",
+        "Et dokument inneholder multipart-skillet; send på nytt med et annet skille.",
+    ),
+    # keys and signatures (digipost/signing.py)
+    "digipost.key_not_rsa": (
+        "Digipost signs with RSA: the certificate's key is not an RSA key",
+        "Digipost signerer med RSA: nøkkelen i sertifikatet er ikke en RSA-nøkkel",
+    ),
+    "digipost.p12_unreadable": (
+        "the Digipost certificate file cannot be opened (wrong password?)",
+        "sertifikatfilen for Digipost kan ikke åpnes (feil passord?)",
+    ),
+    "digipost.p12_no_key": (
+        "the Digipost certificate file holds no private key",
+        "sertifikatfilen for Digipost har ingen privat nøkkel",
+    ),
+    "digipost.pem_unreadable": (
+        "the Digipost private key cannot be read (PEM, right password?)",
+        "den private nøkkelen for Digipost kan ikke leses (PEM, riktig passord?)",
+    ),
+    "digipost.their_certificate": ("Digipost's certificate cannot be read", "Sertifikatet til Digipost kan ikke leses"),
+    "digipost.their_key_not_rsa": (
+        "Digipost's certificate does not hold an RSA key",
+        "Sertifikatet til Digipost har ingen RSA-nøkkel",
+    ),
+    "digipost.date_not_http": ("not an HTTP date: {value!r}", "ikke en HTTP-dato: {value!r}"),
+    "digipost.date_no_zone": (
+        "not an HTTP date with a time zone: {value!r}",
+        "ikke en HTTP-dato med tidssone: {value!r}",
+    ),
+    "digipost.date_window": (
+        "the Date {value!r} is more than {tolerance} away from the clock ({now})",
+        "Date {value!r} avviker mer enn {tolerance} fra klokken ({now})",
     ),
 }
 

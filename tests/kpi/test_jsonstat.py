@@ -10,6 +10,7 @@ import pytest
 from nofaktura.exceptions import DocumentError, IndexDataError, IndexNotPublished
 from nofaktura.kpi import TABLE_03013, IndexTable, Period, parse_index_response
 from nofaktura.kpi.jsonstat import load_dataset
+from nofaktura.messages import msg
 
 from .conftest import DEFAULT_2025M02, SYNTHETIC, TABLE_11118, TABLE_11118_META, sample
 
@@ -160,8 +161,16 @@ def test_the_base_year_is_read_from_english_and_norwegian_labels() -> None:
 
 
 def test_errors_say_where_in_both_languages() -> None:
-    error = IndexDataError("the answer is table 03013", nb="svaret er tabell 03013", source="svar.json", path="id")
-    assert str(error) == error.text() == "svar.json, id: the answer is table 03013"
-    assert error.text("nb_NO") == "svar.json, id: svaret er tabell 03013"
-    assert IndexDataError("only English", source="a.json").text("nb") == "a.json: only English"
+    error = IndexDataError(msg("kpi.other_table", found="03013", table="14700"), source="svar.json", path="id")
+    assert str(error) == error.text() == "svar.json, id: the answer is table 03013, not table 14700"
+    assert error.text("nb_NO") == "svar.json, id: svaret er tabell 03013, ikke tabell 14700"
+    assert error.key == "kpi.other_table"
+    # a source that is itself a catalogue message is shown in the reader's language too
+    sourced = IndexDataError(msg("kpi.no_values"), source=msg("kpi.source_table", table="03013"), path="value")
+    assert str(sourced) == "Statistics Norway table 03013, value: the dataset has no value array"
+    assert sourced.text("nb") == "SSB-tabell 03013, value: datasettet har ingen value-liste"
+    # free text (not from the catalogue) still says in Bokmål what went wrong, like every library error
+    assert IndexDataError("only English", source="a.json").text("nb") == (
+        "a.json: Svaret er ikke indekstabellen det ble spurt om. (only English)"
+    )
     assert IndexDataError().text("nb") == "Svaret er ikke indekstabellen det ble spurt om."

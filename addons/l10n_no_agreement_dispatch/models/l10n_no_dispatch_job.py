@@ -39,14 +39,19 @@ class L10nNoDispatchJob(models.Model):
         return super()._l10n_no_dispatch_document_values(document)
 
     @api.model
-    def _l10n_no_dispatch_key(self, document, company):
+    def _l10n_no_dispatch_keys(self, documents, company=None):
         """EXTENDS the core: a notice's key, ``ntc`` + its id + the count of its earlier jobs."""
-        if document._name != NOTICE:
-            return super()._l10n_no_dispatch_key(document, company)
+        if documents._name != NOTICE:
+            return super()._l10n_no_dispatch_keys(documents, company)
+        if not documents:
+            return {}
         db_uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")[:8]
-        number = self.sudo().with_context(active_test=False).search_count(
-            [("l10n_no_agreement_notice_id", "=", document.id)]) + 1
-        return f"nfd-{db_uuid}-{company.id}-ntc{document.id}-{number}"
+        counts = {notice.id: count for notice, count in self.sudo().with_context(active_test=False)._read_group(
+            [("l10n_no_agreement_notice_id", "in", documents.ids)], ["l10n_no_agreement_notice_id"], ["__count"])}
+        return {
+            notice.id: f"nfd-{db_uuid}-{(company or notice.company_id).id}-ntc{notice.id}-{counts.get(notice.id, 0) + 1}"
+            for notice in documents
+        }
 
     def _l10n_no_dispatch_document(self):
         self.ensure_one()

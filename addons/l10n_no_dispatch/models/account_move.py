@@ -219,24 +219,32 @@ class AccountMove(models.Model):
 
         Idempotent: an invoice already queued or on its way is not queued again (its job is returned). An
         invoice no channel can reach gets a failed job with the reason, and an activity for the responsible
-        user. Returns the jobs.
+        user. Returns the jobs, in the order of the invoices.
+
+        Batch-friendly: the active jobs of all invoices are looked up at once, the new jobs are created in
+        one insert with one count for their keys and one chatter insert (``_l10n_no_dispatch_create_many``),
+        and Digipost lookups of the batch share one client per company.
         """
-        self.env["l10n_no_dispatch.job"]._l10n_no_dispatch_check_sender()
+        Job = self.env["l10n_no_dispatch.job"]
+        Job._l10n_no_dispatch_check_sender()
         self.check_access("write")
         if channel:
             Channel(channel)  # a wrong value fails here
-        jobs = self.env["l10n_no_dispatch.job"]
-        for move in self:
+        moves = self.browse(list(dict.fromkeys(self.ids)))  # an invoice given twice is queued once
+        for move in moves:
             if move.state != "posted" or not move.is_sale_document():
                 raise UserError(self.env._(
                     "Only posted customer invoices and credit notes are sent (%(name)s).", name=move.display_name))
-            active = jobs.sudo().search([
-                ("move_id", "=", move.id), ("letter_id", "=", False), ("state", "in", ACTIVE_STATES)], limit=1)
-            if active:
-                jobs |= active
-                continue
-            choice = move._l10n_no_dispatch_choice(refresh=True, channel=channel)
-            jobs |= jobs.sudo()._l10n_no_dispatch_create(move, choice, move._l10n_no_dispatch_describe(choice))
+        job_of = {job.move_id.id: job for job in Job.sudo().search([
+            ("move_id", "in", moves.ids), ("letter_id", "=", False), ("state", "in", ACTIVE_STATES)])}
+        items = []
+        with self.env["res.company"]._l10n_no_dispatch_digipost_batch():
+            for move in moves.filtered(lambda m: m.id not in job_of):
+                choice = move._l10n_no_dispatch_choice(refresh=True, channel=channel)
+                items.append((move, choice, move._l10n_no_dispatch_describe(choice)))
+        created = Job.sudo()._l10n_no_dispatch_create_many(items)
+        job_of.update({job.move_id.id: job for job in created})
+        jobs = Job.sudo().browse([job_of[move.id].id for move in moves])
         if jobs.filtered(lambda j: j.state == "queued"):
             jobs._l10n_no_dispatch_trigger()
         return jobs.with_env(self.env)

@@ -121,16 +121,31 @@ class L10nNoDispatchJob(models.Model):
     # -------------------------------------------------------------------------
 
     @api.model
-    def _l10n_no_dispatch_key(self, document, company):
-        """A key unique per company and never reused: database, document and the count of its earlier jobs."""
+    def _l10n_no_dispatch_keys(self, documents, company=None):
+        """``{document id: key}`` for documents of one model: unique per company and never reused (database,
+        company — ``company`` or the document's —, document and the count of its earlier jobs), the earlier
+        jobs of all of them counted in one query. Hook: an addon queueing a document of its own EXTENDS it."""
+        if not documents:
+            return {}
         db_uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")[:8]
-        field = "letter_id" if document._name == "l10n_no.dunning.letter" else "move_id"
-        domain = [(field, "=", document.id)]
-        if field == "move_id":
+        is_letter = documents._name == "l10n_no.dunning.letter"
+        field = "letter_id" if is_letter else "move_id"
+        domain = [(field, "in", documents.ids)]
+        if not is_letter:
             domain.append(("letter_id", "=", False))
-        number = self.sudo().with_context(active_test=False).search_count(domain) + 1
-        kind = "ltr" if field == "letter_id" else "inv"
-        return f"nfd-{db_uuid}-{company.id}-{kind}{document.id}-{number}"
+        counts = {document.id: count for document, count in self.sudo().with_context(active_test=False)._read_group(
+            domain, [field], ["__count"])}
+        kind = "ltr" if is_letter else "inv"
+        return {
+            document.id: f"nfd-{db_uuid}-{(company or document.company_id).id}-{kind}{document.id}-"
+                         f"{counts.get(document.id, 0) + 1}"
+            for document in documents
+        }
+
+    @api.model
+    def _l10n_no_dispatch_key(self, document, company):
+        """The key of the next job of ``document`` (see ``_l10n_no_dispatch_keys``)."""
+        return self._l10n_no_dispatch_keys(document, company)[document.id]
 
     @api.model
     def _l10n_no_dispatch_document_values(self, document):
@@ -146,25 +161,44 @@ class L10nNoDispatchJob(models.Model):
         Without a channel the job is created failed, with the reason, and the responsible user gets an
         activity: the document cannot go anywhere until the customer's data is fixed.
         """
-        company = document.company_id
-        values = {
-            "company_id": company.id,
-            **self._l10n_no_dispatch_document_values(document),
-            "partner_id": document.partner_id.id,
-            "channel": choice.channel.value if choice.channel else False,
-            "reason": reason,
-            "idempotency_key": self._l10n_no_dispatch_key(document, company),
-            "previous_job_id": previous.id if previous else False,
-            "next_attempt": fields.Datetime.now(),
-        }
-        if choice.channel is None:
-            values.update(state="failed", last_error=reason, next_attempt=False)
-        job = self.sudo().create(values)
-        if choice.channel is None:
-            job._l10n_no_dispatch_nothing_left(reason)
-        elif not previous:
-            job._l10n_no_dispatch_post(self.env._("Queued for sending. %(reason)s", reason=reason))
-        return job
+        return self._l10n_no_dispatch_create_many([(document, choice, reason)], previous=previous)
+
+    @api.model
+    def _l10n_no_dispatch_create_many(self, items, previous=None):
+        """Jobs for ``items``, ``(document, choice, reason)`` triples of documents without an active job, as
+        ``_l10n_no_dispatch_create`` makes one — in one insert, with one count of earlier jobs per document
+        model for the keys and one chatter insert for the "queued" notes (what made enqueueing slow in bulk).
+        ``previous``: the job these replace (a fallback after a final failure: its note says it already)."""
+        now = fields.Datetime.now()
+        documents = {}
+        for document, _choice, _reason in items:
+            documents.setdefault(document._name, document.browse())
+            documents[document._name] |= document
+        keys = {name: self._l10n_no_dispatch_keys(records) for name, records in documents.items()}
+        vals_list = []
+        for document, choice, reason in items:
+            values = {
+                "company_id": document.company_id.id,
+                **self._l10n_no_dispatch_document_values(document),
+                "partner_id": document.partner_id.id,
+                "channel": choice.channel.value if choice.channel else False,
+                "reason": reason,
+                "idempotency_key": keys[document._name][document.id],
+                "previous_job_id": previous.id if previous else False,
+                "next_attempt": now,
+            }
+            if choice.channel is None:
+                values.update(state="failed", last_error=reason, next_attempt=False)
+            vals_list.append(values)
+        jobs = self.sudo().create(vals_list)
+        for job, (_document, choice, reason) in zip(jobs, items, strict=True):
+            if choice.channel is None:
+                job._l10n_no_dispatch_nothing_left(reason)
+        if not previous:
+            queued = {job: self.env._("Queued for sending. %(reason)s", reason=reason)
+                      for job, (_document, choice, reason) in zip(jobs, items, strict=True) if choice.channel}
+            jobs._l10n_no_dispatch_log(queued)
+        return jobs
 
     def _l10n_no_dispatch_nothing_left(self, reason):
         """No channel reaches the customer: say so in the chatter and give the responsible user an activity."""
@@ -248,11 +282,20 @@ class L10nNoDispatchJob(models.Model):
         return dict(self._fields["channel"]._description_selection(self.env)).get(self.channel) or "?"
 
     def _l10n_no_dispatch_post(self, body):
-        """A line in the chatter of the document (the invoice, or the letter)."""
-        for job in self:
+        """The same line in the chatter of each job's document (the invoice, or the letter)."""
+        self._l10n_no_dispatch_log(dict.fromkeys(self, body))
+
+    @api.model
+    def _l10n_no_dispatch_log(self, bodies):
+        """``{job: text}``: each text as a note in the chatter of its job's document, one insert per document
+        model (``_message_log_batch``): a record of what happened, nobody is notified."""
+        by_model = {}
+        for job, body in bodies.items():
             document = job._l10n_no_dispatch_document()
             if document:
-                document.sudo().message_post(body=body)
+                by_model.setdefault(document._name, {})[document.id] = body
+        for name, texts in by_model.items():
+            self.env[name].sudo().browse(list(texts))._message_log_batch(texts)
 
     @api.model
     def _l10n_no_dispatch_trigger(self):
@@ -311,23 +354,24 @@ class L10nNoDispatchJob(models.Model):
 
     def _l10n_no_dispatch_send(self):
         """Send each job of this batch by its channel; one broken document never stops the others."""
-        for job in self:
-            try:
-                with self.env.cr.savepoint():
-                    job._l10n_no_dispatch_send_one()
-            except TransportError as exc:
-                job._l10n_no_dispatch_transport_error(exc)
-            except (NofakturaError, UserError, ValueError) as exc:
-                job._l10n_no_dispatch_final_failure(str(exc))
-            except (psycopg2.errors.SerializationFailure, psycopg2.errors.LockNotAvailable) as exc:
-                # another transaction held the invoice: try again later, it is not the channel's fault
-                job._l10n_no_dispatch_transport_error(ServiceUnavailable(type(exc).__name__))
-            except Exception as exc:  # pylint: disable=broad-exception-caught
-                # A fault in one document's sending (a bug, a broken report) must not stop the batch: the
-                # document goes to its next channel and the fault is logged for the administrator.
-                _logger.exception("Dispatch %s: unexpected error", job.idempotency_key)
-                job._l10n_no_dispatch_final_failure(self.env._("Unexpected error: %(error)s",
-                                                               error=type(exc).__name__))
+        with self.env["res.company"]._l10n_no_dispatch_digipost_batch():  # one Digipost client per company
+            for job in self:
+                try:
+                    with self.env.cr.savepoint():
+                        job._l10n_no_dispatch_send_one()
+                except TransportError as exc:
+                    job._l10n_no_dispatch_transport_error(exc)
+                except (NofakturaError, UserError, ValueError) as exc:
+                    job._l10n_no_dispatch_final_failure(str(exc))
+                except (psycopg2.errors.SerializationFailure, psycopg2.errors.LockNotAvailable) as exc:
+                    # another transaction held the invoice: try again later, it is not the channel's fault
+                    job._l10n_no_dispatch_transport_error(ServiceUnavailable(type(exc).__name__))
+                except Exception as exc:  # pylint: disable=broad-exception-caught
+                    # A fault in one document's sending (a bug, a broken report) must not stop the batch: the
+                    # document goes to its next channel and the fault is logged for the administrator.
+                    _logger.exception("Dispatch %s: unexpected error", job.idempotency_key)
+                    job._l10n_no_dispatch_final_failure(self.env._("Unexpected error: %(error)s",
+                                                                   error=type(exc).__name__))
         return True
 
     def _l10n_no_dispatch_send_one(self):
@@ -427,7 +471,7 @@ class L10nNoDispatchJob(models.Model):
     def _l10n_no_dispatch_send_digipost(self):
         message = self._l10n_no_dispatch_digipost_message()
         try:
-            with self.company_id._l10n_no_dispatch_digipost_client() as client:
+            with self.company_id._l10n_no_dispatch_digipost_session() as client:
                 delivery = client.send(message)
         except DuplicateSubmission:
             # Digipost has this message id: an earlier attempt got through (its answer was lost).

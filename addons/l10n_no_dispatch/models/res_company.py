@@ -1,11 +1,14 @@
 import base64
+import contextlib
+import contextvars
+import hashlib
 
 from nofaktura.digipost import PRODUCTION_URL, TEST_URL, DigipostClient, SenderKey
 from nofaktura.dispatch import ManifestFormat, PrintHouse, PrintHouseConfig
 from nofaktura.exceptions import NofakturaError
 from nofaktura.peppol.transports import LocalFilesystem, SftpFilesystem
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 #: Fields holding secrets: readable and writable by system administrators only, never logged.
@@ -13,6 +16,10 @@ SECRET_FIELDS = (
     "l10n_no_dispatch_digipost_key", "l10n_no_dispatch_digipost_key_password",
     "l10n_no_dispatch_print_sftp_password", "l10n_no_dispatch_print_sftp_host_key",
 )
+
+#: The Digipost clients of the batch being worked (a drain batch of the cron, an enqueue), by company and
+#: settings; None outside a batch. A context variable, so each worker thread has its own.
+_DIGIPOST_CLIENTS = contextvars.ContextVar("l10n_no_dispatch_digipost_clients", default=None)
 
 
 class ResCompany(models.Model):
@@ -83,6 +90,47 @@ class ResCompany(models.Model):
         except (NofakturaError, ValueError, TypeError) as exc:
             raise UserError(self.env._("The Digipost settings of %(company)s cannot be used: %(error)s",
                                        company=self.name, error=str(exc))) from exc
+
+    @api.model
+    @contextlib.contextmanager
+    def _l10n_no_dispatch_digipost_batch(self):
+        """Within this block each company's Digipost client is made once and shared (see
+        ``_l10n_no_dispatch_digipost_session``), and closed at the end.
+
+        Why: a client loads the PKCS#12 certificate and fetches Digipost's entry point (its certificate) when
+        made; per job that was most of a Digipost send. A nested block uses the outer one's clients.
+        """
+        if _DIGIPOST_CLIENTS.get() is not None:
+            yield
+            return
+        clients = {}
+        token = _DIGIPOST_CLIENTS.set(clients)
+        try:
+            yield
+        finally:
+            _DIGIPOST_CLIENTS.reset(token)
+            for client in clients.values():
+                client.close()
+
+    @contextlib.contextmanager
+    def _l10n_no_dispatch_digipost_session(self):
+        """A Digipost client of this company for one call: inside ``_l10n_no_dispatch_digipost_batch`` the
+        batch's client for the company's current Digipost settings, else a new one closed after use."""
+        self.ensure_one()
+        clients = _DIGIPOST_CLIENTS.get()
+        if clients is None:
+            with self._l10n_no_dispatch_digipost_client() as client:
+                yield client
+            return
+        company = self.sudo()
+        settings = hashlib.sha256(repr((
+            company.l10n_no_dispatch_digipost_user_id, company.l10n_no_dispatch_digipost_environment,
+            company.l10n_no_dispatch_digipost_key, company.l10n_no_dispatch_digipost_key_password,
+        )).encode()).hexdigest()  # a changed certificate or sender id gets its own client
+        key = (self.env.cr.dbname, company.id, settings)
+        if key not in clients:
+            clients[key] = self._l10n_no_dispatch_digipost_client()
+        yield clients[key]
 
     def _l10n_no_dispatch_print_filesystem(self):
         """Where the print house takes its batches: a local folder or an SFTP server."""

@@ -137,7 +137,7 @@ class ResPartner(models.Model):
         if recipient is None:
             return False  # nothing to identify the customer by: Digipost cannot reach them
         try:
-            with company._l10n_no_dispatch_digipost_client() as client:
+            with company._l10n_no_dispatch_digipost_session() as client:
                 identification = client.identify(recipient)
         except (NofakturaError, UserError) as exc:
             self.sudo().write({"l10n_no_dispatch_digipost_error": str(exc)[:500]})

@@ -84,6 +84,29 @@ class L10nNoDispatchCommon(L10nNoEhfCommon):
             move.sudo().invoice_pdf_report_file = base64.b64encode(pdf)
         return move
 
+    def _queued(self, partner, count=1):
+        """``count`` posted invoices of ``partner``, each queued for dispatch: ``(moves, jobs)`` in order."""
+        moves = self.env["account.move"]
+        jobs = self.env["l10n_no_dispatch.job"]
+        for _i in range(count):
+            move = self._customer_invoice(partner)
+            moves |= move
+            jobs |= move._l10n_no_dispatch_enqueue()
+        return moves, jobs
+
+    def _print_fails(self, error, only=None):
+        """Patch the print-house hand-over to raise ``error`` (for the job ``only``, else for every job; the
+        others are handed over as usual). Use as a context manager."""
+        Job = type(self.env["l10n_no_dispatch.job"])
+        original = Job._l10n_no_dispatch_send_print
+
+        def send_print(job):
+            if only is None or job == only:
+                raise error
+            return original(job)
+
+        return patch.object(Job, "_l10n_no_dispatch_send_print", autospec=True, side_effect=send_print)
+
     def _run_cron(self):
         return self.env["l10n_no_dispatch.job"]._cron_l10n_no_dispatch_send()
 

@@ -17,8 +17,7 @@ class TestDispatchQueue(L10nNoDispatchCommon):
     the cron in batches."""
 
     def test_digipost_sends_once_with_the_job_key(self):
-        move = self._customer_invoice(self.consumer)
-        job = move._l10n_no_dispatch_enqueue()
+        (move,), job = self._queued(self.consumer)
         self.assertEqual((job.channel, job.state), ("digipost", "queued"))
         self.assertEqual(move.l10n_no_dispatch_state, "queued")
         # idempotent: queueing again returns the same job
@@ -38,8 +37,7 @@ class TestDispatchQueue(L10nNoDispatchCommon):
     def test_retry_after_lost_answer_is_not_a_duplicate(self):
         """The first attempt got through but its answer was lost: the retry sends the same key, Digipost
         refuses the reused id, and that counts as sent."""
-        move = self._customer_invoice(self.consumer)
-        job = move._l10n_no_dispatch_enqueue()
+        (move,), job = self._queued(self.consumer)
         message = job._l10n_no_dispatch_digipost_message()
         with self.company._l10n_no_dispatch_digipost_client() as client:
             client.send(message)  # "got through, answer lost"
@@ -49,8 +47,7 @@ class TestDispatchQueue(L10nNoDispatchCommon):
         self.assertIn("already at Digipost", move.message_ids[0].body)
 
     def test_retryable_error_waits_and_keeps_the_key(self):
-        move = self._customer_invoice(self.consumer)
-        job = move._l10n_no_dispatch_enqueue()
+        _moves, job = self._queued(self.consumer)
         key = job.idempotency_key
         self.digipost.fail_next(503, "API_UNAVAILABLE")
         self._run_cron()
@@ -67,8 +64,7 @@ class TestDispatchQueue(L10nNoDispatchCommon):
 
     def test_final_failure_moves_to_the_next_channel_with_chatter(self):
         self.consumer.write({"l10n_no_dispatch_channel": "digipost", "l10n_no_dispatch_fallback": "print"})
-        move = self._customer_invoice(self.consumer)
-        job = move._l10n_no_dispatch_enqueue()
+        (move,), job = self._queued(self.consumer)
         self.digipost.fail_next(400, "INVALID_PDF_CONTENT", "CLIENT_DATA")
         self._run_cron()
         self.assertEqual(job.state, "failed")
@@ -85,8 +81,7 @@ class TestDispatchQueue(L10nNoDispatchCommon):
 
     def test_nothing_left_fails_with_reason_and_activity(self):
         self.consumer.write({"l10n_no_dispatch_channel": "digipost", "l10n_no_dispatch_fallback": "none"})
-        move = self._customer_invoice(self.consumer)
-        job = move._l10n_no_dispatch_enqueue()
+        (move,), job = self._queued(self.consumer)
         self.digipost.fail_next(401, "INVALID_SIGNATURE", "CLIENT_TECHNICAL")
         self._run_cron()
         self.assertEqual(job.state, "failed")
@@ -96,16 +91,14 @@ class TestDispatchQueue(L10nNoDispatchCommon):
         self.assertIn("no other channel", move.message_ids[0].body)
 
     def test_invoice_nobody_can_reach_gets_a_failed_job_and_an_activity(self):
-        move = self._customer_invoice(self.nobody)
-        job = move._l10n_no_dispatch_enqueue()
+        (move,), job = self._queued(self.nobody)
         self.assertEqual(job.state, "failed")
         self.assertFalse(job.channel)
         self.assertIn("No channel can reach", job.last_error)
         self.assertTrue(move.activity_ids)
 
     def test_print_retry_does_not_print_twice(self):
-        move = self._customer_invoice(self.paper_customer)
-        job = move._l10n_no_dispatch_enqueue()
+        (move,), job = self._queued(self.paper_customer)
         self.assertEqual(job.channel, "print")
         # the batch reaches the print house but the transaction fails after it: the retry must see it
         job.sudo()._l10n_no_dispatch_send_print()
@@ -116,8 +109,7 @@ class TestDispatchQueue(L10nNoDispatchCommon):
         self.assertEqual(len([f for f in self._print_files() if f.endswith(".pdf")]), 1)
 
     def test_email_through_odoo_mail(self):
-        move = self._customer_invoice(self.mail_customer)
-        job = move._l10n_no_dispatch_enqueue()
+        (move,), job = self._queued(self.mail_customer)
         self.assertEqual(job.channel, "email")
         self._run_cron()
         self.assertEqual(job.state, "sent")
@@ -127,8 +119,7 @@ class TestDispatchQueue(L10nNoDispatchCommon):
         self.assertTrue(mail_message.attachment_ids)
 
     def test_ehf_goes_through_the_ehf_queue_and_follows_it(self):
-        move = self._customer_invoice(self.partner_no)
-        job = move._l10n_no_dispatch_enqueue()
+        (move,), job = self._queued(self.partner_no)
         self.assertEqual(job.channel, "ehf")
         self._run_cron()
         self.assertEqual(job.state, "sending")
@@ -142,8 +133,7 @@ class TestDispatchQueue(L10nNoDispatchCommon):
         self.assertEqual(move.l10n_no_dispatch_state, "sent")
 
     def test_ehf_final_failure_moves_to_digipost_then_email(self):
-        move = self._customer_invoice(self.partner_no)
-        job = move._l10n_no_dispatch_enqueue()
+        (move,), job = self._queued(self.partner_no)
         self._run_cron()
         job.ehf_outgoing_id.sudo()._l10n_no_ehf_fail("rejected", "The access point rejected the document")
         self._due_now()
@@ -155,39 +145,18 @@ class TestDispatchQueue(L10nNoDispatchCommon):
         self.assertTrue(any("EHF failed" in m.body for m in move.message_ids))
 
     def test_one_broken_invoice_does_not_stop_the_batch(self):
-        moves = [self._customer_invoice(self.paper_customer) for _i in range(3)]
-        jobs = self.env["l10n_no_dispatch.job"]
-        for move in moves:
-            jobs |= move._l10n_no_dispatch_enqueue()
-        original = type(self.env["l10n_no_dispatch.job"])._l10n_no_dispatch_send_print
+        _moves, jobs = self._queued(self.paper_customer, 3)
         broken = jobs[1]
-
-        def send_print(job):
-            if job == broken:
-                raise ServiceUnavailable("print house down for this one")
-            return original(job)
-
-        with patch.object(type(self.env["l10n_no_dispatch.job"]), "_l10n_no_dispatch_send_print", autospec=True,
-                          side_effect=send_print):
+        with self._print_fails(ServiceUnavailable("print house down for this one"), only=broken):
             self._run_cron()
         self.assertEqual(jobs.mapped("state"), ["printed", "queued", "printed"])
         self.assertEqual(broken.attempts, 1)
 
     def test_unexpected_error_in_one_invoice_fails_it_and_the_batch_goes_on(self):
-        moves = [self._customer_invoice(self.paper_customer) for _i in range(3)]
-        jobs = self.env["l10n_no_dispatch.job"]
-        for move in moves:
-            jobs |= move._l10n_no_dispatch_enqueue()
-        original = type(self.env["l10n_no_dispatch.job"])._l10n_no_dispatch_send_print
+        _moves, jobs = self._queued(self.paper_customer, 3)
         broken = jobs[1]
-
-        def send_print(job):
-            if job == broken:
-                raise KeyError("a bug")
-            return original(job)
-
-        with patch.object(type(self.env["l10n_no_dispatch.job"]), "_l10n_no_dispatch_send_print", autospec=True,
-                          side_effect=send_print), mute_logger("odoo.addons.l10n_no_dispatch.models.l10n_no_dispatch_job"):
+        with self._print_fails(KeyError("a bug"), only=broken), \
+                mute_logger("odoo.addons.l10n_no_dispatch.models.l10n_no_dispatch_job"):
             self._run_cron()
         # print was the paper customer's last channel: failed, with the reason and an activity
         self.assertEqual(jobs.mapped("state"), ["printed", "failed", "printed"])
@@ -195,9 +164,7 @@ class TestDispatchQueue(L10nNoDispatchCommon):
         self.assertTrue(broken.move_id.activity_ids)
 
     def test_cron_works_in_batches(self):
-        moves = [self._customer_invoice(self.paper_customer) for _i in range(5)]
-        for move in moves:
-            move._l10n_no_dispatch_enqueue()
+        self._queued(self.paper_customer, 5)
         Job = self.env["l10n_no_dispatch.job"].sudo()
         self.assertEqual(Job._cron_l10n_no_dispatch_send(batch_size=2), 2)
         self.assertEqual(Job.search_count([("state", "=", "printed")]), 2)
@@ -219,10 +186,62 @@ class TestDispatchQueue(L10nNoDispatchCommon):
         self.assertTrue(Path(self.print_dir).is_dir())
 
     def test_a_concurrent_update_is_retried_later_not_a_channel_failure(self):
-        move = self._customer_invoice(self.paper_customer)
-        job = move._l10n_no_dispatch_enqueue()
-        with patch.object(type(self.env["l10n_no_dispatch.job"]), "_l10n_no_dispatch_send_print", autospec=True,
-                          side_effect=psycopg2.errors.SerializationFailure("could not serialize access")):
+        (move,), job = self._queued(self.paper_customer)
+        with self._print_fails(psycopg2.errors.SerializationFailure("could not serialize access")):
             self._run_cron()
         self.assertEqual((job.state, job.attempts), ("queued", 1))
         self.assertEqual(len(move.l10n_no_dispatch_job_ids), 1)
+
+    def test_enqueue_in_bulk_keys_notes_and_order(self):
+        """A selection is queued at once: keys counted per invoice (a cancelled job counts), one "queued"
+        note per invoice, the jobs in the order of the invoices, an invoice selected twice queued once."""
+        moves = (self._customer_invoice(self.paper_customer) | self._customer_invoice(self.mail_customer)
+                 | self._customer_invoice(self.nobody))
+        moves[0]._l10n_no_dispatch_enqueue().action_cancel()
+        jobs = (moves + moves[1])._l10n_no_dispatch_enqueue()
+        self.assertEqual(jobs.move_id, moves)
+        self.assertEqual([job.move_id for job in jobs], list(moves))
+        self.assertEqual(jobs.mapped("state"), ["queued", "queued", "failed"])
+        self.assertEqual([job.idempotency_key.rsplit("-", 1)[1] for job in jobs], ["2", "1", "1"])
+        self.assertEqual(len(set(jobs.mapped("idempotency_key"))), 3)
+        queued_notes = [len(move.message_ids.filtered(lambda m: "Queued for sending" in (m.body or "")))
+                        for move in moves]
+        self.assertEqual(queued_notes, [2, 1, 0])
+        self.assertTrue(moves[2].activity_ids)
+        # on their way: the same jobs come back, nothing is queued twice
+        again = moves[:2]._l10n_no_dispatch_enqueue()
+        self.assertEqual(again, jobs[:2])
+        self.assertEqual(len(moves[:2].l10n_no_dispatch_job_ids), 3)
+
+    def test_one_digipost_client_per_drain_batch(self):
+        """Building a client (PKCS#12 load, Digipost's certificate) was most of a Digipost send: one per
+        company and settings in a batch, closed at its end; outside a batch one per use."""
+        _moves, jobs = self._queued(self.consumer, 3)
+        Company = type(self.env["res.company"])
+        original = Company._l10n_no_dispatch_digipost_client
+
+        def counting():
+            return patch.object(Company, "_l10n_no_dispatch_digipost_client", autospec=True, side_effect=original)
+
+        with counting() as made:
+            self._run_cron()
+        self.assertEqual(jobs.mapped("state"), ["delivered"] * 3)
+        self.assertEqual(len(self.digipost.messages), 3)
+        self.assertEqual(made.call_count, 1)
+
+        with counting() as made:
+            with self.company._l10n_no_dispatch_digipost_session() as alone:
+                pass
+            with self.env["res.company"]._l10n_no_dispatch_digipost_batch():
+                with self.company._l10n_no_dispatch_digipost_session() as first:
+                    pass
+                with self.company._l10n_no_dispatch_digipost_session() as second:
+                    pass
+                self.company.sudo().l10n_no_dispatch_digipost_user_id = "654321"
+                with self.company._l10n_no_dispatch_digipost_session() as changed:
+                    pass
+                self.assertFalse(first._http.is_closed)
+        self.assertIs(first, second)
+        self.assertIsNot(first, changed)
+        self.assertEqual(made.call_count, 3)
+        self.assertTrue(alone._http.is_closed and first._http.is_closed and changed._http.is_closed)

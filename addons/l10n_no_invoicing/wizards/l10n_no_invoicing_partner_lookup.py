@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+from .dialog import reopen_action
+
 
 class L10nNoInvoicingPartnerLookup(models.TransientModel):
     """Find a unit in the Enhetsregisteret by organisation number or name, then fill an existing partner
@@ -19,16 +21,7 @@ class L10nNoInvoicingPartnerLookup(models.TransientModel):
     line_ids = fields.One2many("l10n_no_invoicing.partner.lookup.line", "wizard_id", string="Found")
 
     def _l10n_no_invoicing_reopen(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "name": self.env._("Look up in the Enhetsregisteret"),
-        }
+        return reopen_action(self, self.env._("Look up in the Enhetsregisteret"))
 
     def action_search(self):
         """Ask the register for the query and list what it found (or why it could not)."""

@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..models.res_company import _next_half_year
+from .dialog import reopen_action
 
 STEPS = [
     ("company", "Company"),
@@ -158,16 +159,7 @@ class L10nNoInvoicingSetup(models.TransientModel):
         return self.env["ir.actions.act_window"]._for_xml_id("l10n_no_invoicing.action_l10n_no_invoicing_setup")
 
     def _l10n_no_invoicing_reopen(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "name": self.env._("Set up Norwegian invoicing"),
-        }
+        return reopen_action(self, self.env._("Set up Norwegian invoicing"))
 
     def action_lookup_company(self):
         """Step 1a: look the organisation number up and show what the register says; nothing is written

@@ -33,6 +33,11 @@ class AccountMove(models.Model):
     l10n_no_vendor_kid_error = fields.Char(
         string="KID error", compute="_compute_l10n_no_vendor_kid", store=True,
     )
+    l10n_no_kid_reference = fields.Char(
+        related="payment_reference",
+        string="KID",
+        help="The KID the customer types into the bank's KID field.",
+    )
     l10n_no_kid_is_kid = fields.Boolean(
         string="Payment reference is a KID",
         compute="_compute_l10n_no_kid_is_kid",

@@ -23,14 +23,28 @@ class TestInvoiceScreens(L10nNoKidCommon):
 
     def test_02_form_labels_the_kid_next_to_the_due_date(self):
         arch = self._form()
-        kid = arch.xpath("//field[@name='payment_reference'][@string='KID']")
+        kid = arch.xpath("//field[@name='l10n_no_kid_reference']")
         self.assertEqual(len(kid), 1)
         self.assertEqual(kid[0].get("invisible"), "not l10n_no_kid_is_kid")
+        self.assertEqual(self.env["account.move"]._fields["l10n_no_kid_reference"].string, "KID")
+        invoice = self._invoice()
+        self.assertEqual(invoice.l10n_no_kid_reference, invoice.payment_reference)
         account = arch.xpath("//field[@name='partner_bank_id'][@string='KID account']")
         self.assertEqual(len(account), 1)
         # in the header group, before the tabs: seen without opening "Other info"
         self.assertFalse(kid[0].xpath("ancestor::notebook"))
         self.assertFalse(account[0].xpath("ancestor::notebook"))
+
+    def test_02b_other_info_keeps_odoos_label(self):
+        """No payment_reference node of the form carries its own label: the web client gives a
+        ``<label for="payment_reference">`` (account_payment_order adds one in "Other info") the label of the
+        last payment_reference node before it, and a node labelled "KID" in the header made "Other info" read
+        "KID" instead of "Payment Reference"."""
+        arch = self._form()
+        self.assertTrue(arch.xpath("//field[@name='payment_reference']"))
+        relabelled = [node.get("string") for node in arch.xpath("//field[@name='payment_reference'][@string]")]
+        self.assertEqual(relabelled, [])
+        self.assertEqual(self.env["account.move"]._fields["payment_reference"].string, "Payment Reference")
 
     def test_03_document_layout_preview_renders(self):
         """Odoo opens the document layout wizard on the first Send or Print of a company without a layout;

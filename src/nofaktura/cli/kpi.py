@@ -32,6 +32,7 @@ from nofaktura.kpi import (
     regulate_amount,
 )
 from nofaktura.kpi.jsonstat import MAX_RESPONSE_BYTES
+from nofaktura.messages import msg
 
 __all__ = ["register"]
 
@@ -62,7 +63,7 @@ def _series(args: argparse.Namespace) -> IndexSeries:
     try:
         table = IndexTable(table=args.table, contents_code=args.contents, base_year=args.base_year)
     except ValueError as exc:  # bad settings on the command line: unusable, like a bad argument
-        raise RegulationError(f"the table settings are not usable: {exc}") from None
+        raise RegulationError(msg("kpi.bad_table_settings", detail=exc)) from None
     return parse_index_response(read_input(args.file, max_bytes=MAX_RESPONSE_BYTES), table,
                                 source=input_name(args.file))  # fmt: skip
 

@@ -32,6 +32,8 @@ from lxml import etree
 from nofaktura import kid as kid_module
 from nofaktura.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
 from nofaktura.identifiers import validate_account_number, validate_orgnr
+from nofaktura.messages import Message as TextMessage
+from nofaktura.messages import msg
 
 __all__ = [
     "DATATYPES_NS",
@@ -87,16 +89,16 @@ def validate_national_id(number: str) -> str:
     """
     compact = re.sub(r"[\s.-]", "", number or "")
     if not compact.isdigit():
-        raise InvalidFormat("A national identity number has only digits.")
+        raise InvalidFormat(msg("digipost.nin_digits"))
     if len(compact) != 11:
-        raise InvalidLength("A national identity number has 11 digits.")
+        raise InvalidLength(msg("digipost.nin_length"))
     digits = [int(c) for c in compact]
     k1 = 11 - sum(w * d for w, d in zip((3, 7, 6, 1, 8, 9, 4, 5, 2), digits[:9], strict=True)) % 11
     k1 = 0 if k1 == 11 else k1
     k2 = 11 - sum(w * d for w, d in zip((5, 4, 3, 2, 7, 6, 5, 4, 3, 2), [*digits[:9], k1], strict=True)) % 11
     k2 = 0 if k2 == 11 else k2
     if k1 == 10 or k2 == 10 or digits[9] != k1 or digits[10] != k2:
-        raise InvalidChecksum("The national identity number's check digits are not correct.")
+        raise InvalidChecksum(msg("digipost.nin_check"))
     return compact
 
 
@@ -105,21 +107,21 @@ def mask_national_id(number: str) -> str:
     return (number[:6] + "*" * (len(number) - 6)) if len(number) > 6 else "*" * len(number)
 
 
-def _require(text: str | None, what: str, max_length: int, *, required: bool = True) -> str | None:
+def _require(text: str | None, what: TextMessage, max_length: int, *, required: bool = True) -> str | None:
     if text is None or not str(text).strip():
         if required:
-            raise ValidationError(f"{what} is required.")
+            raise ValidationError(msg("digipost.required", what=what))
         return None
     value = " ".join(str(text).split())
     if _NOT_XML.search(value):
-        raise InvalidFormat(f"{what} contains control characters that XML cannot carry.")
+        raise InvalidFormat(msg("digipost.control_chars", what=what))
     if len(value) > max_length:
-        raise InvalidLength(f"{what} is longer than {max_length} characters.")
+        raise InvalidLength(msg("digipost.too_long", what=what, max_length=max_length))
     return value
 
 
 def _address_lines(lines: tuple[str, ...]) -> tuple[str, ...]:
-    cleaned = (_require(line, "An address line", 100, required=False) for line in lines)
+    cleaned = (_require(line, msg("digipost.what_an_address_line"), 100, required=False) for line in lines)
     return tuple(line for line in cleaned if line)
 
 
@@ -137,13 +139,13 @@ class NorwegianAddress:
     def __post_init__(self) -> None:
         lines = _address_lines(self.lines)
         if len(lines) > 3:
-            raise InvalidLength("A Norwegian address has at most three address lines.")
+            raise InvalidLength(msg("digipost.norwegian_lines"))
         zip_code = (self.zip_code or "").strip()
         if not re.fullmatch(r"\d{4}", zip_code):
-            raise InvalidFormat("A Norwegian postcode has four digits.")
+            raise InvalidFormat(msg("digipost.postcode"))
         object.__setattr__(self, "lines", lines)
         object.__setattr__(self, "zip_code", zip_code)
-        object.__setattr__(self, "city", _require(self.city, "The post town", 80))
+        object.__setattr__(self, "city", _require(self.city, msg("digipost.what_post_town"), 80))
 
 
 @dataclass(frozen=True)
@@ -157,16 +159,16 @@ class ForeignAddress:
     def __post_init__(self) -> None:
         lines = _address_lines(self.lines)
         if not 1 <= len(lines) <= 4:
-            raise InvalidLength("A foreign address has one to four address lines.")
+            raise InvalidLength(msg("digipost.foreign_lines"))
         if bool(self.country_code) == bool(self.country):
-            raise ValidationError("A foreign address needs either a country code or a country name.")
+            raise ValidationError(msg("digipost.foreign_country"))
         if self.country_code and not re.fullmatch(r"[A-Z]{2}", self.country_code):
-            raise InvalidFormat("The country code must be two capital letters (ISO 3166-1 alpha-2).")
+            raise InvalidFormat(msg("digipost.country_code"))
         if self.country_code == "NO":
-            raise ValidationError("A Norwegian address is a NorwegianAddress, not a foreign one.")
+            raise ValidationError(msg("digipost.foreign_is_norwegian"))
         object.__setattr__(self, "lines", lines)
         if self.country:
-            object.__setattr__(self, "country", _require(self.country, "The country", 80))
+            object.__setattr__(self, "country", _require(self.country, msg("digipost.what_country"), 80))
 
 
 @dataclass(frozen=True)
@@ -177,7 +179,7 @@ class PostalAddress:
     address: NorwegianAddress | ForeignAddress
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "name", _require(self.name, "The name on the letter", 130))
+        object.__setattr__(self, "name", _require(self.name, msg("digipost.what_letter_name"), 130))
 
 
 class PrintColor(str, enum.Enum):
@@ -214,13 +216,13 @@ class PrintIfUnread:
 
     def __post_init__(self) -> None:
         if self.after.tzinfo is None:
-            raise ValidationError("print-if-unread needs a time with a time zone.")
+            raise ValidationError(msg("digipost.print_unread_zone"))
 
     @classmethod
     def after_days(cls, days: int, print_details: PrintDetails, *, now: datetime) -> PrintIfUnread:
         """Print if still unread ``days`` days from ``now``, at noon Oslo time (a working-hours deadline)."""
         if days < 1:
-            raise ValidationError("print-if-unread needs at least one day.")
+            raise ValidationError(msg("digipost.print_unread_days"))
         day = now.astimezone(OSLO).date() + timedelta(days=days)
         return cls(datetime.combine(day, time(12, 0), tzinfo=OSLO), print_details)
 
@@ -247,11 +249,12 @@ class NameAndAddress:
     birth_date: date | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "fullname", _require(self.fullname, "The recipient's name", 130))
-        object.__setattr__(self, "addressline1", _require(self.addressline1, "The address line", 100))
-        object.__setattr__(self, "addressline2", _require(self.addressline2, "The address line", 100, required=False))
-        object.__setattr__(self, "postalcode", _require(self.postalcode, "The postcode", 10))
-        object.__setattr__(self, "city", _require(self.city, "The post town", 80))
+        object.__setattr__(self, "fullname", _require(self.fullname, msg("digipost.what_recipient_name"), 130))
+        object.__setattr__(self, "addressline1", _require(self.addressline1, msg("digipost.what_address_line"), 100))
+        object.__setattr__(self, "addressline2", _require(self.addressline2, msg("digipost.what_address_line"), 100,
+                                                           required=False))
+        object.__setattr__(self, "postalcode", _require(self.postalcode, msg("digipost.what_postcode"), 10))
+        object.__setattr__(self, "city", _require(self.city, msg("digipost.what_post_town"), 80))
 
     def __repr__(self) -> str:  # name and address of a person are personal data: not in logs
         return f"NameAndAddress(postalcode={self.postalcode!r}, …)"
@@ -280,7 +283,7 @@ class Recipient:
     def by_digipost_address(cls, address: str) -> Recipient:
         value = (address or "").strip()
         if not re.fullmatch(r"[^\s#]+#[0-9A-Za-z]+", value):
-            raise InvalidFormat("A Digipost address looks like 'ola.nordmann#1234'.")
+            raise InvalidFormat(msg("digipost.address_format"))
         return cls(RecipientKind.DIGIPOST_ADDRESS, value)
 
     @classmethod
@@ -329,18 +332,18 @@ class InvoiceData:
 
     def __post_init__(self) -> None:
         if not isinstance(self.amount, Decimal) or not self.amount.is_finite():
-            raise ValidationError("The invoice amount must be a finite Decimal.")
+            raise ValidationError(msg("digipost.amount_decimal"))
         if self.amount <= 0:
-            raise ValidationError("A Digipost invoice needs an amount above zero (a credit note is not payable).")
+            raise ValidationError(msg("digipost.amount_positive"))
         if self.amount.as_tuple().exponent < -2:  # type: ignore[operator]
-            raise ValidationError("The invoice amount has more than two decimals.")
+            raise ValidationError(msg("digipost.amount_decimals"))
         if isinstance(self.due_date, datetime) or not isinstance(self.due_date, date):
-            raise ValidationError("The due date must be a date.")
+            raise ValidationError(msg("digipost.due_date"))
         object.__setattr__(self, "account", validate_account_number(self.account))
         if self.kid is not None:
             kid = kid_module.compact(self.kid)
             if len(kid) > MAX_KID:
-                raise InvalidLength(f"A KID for Digipost has at most {MAX_KID} characters.")
+                raise InvalidLength(msg("digipost.kid_length", max=MAX_KID))
             kid_module.validate(kid)
             object.__setattr__(self, "kid", kid)
 
@@ -359,13 +362,13 @@ class Document:
 
     def __post_init__(self) -> None:
         if not isinstance(self.content, bytes) or not self.content:
-            raise ValidationError("A document needs its content as non-empty bytes.")
-        object.__setattr__(self, "subject", _require(self.subject, "The document subject", MAX_SUBJECT))
+            raise ValidationError(msg("digipost.content"))
+        object.__setattr__(self, "subject", _require(self.subject, msg("digipost.what_subject"), MAX_SUBJECT))
         if not re.fullmatch(r"[a-z0-9]{1,10}", self.file_type or ""):
-            raise InvalidFormat("The file type is a short lower-case extension such as 'pdf'.")
+            raise InvalidFormat(msg("digipost.file_type"))
         if self.uuid is not None and not re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
                                                       self.uuid):  # fmt: skip
-            raise InvalidFormat("A document UUID is lower-case hexadecimal 8-4-4-4-12.")
+            raise InvalidFormat(msg("digipost.uuid"))
 
     @property
     def media_type(self) -> str:
@@ -405,24 +408,24 @@ class Message:
 
     def __post_init__(self) -> None:
         if not self.message_id or len(self.message_id) > 200 or not self.message_id.isprintable():
-            raise ValidationError("A message id is 1 to 200 printable characters.")
+            raise ValidationError(msg("digipost.message_id"))
         if len(self.attachments) > MAX_ATTACHMENTS:
-            raise ValidationError(f"A message has at most {MAX_ATTACHMENTS} attachments.")
+            raise ValidationError(msg("digipost.attachments", max=MAX_ATTACHMENTS))
         object.__setattr__(self, "invoice_reference",
-                           _require(self.invoice_reference, "The invoice reference", MAX_INVOICE_REFERENCE,
-                                    required=False))  # fmt: skip
+                           _require(self.invoice_reference, msg("digipost.what_invoice_reference"),
+                                    MAX_INVOICE_REFERENCE, required=False))  # fmt: skip
         if self.delivery_time is not None and self.delivery_time.tzinfo is None:
-            raise ValidationError("The delivery time needs a time zone.")
+            raise ValidationError(msg("digipost.delivery_zone"))
         docs = []
         for index, given in enumerate((self.primary, *self.attachments)):
             if given.uuid is None:
                 given = Document(**{**given.__dict__, "uuid": document_uuid(self.message_id, index)})  # noqa: PLW2901
             docs.append(given)
         if len({d.uuid for d in docs}) != len(docs):
-            raise ValidationError("Two documents of the message have the same UUID.")
+            raise ValidationError(msg("digipost.same_uuid"))
         printed = self.print_details is not None or self.print_if_unread is not None
         if printed and any(d.file_type != "pdf" or not d.content.startswith(b"%PDF-") for d in docs):
-            raise ValidationError("A message that may be printed must have only PDF documents.")
+            raise ValidationError(msg("digipost.print_pdf_only"))
         object.__setattr__(self, "primary", docs[0])
         object.__setattr__(self, "attachments", tuple(docs[1:]))
         object.__setattr__(self, "documents", tuple(docs))
@@ -485,7 +488,7 @@ def _identifier(parent: etree._Element, recipient: Recipient) -> None:
     if recipient.kind is RecipientKind.NAME_AND_ADDRESS:
         na = recipient.value
         if not isinstance(na, NameAndAddress):
-            raise ValidationError("A name-and-address recipient needs a NameAndAddress.")
+            raise ValidationError(msg("digipost.name_and_address"))
         node = _el(parent, "name-and-address")
         _el(node, "fullname", na.fullname)
         _el(node, "addressline1", na.addressline1)
@@ -565,7 +568,7 @@ def build_multipart(message: Message, boundary: str | None = None) -> tuple[str,
     delimiter = f"--{boundary}".encode("ascii")
     for _media_type, _name, data in parts:
         if delimiter in data:
-            raise ValidationError("A document contains the multipart boundary; send it again with another boundary.")
+            raise ValidationError(msg("digipost.boundary"))
     chunks: list[bytes] = []
     for media_type, name, data in parts:
         chunks.append(delimiter + b"\r\n")

@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from nofaktura.exceptions import AuthenticationFailed
+from nofaktura.messages import msg
 
 __all__ = [
     "DATE_TOLERANCE",
@@ -71,9 +72,9 @@ def parse_http_date(value: str) -> datetime:
     try:
         moment = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError) as exc:
-        raise ValueError(f"not an HTTP date: {value[:60]!r}") from exc
+        raise ValueError(msg("digipost.date_not_http", value=value[:60])) from exc
     if moment is None or moment.tzinfo is None:
-        raise ValueError(f"not an HTTP date with a time zone: {value[:60]!r}")
+        raise ValueError(msg("digipost.date_no_zone", value=value[:60]))
     return moment
 
 
@@ -81,7 +82,7 @@ def check_date_window(value: str, now: datetime, tolerance: timedelta = DATE_TOL
     """Return the parsed ``Date`` if it is within ``tolerance`` of ``now``; ValueError otherwise."""
     moment = parse_http_date(value)
     if abs(moment - now) > tolerance:
-        raise ValueError(f"the Date {value!r} is more than {tolerance} away from the clock ({http_date(now)})")
+        raise ValueError(msg("digipost.date_window", value=value, tolerance=tolerance, now=http_date(now)))
     return moment
 
 
@@ -130,7 +131,7 @@ class SenderKey:
 
     def __init__(self, private_key: rsa.RSAPrivateKey, certificate: x509.Certificate | None = None) -> None:
         if not isinstance(private_key, rsa.RSAPrivateKey):
-            raise AuthenticationFailed("Digipost signs with RSA: the certificate's key is not an RSA key")
+            raise AuthenticationFailed(msg("digipost.key_not_rsa"))
         self.__key = private_key
         self.certificate = certificate
 
@@ -140,9 +141,9 @@ class SenderKey:
         try:
             key, cert, _chain = pkcs12.load_key_and_certificates(data, secret)
         except (ValueError, TypeError) as exc:  # wrong password or not PKCS#12; the text names neither
-            raise AuthenticationFailed("the Digipost certificate file cannot be opened (wrong password?)") from exc
+            raise AuthenticationFailed(msg("digipost.p12_unreadable")) from exc
         if key is None:
-            raise AuthenticationFailed("the Digipost certificate file holds no private key")
+            raise AuthenticationFailed(msg("digipost.p12_no_key"))
         return cls(key, cert)  # type: ignore[arg-type]
 
     @classmethod
@@ -151,7 +152,7 @@ class SenderKey:
         try:
             key = serialization.load_pem_private_key(data, secret)
         except (ValueError, TypeError) as exc:
-            raise AuthenticationFailed("the Digipost private key cannot be read (PEM, right password?)") from exc
+            raise AuthenticationFailed(msg("digipost.pem_unreadable")) from exc
         return cls(key)  # type: ignore[arg-type]
 
     def sign(self, canonical: str) -> str:
@@ -185,9 +186,9 @@ def load_public_key(data: bytes | str) -> rsa.RSAPublicKey:
         else:
             key = x509.load_der_x509_certificate(base64.b64decode(raw, validate=False)).public_key()
     except ValueError as exc:
-        raise AuthenticationFailed("Digipost's certificate cannot be read") from exc
+        raise AuthenticationFailed(msg("digipost.their_certificate")) from exc
     if not isinstance(key, rsa.RSAPublicKey):
-        raise AuthenticationFailed("Digipost's certificate does not hold an RSA key")
+        raise AuthenticationFailed(msg("digipost.their_key_not_rsa"))
     return key
 
 

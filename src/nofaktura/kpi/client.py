@@ -31,6 +31,7 @@ from nofaktura.exceptions import (
 )
 from nofaktura.kpi.index import IndexSeries, IndexTable, Period
 from nofaktura.kpi.jsonstat import _BASE_IN_LABEL, MAX_RESPONSE_BYTES, parse_index_response
+from nofaktura.messages import msg
 from nofaktura.peppol.transports.base import translate_errors
 
 __all__ = ["SSB_URL", "SsbClient", "TableInfo", "error_from_response"]
@@ -76,25 +77,19 @@ def error_from_response(status: int, body: bytes, what: str) -> TransportError:
     text = f"HTTP {status}" + (f" {detail}" if detail else "")
     error: TransportError
     if status == 400:
-        error = IndexQueryRejected(
-            f"Statistics Norway refused the query for {what} ({text}): a month not in the table, or a wrong code",
-            nb=f"SSB avviste spørringen etter {what} ({text}): en måned som ikke er i tabellen, eller feil kode",
-        )
+        error = IndexQueryRejected(msg("kpi.query_rejected", what=what, detail=text))
     elif status == 403:
-        error = IndexQueryRejected(f"Statistics Norway refused {what}: more cells than one answer may hold ({text})")
+        error = IndexQueryRejected(msg("kpi.too_many_cells", what=what, detail=text))
     elif status == 404:
-        error = IndexQueryRejected(
-            f"Statistics Norway has no such table ({what}, {text}): check the table id in the settings",
-            nb=f"SSB har ingen slik tabell ({what}, {text}): sjekk tabell-id i innstillingene",
-        )
+        error = IndexQueryRejected(msg("kpi.no_such_table", what=what, detail=text))
     elif status == 429:
-        error = RateLimited(f"Statistics Norway asks us to slow down ({text}); it allows 30 calls a minute")
+        error = RateLimited(msg("kpi.slow_down", detail=text))
     elif status in (408, 504):
-        error = TransportTimeout(f"Statistics Norway timed out ({text})")
+        error = TransportTimeout(msg("kpi.timed_out", detail=text))
     elif status >= 500:
-        error = ServiceUnavailable(f"Statistics Norway is unavailable ({text})")
+        error = ServiceUnavailable(msg("kpi.unavailable", detail=text))
     else:
-        error = TransportError(f"Statistics Norway answered {what} unexpectedly ({text})")
+        error = TransportError(msg("kpi.unexpected", what=what, detail=text))
     error.http_status = status
     return error
 
@@ -147,11 +142,10 @@ class SsbClient:
         info = self.table_info()
         if info.base_year is not None and info.base_year != self.table.base_year:
             raise IndexDataError(
-                f"table {self.table.table} is on {info.base_year}=100, the settings say {self.table.base_year}=100",
-                nb=f"tabell {self.table.table} har {info.base_year}=100, innstillingene sier "
-                f"{self.table.base_year}=100",
-                source=f"Statistics Norway table {self.table.table}",
-            )
+                msg("kpi.table_base_year", table=self.table.table, found=info.base_year,
+                    expected=self.table.base_year),
+                source=msg("kpi.source_table", table=self.table.table),
+            )  # fmt: skip
         start = max(first, info.first_period) if info.first_period else first
         end = min(last, info.last_period) if last and info.last_period else (last or info.last_period)
         if end is None or end < start:
@@ -165,7 +159,7 @@ class SsbClient:
         """The newest ``months`` months published (13: this month's index and the same month a year before)."""
         if not 1 <= months <= MAX_MONTHS:
             raise ValueError(f"between 1 and {MAX_MONTHS} months")
-        return self._data(f"top({months})", f"the newest {months} months")
+        return self._data(f"top({months})", msg("kpi.what_newest", months=months))
 
     def fetch_months(self, periods: Iterable[Period]) -> IndexSeries:
         """Exactly these months. SSB refuses (IndexQueryRejected, 400) a month the table does not have."""
@@ -176,15 +170,16 @@ class SsbClient:
 
     def table_info(self) -> TableInfo:
         """``GET /tables/{id}``: label, first and last month, last update, the base year its label states."""
-        body = self._get(f"/tables/{self.table.table}", {"lang": self.lang}, f"table {self.table.table}")
-        source = f"Statistics Norway table {self.table.table}"
+        body = self._get(f"/tables/{self.table.table}", {"lang": self.lang},
+                         msg("kpi.what_table", table=self.table.table))  # fmt: skip
+        source = msg("kpi.source_table", table=self.table.table)
         try:
             doc = json.loads(body)
         except (ValueError, RecursionError):
-            raise IndexDataError("the table information is not JSON", source=source) from None
+            raise IndexDataError(msg("kpi.info_not_json"), source=source) from None
         if not isinstance(doc, dict) or doc.get("id") != self.table.table:
             found = doc.get("id") if isinstance(doc, dict) else None
-            raise IndexDataError(f"the table information is about table {found!r}", source=source, path="id")
+            raise IndexDataError(msg("kpi.info_other_table", found=found), source=source, path="id")
         raw_label, raw_updated = doc.get("label"), doc.get("updated")
         label = raw_label if isinstance(raw_label, str) else ""
         base = _BASE_IN_LABEL.search(label)
@@ -196,7 +191,8 @@ class SsbClient:
             try:
                 return Period.parse(value)
             except ValueError:
-                raise IndexDataError(f"{key} is not a month: {str(value)[:20]!r}", source=source, path=key) from None
+                raise IndexDataError(msg("kpi.info_not_month", key=key, value=str(value)[:20]), source=source,
+                                     path=key) from None  # fmt: skip
 
         return TableInfo(
             table=self.table.table,
@@ -228,14 +224,15 @@ class SsbClient:
         }
         if table.group_dimension is not None and table.group_code is not None:
             params[f"valueCodes[{table.group_dimension}]"] = table.group_code
-        body = self._get(f"/tables/{table.table}/data", params, f"table {table.table}, {what}")
-        return parse_index_response(body, table, source=f"Statistics Norway table {table.table}",
+        what_data = msg("kpi.what_table_data", table=table.table, months=what)
+        body = self._get(f"/tables/{table.table}/data", params, what_data)
+        return parse_index_response(body, table, source=msg("kpi.source_table", table=table.table),
                                     max_bytes=self.max_bytes)  # fmt: skip
 
     def _get(self, path: str, params: dict[str, str], what: str) -> bytes:
         if not re.fullmatch(r"/tables/[A-Za-z0-9_]+(/data)?", path):
             raise ValueError(f"unexpected path {path!r}")
-        with translate_errors(f"asking Statistics Norway for {what}"):
+        with translate_errors(msg("kpi.asking", what=what)):
             request = self._http.build_request("GET", path, params=params)
             response = self._http.send(request, stream=True)
             try:
@@ -243,8 +240,8 @@ class SsbClient:
                 for chunk in response.iter_bytes():
                     size += len(chunk)
                     if size > self.max_bytes:
-                        raise IndexDataError(f"the answer is larger than {self.max_bytes} bytes; not read",
-                                             source=f"Statistics Norway, {what}")  # fmt: skip
+                        raise IndexDataError(msg("kpi.too_large", limit=self.max_bytes),
+                                             source=msg("kpi.source_answer", what=what))  # fmt: skip
                     chunks.append(chunk)
             finally:
                 response.close()

@@ -20,6 +20,7 @@ from datetime import date
 from decimal import Decimal
 
 from nofaktura.exceptions import IndexNotPublished, RegulationError
+from nofaktura.messages import msg
 
 __all__ = [
     "TABLE_03013",
@@ -180,12 +181,10 @@ class IndexSeries(Mapping[Period, IndexValue]):
         items: dict[Period, IndexValue] = {}
         for value in values:
             if value.base_year != base_year:
-                raise RegulationError(
-                    f"{value} is on base {value.base_year}, not {base_year}: chain the series instead of mixing them",
-                    nb=f"{value.period} er på basisår {value.base_year}, ikke {base_year}: kjed seriene i stedet",
-                )
+                raise RegulationError(msg("kpi.mixed_base", period=value.period, table=value.table,
+                                          found=value.base_year, expected=base_year))  # fmt: skip
             if value.period in items and items[value.period].value != value.value:
-                raise RegulationError(f"two different values for {value.period} in one series")
+                raise RegulationError(msg("kpi.two_values", period=value.period))
             items[value.period] = value
         self._values = dict(sorted(items.items()))
 
@@ -194,9 +193,7 @@ class IndexSeries(Mapping[Period, IndexValue]):
             return self._values[period]
         except KeyError:
             raise IndexNotPublished(
-                f"the index for {period} (table {self.table}, {self.base_year}=100) is not published or not fetched",
-                nb=f"indeksen for {period} (tabell {self.table}, {self.base_year}=100) er ikke publisert eller hentet",
-                period=period,
+                msg("kpi.not_published", period=period, table=self.table, base=self.base_year), period=period
             ) from None
 
     def get(self, period: Period, default: IndexValue | None = None) -> IndexValue | None:  # type: ignore[override]
@@ -231,8 +228,7 @@ class IndexSeries(Mapping[Period, IndexValue]):
         return next(reversed(self._values.values()))
 
     def _empty(self) -> IndexNotPublished:
-        table = self.table
-        return IndexNotPublished(f"the series of table {table} is empty", nb=f"serien i tabell {table} er tom")
+        return IndexNotPublished(msg("kpi.series_empty", table=self.table))
 
     def latest(self, before: Period | None = None) -> IndexValue:
         """The latest month held, or the latest strictly before ``before`` (e.g. the month a notice is given in).
@@ -242,21 +238,16 @@ class IndexSeries(Mapping[Period, IndexValue]):
         """
         candidates = [p for p in self._values if before is None or p < before]
         if not candidates:
-            where = f" before {before}" if before else ""
-            raise IndexNotPublished(
-                f"no index{where} in the series of table {self.table}",
-                nb=f"ingen indeks{' før ' + str(before) if before else ''} i serien i tabell {self.table}",
-                period=before,
-            )
+            message = (msg("kpi.no_index_before", before=before, table=self.table) if before
+                       else msg("kpi.no_index", table=self.table))  # fmt: skip
+            raise IndexNotPublished(message, period=before)
         return self._values[candidates[-1]]
 
     def merged(self, other: IndexSeries) -> IndexSeries:
         """Both series' months in one (same table and base year; a month in both must agree)."""
         if (other.table, other.base_year) != (self.table, self.base_year):
-            raise RegulationError(
-                f"cannot merge table {other.table} ({other.base_year}=100) into table {self.table} "
-                f"({self.base_year}=100): chain them"
-            )
+            raise RegulationError(msg("kpi.merge_tables", other=other.table, other_base=other.base_year,
+                                      table=self.table, base=self.base_year))  # fmt: skip
         return IndexSeries(self.table, self.base_year, [*self.values(), *other.values()])
 
 
@@ -271,7 +262,7 @@ def chain(older: IndexSeries, newer: IndexSeries, link: Period) -> IndexSeries:
     rounded to one decimal (rounding again would add a second rounding to the one SSB made).
     """
     if newer.base_year == older.base_year and newer.table == older.table:
-        raise RegulationError("chaining joins two different tables or bases; these are the same")
+        raise RegulationError(msg("kpi.chain_same"))
     old_link, new_link = older[link], newer[link]
     factor = new_link.value / old_link.value
     values = [v for p, v in newer.items() if p >= link]

@@ -20,6 +20,7 @@ from typing import Any
 
 from nofaktura.exceptions import IndexDataError
 from nofaktura.kpi.index import IndexSeries, IndexTable, IndexValue, Period
+from nofaktura.messages import Message, msg
 
 __all__ = ["MAX_RESPONSE_BYTES", "Dataset", "load_dataset", "parse_index_response"]
 
@@ -33,8 +34,9 @@ _PLAUSIBLE_MIN, _PLAUSIBLE_MAX = Decimal(0), Decimal(10) ** 7
 _BASE_IN_LABEL = re.compile(r"(?<!\d)(\d{4})\s*=\s*100(?!\d)")
 
 
-def _fail(message: str, source: str | None, path: str | None = None, nb: str | None = None) -> IndexDataError:
-    return IndexDataError(message, nb=nb, source=source, path=path)
+def _fail(message: Message, source: str | None, path: str | None = None) -> IndexDataError:
+    """The error for ``message`` (a catalogue message: it reaches an agreement's regulation run in Odoo)."""
+    return IndexDataError(message, source=source, path=path)
 
 
 def _number(raw: object) -> Decimal:
@@ -64,12 +66,12 @@ class Dataset:
     def cell(self, **codes: str) -> Decimal | None:
         """The value at one code per dimension (row-major over ``ids``, the last varying fastest)."""
         if set(codes) != set(self.ids):
-            raise _fail(f"a cell needs one code for each of {list(self.ids)}", self.source)
+            raise _fail(msg("kpi.cell_codes", dims=list(self.ids)), self.source)
         position = 0
         for dim, size in zip(self.ids, self.sizes, strict=True):
             index = self.categories[dim].get(codes[dim])
             if index is None:
-                raise _fail(f"no code {codes[dim]!r} in dimension {dim}", self.source, f"dimension/{dim}")
+                raise _fail(msg("kpi.no_code", code=codes[dim], dim=dim), self.source, f"dimension/{dim}")
             position = position * size + index
         return self.values.get(position)
 
@@ -78,7 +80,7 @@ def _categories(dim: str, spec: object, size: int, source: str | None) -> tuple[
     where = f"dimension/{dim}/category"
     category = spec.get("category") if isinstance(spec, dict) else None
     if not isinstance(category, dict):
-        raise _fail("the dimension has no category", source, where)
+        raise _fail(msg("kpi.no_category"), source, where)
     index = category.get("index")
     raw_labels = category.get("label")
     labels: dict[Any, Any] = raw_labels if isinstance(raw_labels, dict) else {}
@@ -86,12 +88,12 @@ def _categories(dim: str, spec: object, size: int, source: str | None) -> tuple[
         index = {next(iter(labels)): 0}  # JSON-stat allows a lone category to have a label only
     if isinstance(index, list):
         if not all(isinstance(code, str) for code in index):
-            raise _fail("the category index list holds something other than codes", source, where)
+            raise _fail(msg("kpi.index_not_codes"), source, where)
         index = {code: position for position, code in enumerate(index)}
     if not isinstance(index, dict) or not all(isinstance(c, str) and isinstance(p, int) for c, p in index.items()):
-        raise _fail("the category index is neither a list of codes nor an object code → position", source, where)
+        raise _fail(msg("kpi.index_shape"), source, where)
     if sorted(index.values()) != list(range(size)):
-        raise _fail(f"the category positions do not match the size {size}", source, where)
+        raise _fail(msg("kpi.positions_size", size=size), source, where)
     return index, {str(k): str(v) for k, v in labels.items()}
 
 
@@ -104,17 +106,17 @@ def load_dataset(body: bytes | str | Mapping[str, Any], *, source: str | None = 
     """
     if isinstance(body, (bytes, str)):
         if len(body) > max_bytes:
-            raise _fail(f"the answer is larger than {max_bytes} bytes; not read", source)
+            raise _fail(msg("kpi.too_large", limit=max_bytes), source)
         try:
             doc = json.loads(body, parse_float=Decimal)
         except (ValueError, RecursionError) as exc:
-            raise _fail(f"not JSON: {str(exc)[:120]}", source) from None
+            raise _fail(msg("kpi.not_json", detail=str(exc)[:120]), source) from None
     else:
         doc = body
     if not isinstance(doc, dict):
-        raise _fail("not a JSON-stat dataset (not an object)", source)
+        raise _fail(msg("kpi.not_object"), source)
     if doc.get("class") != "dataset" or str(doc.get("version")) != "2.0":
-        raise _fail("not a JSON-stat 2.0 dataset (class/version)", source)
+        raise _fail(msg("kpi.not_jsonstat2"), source)
     ids, sizes, dims = doc.get("id"), doc.get("size"), doc.get("dimension")
     if (
         not isinstance(ids, list) or not all(isinstance(i, str) for i in ids) or len(set(ids)) != len(ids)
@@ -122,12 +124,12 @@ def load_dataset(body: bytes | str | Mapping[str, Any], *, source: str | None = 
                                                    for n in sizes)
         or len(ids) != len(sizes) or not isinstance(dims, dict)
     ):  # fmt: skip
-        raise _fail("id, size and dimension do not describe the same dimensions", source, "id")
+        raise _fail(msg("kpi.dims_mismatch"), source, "id")
     categories: dict[str, dict[str, int]] = {}
     labels: dict[str, dict[str, str]] = {}
     for dim, size in zip(ids, sizes, strict=True):
         if dim not in dims:
-            raise _fail(f"dimension {dim} is listed in id but not described", source, "dimension")
+            raise _fail(msg("kpi.dim_undescribed", dim=dim), source, "dimension")
         categories[dim], labels[dim] = _categories(dim, dims[dim], size, source)
     cells = math.prod(sizes)
     raw = doc.get("value")
@@ -135,17 +137,17 @@ def load_dataset(body: bytes | str | Mapping[str, Any], *, source: str | None = 
     try:
         if isinstance(raw, list):
             if len(raw) != cells:
-                raise _fail(f"{len(raw)} values for {cells} cells", source, "value")
+                raise _fail(msg("kpi.value_count", count=len(raw), cells=cells), source, "value")
             values = {i: (None if v is None else _number(v)) for i, v in enumerate(raw)}
         elif isinstance(raw, dict):  # the sparse form JSON-stat allows: {"position": value}
             for key, v in raw.items():
                 if not key.isdigit() or int(key) >= cells:
-                    raise _fail(f"value position {key[:20]!r} is outside the {cells} cells", source, "value")
+                    raise _fail(msg("kpi.value_position", key=key[:20], cells=cells), source, "value")
                 values[int(key)] = None if v is None else _number(v)
         else:
-            raise _fail("the dataset has no value array", source, "value")
+            raise _fail(msg("kpi.no_values"), source, "value")
     except TypeError:
-        raise _fail("a value is not a number", source, "value") from None
+        raise _fail(msg("kpi.value_not_number"), source, "value") from None
     extension = doc.get("extension")
     px = extension.get("px") if isinstance(extension, dict) else None
     table_id = px.get("tableid") if isinstance(px, dict) and isinstance(px.get("tableid"), str) else None
@@ -175,35 +177,29 @@ def parse_index_response(
     label_table = re.match(r"\s*([A-Za-z0-9_]+):", data.label)
     found = data.table_id or (label_table.group(1) if label_table else None)
     if found is not None and found != table.table:
-        raise _fail(
-            f"the answer is table {found}, not table {table.table}", src, "extension/px/tableid",
-            nb=f"svaret er tabell {found}, ikke tabell {table.table}",
-        )  # fmt: skip
+        raise _fail(msg("kpi.other_table", found=found, table=table.table), src, "extension/px/tableid")
     contents = table.contents_dimension
     if contents not in data.categories or table.contents_code not in data.categories[contents]:
         known = sorted(data.categories.get(contents, {}))
-        raise _fail(f"no contents code {table.contents_code} in the answer (it has {known})", src,
+        raise _fail(msg("kpi.no_contents", code=table.contents_code, known=known), src,
                     f"dimension/{contents}")  # fmt: skip
     base = _BASE_IN_LABEL.search(data.labels.get(contents, {}).get(table.contents_code, ""))
     if base and int(base.group(1)) != table.base_year:
-        raise _fail(
-            f"the answer's index is on {base.group(1)}=100, the settings say {table.base_year}=100",
-            src, f"dimension/{contents}/category/label",
-            nb=f"indeksen i svaret har {base.group(1)}=100, innstillingene sier {table.base_year}=100",
-        )  # fmt: skip
+        raise _fail(msg("kpi.answer_base_year", found=base.group(1), expected=table.base_year),
+                    src, f"dimension/{contents}/category/label")  # fmt: skip
     fixed = {contents: table.contents_code}
     if table.group_dimension is not None and table.group_code is not None:
         if table.group_code not in data.categories.get(table.group_dimension, {}):
-            raise _fail(f"no {table.group_dimension} = {table.group_code} in the answer", src,
+            raise _fail(msg("kpi.no_group", dim=table.group_dimension, code=table.group_code), src,
                         f"dimension/{table.group_dimension}")  # fmt: skip
         fixed[table.group_dimension] = table.group_code
     time = table.time_dimension
     if time not in data.categories:
-        raise _fail(f"the answer has no time dimension {time}", src, "dimension")
+        raise _fail(msg("kpi.no_time", dim=time), src, "dimension")
     for dim in data.ids:
         if dim not in fixed and dim != time:
             if len(data.categories[dim]) != 1:
-                raise _fail(f"dimension {dim} has several categories: the answer holds several series", src,
+                raise _fail(msg("kpi.several_series", dim=dim), src,
                             f"dimension/{dim}")  # fmt: skip
             fixed[dim] = next(iter(data.categories[dim]))
     values = []
@@ -211,12 +207,12 @@ def parse_index_response(
         try:
             period = Period.parse(code)
         except ValueError:
-            raise _fail(f"time code {code[:20]!r} is not a month: table {table.table} is not a monthly index", src,
+            raise _fail(msg("kpi.not_monthly", code=code[:20], table=table.table), src,
                         f"dimension/{time}") from None  # fmt: skip
         value = data.cell(**fixed, **{time: code})
         if value is None:
             continue
         if not _PLAUSIBLE_MIN < value < _PLAUSIBLE_MAX or value.as_tuple().exponent < -10:  # type: ignore[operator]
-            raise _fail(f"the index for {period} is not a plausible index value ({str(value)[:30]})", src, "value")
+            raise _fail(msg("kpi.implausible", period=period, value=str(value)[:30]), src, "value")
         values.append(IndexValue(period, value, table.base_year, table.table))
     return IndexSeries(table.table, table.base_year, values)

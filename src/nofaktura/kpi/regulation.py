@@ -36,6 +36,7 @@ from enum import Enum
 from nofaktura.approval.model import Text, is_nb
 from nofaktura.exceptions import RegulationError
 from nofaktura.kpi.index import IndexSeries, IndexValue, Period, add_months
+from nofaktura.messages import Message, msg
 from nofaktura.money import CENT
 
 __all__ = [
@@ -80,22 +81,23 @@ ROUND_TO_ORE = Rounding()
 ROUND_TO_KRONE = Rounding(Decimal(1))
 
 
-def _amount(value: object, what: str) -> Decimal:
+def _amount(value: object, what: Message) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
         kind = type(value).__name__
-        raise RegulationError(f"{what} must be a Decimal, not {kind}", nb=f"{what} må være en Decimal, ikke {kind}")
+        raise RegulationError(msg("kpi.not_decimal", what=what, kind=kind))
     amount = Decimal(value)
     if not amount.is_finite() or amount < 0:
-        raise RegulationError(f"{what} must be a finite amount of zero or more, not {value}")
+        raise RegulationError(msg("kpi.not_finite_amount", what=what, value=value))
     return amount
 
 
 def _same_base(index_from: IndexValue, index_to: IndexValue) -> None:
     if (index_from.base_year, index_from.table) != (index_to.base_year, index_to.table):
-        raise RegulationError(
-            f"{index_from} and {index_to} are on different tables or bases: chain the series first",
-            nb=f"{index_from.period} og {index_to.period} er på ulike tabeller eller basisår: kjed seriene først",
-        )
+        raise RegulationError(msg(
+            "kpi.different_bases", period_from=index_from.period, table_from=index_from.table,
+            base_from=index_from.base_year, period_to=index_to.period, table_to=index_to.table,
+            base_to=index_to.base_year,
+        ))  # fmt: skip
 
 
 def index_change_percent(index_from: IndexValue, index_to: IndexValue) -> Decimal:
@@ -117,8 +119,8 @@ def regulate_amount(
     new = amount × (from + share × (to − from)) / from, one exact division, rounded once. Both values must be
     on the same table and base (:func:`~nofaktura.kpi.index.chain` across a change of base).
     """
-    amount = _amount(amount, "the amount")
-    share = _amount(share_percent, "the share of the index change") / HUNDRED
+    amount = _amount(amount, msg("kpi.what_amount"))
+    share = _amount(share_percent, msg("kpi.what_share")) / HUNDRED
     _same_base(index_from, index_to)
     moved = index_from.value + share * (index_to.value - index_from.value)
     return rounding.apply(amount * moved / index_from.value)
@@ -260,22 +262,16 @@ def residential_rent(
     Not allowed (result with a reason): an effective date less than 12 months after the last setting or less
     than one month after the notice; no newer index than the month of the last setting yet.
     """
-    rent = _amount(rent, "the rent")
+    rent = _amount(rent, msg("kpi.what_rent"))
     if notice_date < last_set:
-        raise RegulationError(
-            f"the notice ({notice_date}) is dated before the rent was last set ({last_set})",
-            nb=f"varselet ({notice_date}) er datert før leien sist ble fastsatt ({last_set})",
-        )
+        raise RegulationError(msg("kpi.notice_before_set", notice=notice_date, last_set=last_set))
     year_after = add_months(last_set, 12)
     month_after_notice = add_months(notice_date, 1)
     earliest = max(year_after, month_after_notice)
     effective = effective_date or earliest
     notice_month = Period.of(notice_date)
     if index_to is not None and index_to >= notice_month:
-        raise RegulationError(
-            f"the index month {index_to} is not published before the notice of {notice_date}",
-            nb=f"indeksmåneden {index_to} er ikke publisert før varselet {notice_date}",
-        )
+        raise RegulationError(msg("kpi.index_after_notice", index=index_to, notice=notice_date))
     base = Regulation(rule=Rule.RESIDENTIAL, allowed=False, old_amount=rent, new_amount=rent, effective_date=effective,
                       notice_date=notice_date, notice_deadline=latest_notice_date(effective),
                       earliest_effective_date=earliest, rounding=rounding)  # fmt: skip
@@ -335,13 +331,13 @@ class CommercialClause:
 
     def __post_init__(self) -> None:
         if not 1 <= self.index_month <= 12 or not 1 <= self.effective_month <= 12:
-            raise RegulationError("the index month and the effective month are months (1..12)")
+            raise RegulationError(msg("kpi.clause_months"))
         date(2001, self.effective_month, self.effective_day)  # ValueError for 30 February (29 Feb refused too)
-        share = _amount(self.share_percent, "the share of the index change")
+        share = _amount(self.share_percent, msg("kpi.what_share"))
         if not 0 < share <= HUNDRED:
-            raise RegulationError(f"the share of the index change is above 0 and at most 100 %, not {share}")
+            raise RegulationError(msg("kpi.clause_share", share=share))
         if not 0 <= self.notice_months <= 24:
-            raise RegulationError("the notice is 0 to 24 months")
+            raise RegulationError(msg("kpi.clause_notice"))
 
     def effective_date(self, year: int) -> date:
         """The day the regulation of ``year`` applies from."""
@@ -376,8 +372,8 @@ def commercial_lease(
     regulated with it), or the notice was given after its deadline.
     """
     clause = clause or CommercialClause()
-    rent = _amount(rent, "the rent")
-    agreed = _amount(agreed_rent, "the agreed rent")
+    rent = _amount(rent, msg("kpi.what_rent"))
+    agreed = _amount(agreed_rent, msg("kpi.what_agreed_rent"))
     effective = clause.effective_date(year)
     deadline = latest_notice_date(effective, clause.notice_months) if clause.notice_months else None
     target = clause.index_period(year)
@@ -424,12 +420,12 @@ def percentage(
 
     With ``notice_months``, a notice given after the deadline is not allowed (result with a reason).
     """
-    amount = _amount(amount, "the amount")
+    amount = _amount(amount, msg("kpi.what_amount"))
     if isinstance(percent, bool) or not isinstance(percent, (Decimal, int)) or not Decimal(percent).is_finite():
-        raise RegulationError("the percentage must be a finite Decimal", nb="prosentsatsen må være en endelig Decimal")
+        raise RegulationError(msg("kpi.percent_not_decimal"))
     percent = Decimal(percent)
     if percent <= -HUNDRED:
-        raise RegulationError(f"a change of {percent} % leaves nothing of the amount")
+        raise RegulationError(msg("kpi.percent_too_low", percent=percent))
     deadline = latest_notice_date(effective_date, notice_months) if notice_months else None
     base = Regulation(rule=Rule.PERCENTAGE, allowed=False, old_amount=amount, new_amount=amount,
                       effective_date=effective_date, notice_date=notice_date, notice_deadline=deadline,

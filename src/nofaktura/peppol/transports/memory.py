@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from nofaktura.exceptions import TransportError, TransportTimeout
+from nofaktura.messages import msg
 from nofaktura.peppol.ids import ParticipantId
 from nofaktura.peppol.transports.base import (
     AccessPointTransport,
@@ -126,7 +127,7 @@ class InMemoryAccessPoint(AccessPointTransport):
 
     def _enter(self, operation: str, argument: str) -> None:
         if self.closed:
-            raise TransportError("the in-memory access point is closed")
+            raise TransportError(msg("ap.memory_closed"))
         if operation not in self.allowed:
             raise UnexpectedCall(f"unexpected call {operation}({argument}) on a strict InMemoryAccessPoint")
         self.calls.append((operation, argument))
@@ -147,7 +148,7 @@ class InMemoryAccessPoint(AccessPointTransport):
             self._by_id[message.message_id] = message
             if self._lose_responses:
                 self._lose_responses -= 1
-                raise TransportTimeout("the in-memory access point 'lost' the response (scripted)")
+                raise TransportTimeout(msg("ap.memory_lost"))
             return Receipt(message.message_id, document.idempotency_key, self._clock())
 
     def fetch_incoming(self) -> list[IncomingDocument]:

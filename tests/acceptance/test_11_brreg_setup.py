@@ -40,13 +40,14 @@ from .conftest import (
 )
 
 FIXTURES = REPO.parent / "shared" / "corpora" / "brreg" / "fixtures"
-# Valid (MOD11) numbers no other acceptance test uses; the corpus's own numbers fail the check digit.
-LOOKUP_ORGNR = "910000004"  # the corpus's SESAM STASJON (112233445)
-BANKRUPT_ORGNR = "910000012"
-DELETED_ORGNR = "910000020"  # the corpus's deleted unit (123456789)
-FINE_ORGNR = "910000039"
-LATE_ORGNR = {"500": "910000047", "429": "910000063"}  # one per failure: a checked number is cached for days
-SETUP_ORGNR = "910000055"
+# Valid (MOD11) numbers no other acceptance test uses (test_07's vendor is 910000004); the corpus's own
+# numbers fail the check digit.
+LOOKUP_ORGNR = "937600003"  # the corpus's SESAM STASJON (112233445)
+BANKRUPT_ORGNR = "937600011"
+DELETED_ORGNR = "937600038"  # the corpus's deleted unit (123456789)
+FINE_ORGNR = "937600046"
+LATE_ORGNR = {"500": "937600054", "429": "937600062"}  # one per failure: a checked number is cached for days
+SETUP_ORGNR = "937600070"
 SETUP_BANK_ACCOUNT = "15030000002"
 PARTNER_FIELDS = ["name", "is_company", "street", "street2", "zip", "city", "country_id", "vat",
                   "l10n_no_bronnoysund_number", "customer_rank", "l10n_no_brreg_flag", "l10n_no_brreg_reason",
@@ -302,9 +303,11 @@ def test_brreg_setup_register_failing_changes_nothing(server: Server, registry: 
         result = clerk("res.partner", "action_l10n_no_brreg_check", [checked])
         assert result["params"]["type"] == "warning", result
         assert "could not be asked" in result["params"]["message"], result
-        # the daily job, in the server's scheduler code
+        # the daily job, in the server's scheduler code: it ends normally (no failure counted), having done nothing
         _trigger_check(server)
         assert len(registry.paths) > asked, "the register was not asked: the failure was not exercised"
+        cron = read_one(server.admin, "ir.cron", server.admin.ref(CRON), ["failure_count", "first_failure_date"])
+        assert cron["failure_count"] == 0 and not cron["first_failure_date"], cron
     finally:
         registry.failing = None
 

@@ -87,8 +87,11 @@ class L10nNoInvoicingBrregEntry(models.Model):
         fresh view, where it finds what the first one created. A missing row means another transaction is
         inserting it (this one cannot see it yet): ConcurrencyError, also retried by Odoo."""
         self.flush_model(["fetched_at"])
+        # an expected, retried conflict: not logged as a bad query
         self.env.cr.execute(SQL("UPDATE %s SET fetched_at = fetched_at WHERE orgnr = %s",
-                                SQL.identifier(self._table), orgnr))
+                                SQL.identifier(self._table), orgnr), log_exceptions=False)
         if not self.env.cr.rowcount:
-            raise ConcurrencyError(f"the Enhetsregisteret answer of {orgnr} is being stored by another transaction")
+            raise ConcurrencyError(self.env._(
+                "Another person is creating a partner from the Enhetsregisteret with organisation number "
+                "%(number)s at the same time; try again.", number=orgnr))
         return True

@@ -43,7 +43,8 @@ from nofaktura.ehf.model import Address
 
 REPO = Path(__file__).resolve().parents[2]
 ADDONS = ["l10n_no_kid", "l10n_no_bank", "l10n_no_dunning", "l10n_no_ehf", "l10n_no_coding", "l10n_no_approval",
-          "l10n_no_payment_order", "l10n_no_dispatch", "l10n_no_agreement", "l10n_no_agreement_dispatch"]
+          "l10n_no_payment_order", "l10n_no_dispatch", "l10n_no_agreement", "l10n_no_agreement_dispatch",
+          "l10n_no_invoicing"]
 SELLER_ORGNR = "988077917"
 BUYER_ORGNR = "974760673"
 BANK_ACCOUNT = "86011117947"
@@ -207,6 +208,8 @@ if company.chart_template != "no":  # a fresh database: nothing booked yet, so t
     env["account.chart.template"].try_loading("no", company, install_demo=False)
 assert company.chart_template == "no", company.chart_template
 assert company.currency_id.name == "NOK", company.currency_id.name
+# l10n_no_invoicing: nothing leaves the machine; test_11 points the company at its fake Enhetsregisteret
+company.l10n_no_brreg_base_url = "http://127.0.0.1:9/enhetsregisteret/api"
 groups = {
     "clerk": ["account.group_account_invoice", "base.group_partner_manager"],
     "accountant": ["account.group_account_user"],

@@ -7,6 +7,8 @@ from nofaktura.brreg import parse_unit
 from nofaktura.exceptions import RegistryUnavailable
 
 from odoo import fields, models
+from odoo.exceptions import ConcurrencyError
+from odoo.tools import SQL
 
 #: How long an answer is used before the register is asked again: units change rarely; a number that
 #: was not found may be a company registered since.
@@ -77,3 +79,19 @@ class L10nNoInvoicingBrregEntry(models.Model):
         except psycopg2.IntegrityError:
             entry = Entry.search([("orgnr", "=", orgnr)], limit=1)
         return entry
+
+    def _l10n_no_invoicing_serialize(self, orgnr):
+        """Make the transactions that create something for ``orgnr`` at once (two clerks creating the same
+        customer in two workers) run one after the other: a no-op update of the number's row makes a second
+        transaction wait for the first and then fail with a serialisation error, which Odoo retries with a
+        fresh view, where it finds what the first one created. A missing row means another transaction is
+        inserting it (this one cannot see it yet): ConcurrencyError, also retried by Odoo."""
+        self.flush_model(["fetched_at"])
+        # an expected, retried conflict: not logged as a bad query
+        self.env.cr.execute(SQL("UPDATE %s SET fetched_at = fetched_at WHERE orgnr = %s",
+                                SQL.identifier(self._table), orgnr), log_exceptions=False)
+        if not self.env.cr.rowcount:
+            raise ConcurrencyError(self.env._(
+                "Another person is creating a partner from the Enhetsregisteret with organisation number "
+                "%(number)s at the same time; try again.", number=orgnr))
+        return True

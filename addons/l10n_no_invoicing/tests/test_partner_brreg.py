@@ -1,5 +1,7 @@
-from odoo.exceptions import AccessError
+from odoo import sql_db
+from odoo.exceptions import AccessError, ConcurrencyError
 from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
 
 from .common import (
     BANKRUPT_ORGNR,
@@ -118,6 +120,29 @@ class TestPartnerBrreg(BrregCommon):
         self.assertEqual(vendor.l10n_no_bronnoysund_number, BANKRUPT_ORGNR)
         self.assertEqual((vendor.supplier_rank, vendor.customer_rank), (1, 0))
         self.assertTrue(vendor.l10n_no_brreg_flag, "a new partner is checked at once")
+
+    def test_lookup_wizard_does_not_create_a_customer_another_transaction_is_creating(self):
+        """Two clerks create the same customer at once (two workers). Another connection commits the number's
+        cached answer after this transaction began, as the first clerk's transaction does: this one cannot see
+        it (repeatable read), so it must have Odoo retry it (ConcurrencyError) instead of creating a second
+        partner. (The acceptance test test_11_brreg_setup runs the two clerks for real.)"""
+        wizard = self.env["l10n_no_invoicing.partner.lookup"].with_user(self.billing).create({"query": CUSTOMER_ORGNR})
+        line = self.env["l10n_no_invoicing.partner.lookup.line"].with_user(self.billing).create({
+            "wizard_id": wizard.id, "orgnr": CUSTOMER_ORGNR, "name": "KUNDE AS"})
+        Partner = self.env["res.partner"]
+        before = Partner.search_count([("l10n_no_bronnoysund_number", "=", CUSTOMER_ORGNR)])
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()
+        try:
+            other.execute("INSERT INTO l10n_no_invoicing_brreg_entry (orgnr, state, fetched_at) "
+                          "VALUES (%s, 'found', now() AT TIME ZONE 'UTC')", [CUSTOMER_ORGNR])
+            other.commit()
+            with mute_logger("odoo.sql_db"), self.assertRaises(ConcurrencyError):
+                line.action_use()
+        finally:
+            other.execute("DELETE FROM l10n_no_invoicing_brreg_entry WHERE orgnr = %s", [CUSTOMER_ORGNR])
+            other.commit()
+            other.close()
+        self.assertEqual(Partner.search_count([("l10n_no_bronnoysund_number", "=", CUSTOMER_ORGNR)]), before)
 
     def test_lookup_wizard_by_number_and_service_down(self):
         Lookup = self.env["l10n_no_invoicing.partner.lookup"].with_user(self.billing)

@@ -75,6 +75,8 @@ class L10nNoInvoicingPartnerLookupLine(models.TransientModel):
         if partner:
             partner.write(values)
         else:
+            # one customer per number even when two people create it at the same moment
+            self.env["l10n_no_invoicing.brreg.entry"].sudo()._l10n_no_invoicing_serialize(answer.unit.orgnr)
             existing = self.env["res.partner"].search(
                 [("l10n_no_bronnoysund_number", "=", values["l10n_no_bronnoysund_number"]), ("is_company", "=", True)],
                 limit=1,

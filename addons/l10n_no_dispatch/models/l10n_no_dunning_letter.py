@@ -145,20 +145,10 @@ class L10nNoDunningLetter(models.Model):
 
     def _l10n_no_dispatch_pdf(self):
         """The letter PDF (``(bytes, filename)``), made once and kept on the letter: a retry sends the
-        same document."""
+        same document. Usually rendered with the letter's batch when the run was confirmed (see
+        ``_l10n_no_dunning_render_pdfs``)."""
         self.ensure_one()
-        attachment = self.attachment_id
-        if not attachment or not attachment.raw:
-            report = self.level_id.report_id or self.env.ref("l10n_no_dunning.action_report_dunning_letter")
-            content, _format = self.env["ir.actions.report"]._render_qweb_pdf(report, self.ids)
-            attachment = self.env["ir.attachment"].sudo().create({
-                "name": f"{self.name}.pdf",
-                "raw": content,
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": "application/pdf",
-            })
-            self.sudo().attachment_id = attachment
+        attachment = self._l10n_no_dunning_pdf_attachment()
         return attachment.raw, attachment.name
 
     def _l10n_no_dispatch_send_email(self, job):

@@ -4,6 +4,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import account_move
+from . import ir_actions_report
 from . import l10n_no_dunning_item
 from . import l10n_no_dunning_letter
 from . import l10n_no_dunning_run

@@ -5,10 +5,11 @@ from markupsafe import Markup
 from nofaktura.dunning import StepKind, letters, plan
 from nofaktura.messages import text as nf_text
 
-from odoo import api, fields, models
+from odoo import api, fields, models, modules, tools
 from odoo.exceptions import UserError
-from odoo.tools import format_amount, format_date
+from odoo.tools import format_amount, format_date, split_every
 from odoo.tools.misc import get_lang
+from odoo.tools.safe_eval import safe_eval, time
 
 from .dunning_access import check_accountant, check_protected_fields
 from .l10n_no_dunning_level import STEP_KINDS
@@ -33,6 +34,9 @@ FAILED_NOTIFICATION_STATES = ("exception", "bounce")
 RETRIED_FAILURE_TYPES = ("mail_smtp",)
 #: How many times an e-mail letter is handed to the mail server before a person must act.
 EMAIL_ATTEMPTS = 3
+#: Letters rendered by one wkhtmltopdf process when a batch is confirmed (one process per letter cost
+#: about 1.2 s each; see benchmarks/dunning_odoo.py).
+PDF_BATCH_SIZE = 50
 
 
 def format_percent(env, rate, lang_code=None):
@@ -356,7 +360,10 @@ class L10nNoDunningLetter(models.Model):
         sent.item_ids.filtered(lambda i: i.state == "proposed").sudo().write({"state": "sent"})
         sent.sudo().write({"state": "sent"})
         sent._l10n_no_dunning_update_invoices(plans, levels)
-        for letter in sent.filtered(lambda l: l.kind != "handover"):
+        to_deliver = sent.filtered(lambda l: l.kind != "handover")
+        # one wkhtmltopdf process for the batch, not one per letter; a letter left out renders alone below
+        to_deliver._l10n_no_dunning_render_pdfs()
+        for letter in to_deliver:
             # each delivery in its own savepoint: one broken template, PDF or address does not stop the
             # batch; the failure is recorded on the letter, which then does not count as sent (issue 9.4)
             try:
@@ -367,6 +374,82 @@ class L10nNoDunningLetter(models.Model):
                 letter._l10n_no_dunning_delivery_failed(nf_text(exc, self.env.lang) or exc.__class__.__name__)
         sent._l10n_no_dunning_log()
         return sent
+
+    def _l10n_no_dunning_report(self):
+        self.ensure_one()
+        return self.level_id.report_id or self.env.ref("l10n_no_dunning.action_report_dunning_letter")
+
+    def _l10n_no_dunning_render_pdfs(self):
+        """Render the PDFs of the letters together: one wkhtmltopdf process per group of up to
+        ``PDF_BATCH_SIZE`` letters of the same report, split into one PDF per letter by Odoo (by page count,
+        or by the outlines of each letter's ``article``), each kept as the letter's PDF under the report's
+        attachment name. The delivery then reuses it instead of starting wkhtmltopdf once per letter: the
+        e-mail template's report through the report's "reload from attachment", the posted letter and the
+        dispatch queue through ``attachment_id``. A group that cannot be rendered or split is left alone:
+        its letters are rendered one by one when delivered, each in its own savepoint, so a broken letter is
+        recorded as failed without stopping the others. Returns the letters rendered."""
+        Report = self.env["ir.actions.report"]
+        if (modules.module.current_test or tools.config["test_enable"]) and not self.env.context.get("force_report_rendering"):
+            return self.browse()  # Odoo's test mode renders HTML one letter at a time (_pre_render_qweb_pdf)
+        rendered = self.browse()
+        todo = self.filtered(lambda l: l.attachment_id.mimetype != "application/pdf")
+        for report, group in todo.grouped(lambda l: l._l10n_no_dunning_report()).items():
+            report_sudo = Report._get_report(report)
+            for chunk in split_every(PDF_BATCH_SIZE, group.ids, self.browse):
+                try:
+                    with self.env.cr.savepoint():
+                        streams = Report.with_context(
+                            webp_as_jpg=True, l10n_no_dunning_one_document=True
+                        )._render_qweb_pdf_prepare_streams(report, {}, res_ids=chunk.ids)
+                        rendered |= chunk._l10n_no_dunning_keep_pdfs(report_sudo, streams)
+                except Exception:  # noqa: BLE001 - the letters are rendered one by one when delivered
+                    _logger.warning("Dunning letters %s could not be rendered together", chunk.ids, exc_info=True)
+        return rendered
+
+    def _l10n_no_dunning_keep_pdfs(self, report_sudo, streams):
+        """Save each letter's stream of ``streams`` (from ``_render_qweb_pdf_prepare_streams``) as its PDF."""
+        vals_list, letters = [], self.browse()
+        for letter in self:
+            data = streams.get(letter.id) or {}
+            if data.get("attachment"):  # already saved (a reprint): exactly as it was
+                letter.sudo().attachment_id = data["attachment"]
+                letters |= letter
+            elif data.get("stream"):
+                name = report_sudo.attachment and safe_eval(report_sudo.attachment, {"object": letter, "time": time})
+                vals_list.append({
+                    "name": name or f"{letter.name}.pdf",
+                    "raw": data["stream"].getvalue(),
+                    "res_model": letter._name,
+                    "res_id": letter.id,
+                    "mimetype": "application/pdf",
+                })
+                letters |= letter
+        attachments = self.env["ir.attachment"].sudo().create(vals_list)
+        for attachment in attachments:
+            self.browse(attachment.res_id).sudo().attachment_id = attachment
+        return letters
+
+    def _l10n_no_dunning_pdf_attachment(self):
+        """The letter's PDF as an attachment: the one it already has (rendered with its batch, or sent by
+        e-mail), else rendered now (and saved by the report when it keeps its prints)."""
+        self.ensure_one()
+        if self.attachment_id.mimetype == "application/pdf":
+            return self.attachment_id
+        report = self._l10n_no_dunning_report()
+        Report = self.env["ir.actions.report"]
+        content, _format = Report._render_qweb_pdf(report, self.ids)
+        report_sudo = Report._get_report(report)
+        attachment = report_sudo.attachment and report_sudo.retrieve_attachment(self)
+        if not attachment:
+            attachment = self.env["ir.attachment"].sudo().create({
+                "name": f"{self.name}.pdf",
+                "raw": content,
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "application/pdf",
+            })
+        self.sudo().attachment_id = attachment
+        return attachment
 
     def _l10n_no_dunning_apply_plan(self, plan_letter, levels):
         top = max(plan_letter.decisions, key=lambda d: d.step_index)
@@ -487,28 +570,20 @@ class L10nNoDunningLetter(models.Model):
     def _l10n_no_dunning_deliver(self):
         """E-mail through the level's template (with the letter PDF) or render the PDF for posting."""
         self.ensure_one()
-        report = self.level_id.report_id or self.env.ref("l10n_no_dunning.action_report_dunning_letter")
         if self.channel == "email":
             template = self.level_id.mail_template_id or self.env.ref("l10n_no_dunning.mail_template_dunning_letter")
             self.sudo().write({"delivery_state": "pending", "delivered_on": False, "delivery_attempts": 1})
             message = self.message_post_with_source(template, message_type="comment", subtype_xmlid="mail.mt_comment")
             message = message[:1] or self.message_ids[:1]
             self.sudo().mail_message_id = message
-            attachment = message.attachment_ids[:1]
+            attachment = message.attachment_ids[:1] or self.attachment_id
             # the notification may have been sent (or refused) while posting
             self._l10n_no_dunning_on_notifications(message.notification_ids)
         else:
-            content, _format = self.env["ir.actions.report"]._render_qweb_pdf(report, self.ids)
+            attachment = self._l10n_no_dunning_pdf_attachment()
             # printed by the run to be posted on the run's date (never later than today, see the run's date
             # constraint); a letter posted on another day is marked so by a person (mark as posted)
             self.sudo().write({"delivery_state": "delivered", "delivered_on": self.date})
-            attachment = self.env["ir.attachment"].create({
-                "name": f"{self.name}.pdf",
-                "raw": content,
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": "application/pdf",
-            })
         self.sudo().attachment_id = attachment
 
     def _l10n_no_dunning_log(self):

@@ -454,6 +454,18 @@ def drop_in_inbox(server: Server, number: str, content: bytes) -> None:
     server.admin("ir.cron", "method_direct_trigger", [server.admin.ref("l10n_no_ehf.ir_cron_l10n_no_ehf_receive")])
 
 
+def direct_trigger(srv: Server, cron_id: int) -> bool:
+    """Run a cron job now, in the server, as the scheduler runs it; False while another process holds
+    it (Odoo: "already executing")."""
+    try:
+        srv.admin("ir.cron", "method_direct_trigger", [cron_id])
+    except xmlrpc.client.Fault as fault:
+        if "already executing" in str(fault.faultString):
+            return False
+        raise
+    return True
+
+
 def run_code_twice_at_once(server: Server, model: str, code: str, name: str) -> list[Any]:
     """Run ``code`` on ``model`` in two scheduled jobs started at the same instant (one connection, so one
     worker, each), as two servers' schedulers would; the copies are removed afterwards. Returns both calls'

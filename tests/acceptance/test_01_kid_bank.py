@@ -36,6 +36,28 @@ def kid_invoice(srv: Server, name: str, amount: float) -> tuple[int, str]:
     return move_id, move["payment_reference"]
 
 
+def import_twice_at_once(srv: Server, data: str, name: str) -> list[Any]:
+    """The accountant imports the same file over two XML-RPC connections at the same instant; returns
+    both answers (a summary dict or the fault)."""
+    barrier = threading.Barrier(2)
+    results: list[Any] = [None, None]
+
+    def importer(index: int) -> None:
+        barrier.wait()
+        try:
+            results[index] = srv.accountant("l10n_no.bank.import", "l10n_no_bank_import_file",
+                                            f"{name}-{index}.txt", data, srv.bank_journal_id)
+        except xmlrpc.client.Fault as fault:
+            results[index] = fault
+
+    threads = [threading.Thread(target=importer, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=600)
+    return results
+
+
 def test_clerk_posts_invoice_with_kid(server: Server) -> None:
     _move_id, reference = kid_invoice(server, "Kunde Kid AS", 1000.0)
     assert reference and reference.isdigit() and len(reference) == 15, reference
@@ -59,22 +81,7 @@ def test_same_file_imported_twice_at_once(server: Server) -> None:
     data = base64.b64encode(ocr_file([(kid, "777.00")], number="1000002")).decode()
     lines_before = server.accountant("account.bank.statement.line", "search_count",
                                      [("journal_id", "=", server.bank_journal_id)])
-    barrier = threading.Barrier(2)
-    results: list[Any] = [None, None]
-
-    def importer(index: int) -> None:
-        barrier.wait()
-        try:
-            results[index] = server.accountant("l10n_no.bank.import", "l10n_no_bank_import_file",
-                                               f"same-{index}.txt", data, server.bank_journal_id)
-        except xmlrpc.client.Fault as fault:
-            results[index] = fault
-
-    threads = [threading.Thread(target=importer, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=600)
+    results = import_twice_at_once(server, data, "same")
     summaries = [r for r in results if isinstance(r, dict)]
     faults = [r for r in results if isinstance(r, xmlrpc.client.Fault)]
     assert len(summaries) + len(faults) == 2, results
@@ -96,22 +103,7 @@ def test_an_ocr_assignment_imported_twice_at_once_is_booked_once_on_one_line(ser
                 for index, amount in enumerate((100.0, 250.0, 400.0), start=1)]
     data = base64.b64encode(ocr_file([(kid, f"{amount:.2f}") for (_m, kid), amount
                                       in zip(invoices, (100.0, 250.0, 400.0), strict=True)], number="1000003")).decode()
-    barrier = threading.Barrier(2)
-    results: list[Any] = [None, None]
-
-    def importer(index: int) -> None:
-        barrier.wait()
-        try:
-            results[index] = server.accountant("l10n_no.bank.import", "l10n_no_bank_import_file",
-                                               f"assignment-{index}.txt", data, server.bank_journal_id)
-        except xmlrpc.client.Fault as fault:
-            results[index] = fault
-
-    threads = [threading.Thread(target=importer, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=600)
+    results = import_twice_at_once(server, data, "assignment")
     summaries = [r for r in results if isinstance(r, dict)]
     assert len(summaries) == 1, results  # the other one is refused (already imported or the unique key)
     for fault in (r for r in results if isinstance(r, xmlrpc.client.Fault)):

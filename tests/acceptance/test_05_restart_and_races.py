@@ -26,6 +26,7 @@ from nofaktura.peppol.transports.folder import safe_filename
 
 from .conftest import (
     Server,
+    direct_trigger,
     is_user_error,
     make_invoice,
     make_partner,
@@ -76,17 +77,6 @@ class _OneShotTransport(xmlrpc.client.Transport):
 
     def request(self, host: Any, handler: str, request_body: bytes, verbose: bool = False) -> Any:
         return self.single_request(host, handler, request_body, verbose)
-
-
-def _direct_trigger(srv: Server, cron_id: int) -> bool:
-    """Run a cron job now; False while another process holds it (Odoo: "already executing")."""
-    try:
-        srv.admin("ir.cron", "method_direct_trigger", [cron_id])
-    except xmlrpc.client.Fault as fault:
-        if "already executing" in str(fault.faultString):
-            return False
-        raise
-    return True
 
 
 def test_worker_killed_while_sending_ehf_loses_nothing_and_sends_nothing_twice(server: Server) -> None:
@@ -142,7 +132,7 @@ def test_worker_killed_while_sending_ehf_loses_nothing_and_sends_nothing_twice(s
         assert job.is_alive(), f"the job did not hang on the third document: {outcome}"
         # meanwhile the scheduler's own send job finds every due document locked by the hanging worker:
         # it must end and wait for its next regular run, not start again at once in a busy loop
-        assert _direct_trigger(server, send_cron)
+        assert direct_trigger(server, send_cron)
         nextcall = admin("ir.cron", "read", [send_cron], ["nextcall"])[0]["nextcall"]
         soon = (datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=60)).strftime("%Y-%m-%d %H:%M:%S")
         assert nextcall > soon, f"the send job was rescheduled at once ({nextcall}): a busy loop"
@@ -161,7 +151,7 @@ def test_worker_killed_while_sending_ehf_loses_nothing_and_sends_nothing_twice(s
         assert set(_server_processes(port)[1]).isdisjoint(workers), "the master did not start new workers"
         # the job runs again (the scheduler would; here directly, as the drain copy's next call is far),
         # as soon as PostgreSQL has let go of the dead worker's lock on the job
-        poll("the drain job to run again after the kill", lambda: _direct_trigger(server, drain), timeout=180,
+        poll("the drain job to run again after the kill", lambda: direct_trigger(server, drain), timeout=180,
              every=3, server=server)
     finally:
         with contextlib.suppress(FileNotFoundError):

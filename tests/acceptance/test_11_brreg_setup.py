@@ -33,6 +33,7 @@ from .conftest import (
     SELLER_ORGNR,
     Rpc,
     Server,
+    direct_trigger,
     is_access_error,
     poll,
     read_one,
@@ -158,17 +159,7 @@ def _trigger_check(srv: Server) -> None:
     """Run the daily partner check now, in the server, the way the scheduler runs it (its own cursor,
     progress commits); wait while the scheduler itself holds the job."""
     cron_id = srv.admin.ref(CRON)
-
-    def run() -> bool:
-        try:
-            srv.admin("ir.cron", "method_direct_trigger", [cron_id])
-        except xmlrpc.client.Fault as fault:
-            if "already executing" in str(fault.faultString):
-                return False
-            raise
-        return True
-
-    poll("the Enhetsregisteret check job to be free", run, server=srv)
+    poll("the Enhetsregisteret check job to be free", lambda: direct_trigger(srv, cron_id), server=srv)
 
 
 def _customer(srv: Server, name: str, orgnr: str) -> int:

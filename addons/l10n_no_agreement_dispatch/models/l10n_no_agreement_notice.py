@@ -8,8 +8,9 @@ reason. The queue keys, retries and fails over as for invoices; one active job p
 
 from odoo import fields, models
 from odoo.addons.l10n_no_dispatch.models.l10n_no_dispatch_job import ACTIVE_STATES
+from odoo.addons.l10n_no_dispatch.models.l10n_no_dunning_letter import letter_choice, letter_next_choice
 
-from nofaktura.dispatch import DEFAULT_CHAIN, Channel, ChannelChoice, Reach, choose_channel, next_channel
+from nofaktura.dispatch import DEFAULT_CHAIN, Channel, Reach
 
 
 class L10nNoAgreementNotice(models.Model):
@@ -66,21 +67,12 @@ class L10nNoAgreementNotice(models.Model):
         return tuple(c for c in chain if c not in left_out), skipped
 
     def _l10n_no_dispatch_choice(self, refresh=True):
-        self.ensure_one()
-        chain, skipped = self._l10n_no_dispatch_chain()
-        choice = choose_channel(self._l10n_no_dispatch_reach(refresh=refresh), None, chain)
-        return ChannelChoice(choice.channel, choice.remaining, choice.reason, skipped + choice.skipped)
+        """The channel this notice takes: chosen as for a dunning letter."""
+        return letter_choice(self, refresh)
 
     def _l10n_no_dispatch_next_choice(self, failed_job, failure):
         """After ``failed_job`` finally failed: the next channel of the notice's chain."""
-        self.ensure_one()
-        failed = Channel(failed_job.channel)
-        chain, _skipped = self._l10n_no_dispatch_chain()
-        remaining = tuple(chain[chain.index(failed) + 1:]) if failed in chain else tuple(c for c in chain if c != failed)
-        already = set(self.l10n_no_dispatch_job_ids.sudo().filtered(
-            lambda j: j.state == "failed" and j.channel).mapped("channel"))
-        return next_channel(ChannelChoice(failed, remaining, ""), self._l10n_no_dispatch_reach(), failure,
-                            already_failed=already)
+        return letter_next_choice(self, failed_job, failure)
 
     def _l10n_no_dispatch_describe(self, choice):
         """The same sentence as for a dunning letter (the dispatch addon's texts and translations)."""

@@ -19,6 +19,28 @@ from odoo import fields, models
 
 from .l10n_no_dispatch_job import ACTIVE_STATES
 
+def letter_choice(letter, refresh=True):
+    """The channel a letter (a dunning letter, or another addon's letter with the same
+    ``_l10n_no_dispatch_chain`` and ``_l10n_no_dispatch_reach``) takes, with the channels left out."""
+    letter.ensure_one()
+    chain, skipped = letter._l10n_no_dispatch_chain()
+    choice = choose_channel(letter._l10n_no_dispatch_reach(refresh=refresh), None, chain)
+    return ChannelChoice(choice.channel, choice.remaining, choice.reason, skipped + choice.skipped)
+
+
+def letter_next_choice(letter, failed_job, failure):
+    """After ``failed_job`` finally failed: the next channel of the letter's chain (channels that
+    failed for it before are not tried again)."""
+    letter.ensure_one()
+    failed = Channel(failed_job.channel)
+    chain, _skipped = letter._l10n_no_dispatch_chain()
+    remaining = tuple(chain[chain.index(failed) + 1:]) if failed in chain else tuple(c for c in chain if c != failed)
+    already = set(letter.l10n_no_dispatch_job_ids.sudo().filtered(
+        lambda j: j.state == "failed" and j.channel).mapped("channel"))
+    return next_channel(ChannelChoice(failed, remaining, ""), letter._l10n_no_dispatch_reach(), failure,
+                        already_failed=already)
+
+
 class L10nNoDunningLetter(models.Model):
     _inherit = "l10n_no.dunning.letter"
 
@@ -75,21 +97,11 @@ class L10nNoDunningLetter(models.Model):
 
     def _l10n_no_dispatch_choice(self, refresh=True):
         """The channel this letter takes (nofaktura ``ChannelChoice``), with the channels left out."""
-        self.ensure_one()
-        chain, skipped = self._l10n_no_dispatch_chain()
-        choice = choose_channel(self._l10n_no_dispatch_reach(refresh=refresh), None, chain)
-        return ChannelChoice(choice.channel, choice.remaining, choice.reason, skipped + choice.skipped)
+        return letter_choice(self, refresh)
 
     def _l10n_no_dispatch_next_choice(self, failed_job, failure):
         """After ``failed_job`` finally failed: the next channel of the letter's chain."""
-        self.ensure_one()
-        failed = Channel(failed_job.channel)
-        chain, _skipped = self._l10n_no_dispatch_chain()
-        remaining = tuple(chain[chain.index(failed) + 1:]) if failed in chain else tuple(c for c in chain if c != failed)
-        already = set(self.l10n_no_dispatch_job_ids.sudo().filtered(
-            lambda j: j.state == "failed" and j.channel).mapped("channel"))
-        return next_channel(ChannelChoice(failed, remaining, ""), self._l10n_no_dispatch_reach(), failure,
-                            already_failed=already)
+        return letter_next_choice(self, failed_job, failure)
 
     def _l10n_no_dispatch_label(self, channel):
         return self.env["account.move"]._l10n_no_dispatch_label(channel)

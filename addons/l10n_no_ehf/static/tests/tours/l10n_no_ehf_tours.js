@@ -8,7 +8,7 @@ const kidSteps = [
     },
     {
         content: "…with its digits",
-        trigger: ".o_form_view .o_field_widget[name='payment_reference'] span:not(:empty)",
+        trigger: ".o_form_view .o_field_widget[name='l10n_no_kid_reference'] span:not(:empty)",
     },
     {
         content: "…and the account it is paid into",

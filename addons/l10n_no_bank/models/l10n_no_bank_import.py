@@ -356,15 +356,14 @@ class L10nNoBankImport(models.Model):
         if not new:
             return
         decisions = self._l10n_no_bank_decide(new)
-        singles, groups = self._l10n_no_bank_split(new, decisions)
+        order = self._l10n_no_bank_split(new, decisions)
+        groups = [members for members in order if len(members) > 1]
         plain_analytic = bool(groups) and not self._l10n_no_bank_has_distribution_models(
             context, self.env["res.company"].union(*(new[group[0]][1].company_id for group in groups)))
-        # One statement line per single payment, one per group, in the order of the file.
-        order = sorted([(i, [i]) for i in singles] + [(group[0], group) for group in groups])
         vals_list = [
             self._l10n_no_bank_line_vals(*new[members[0]], decisions[members[0]], context) if len(members) == 1
             else self._l10n_no_bank_group_vals([(*new[i], decisions[i]) for i in members], context, plain_analytic)
-            for _first, members in order
+            for members in order
         ]
         # Superuser mode only because the payments of a group carry their keys on their journal items,
         # which nobody else may set (account.move.line); the caller's rights were checked
@@ -373,7 +372,7 @@ class L10nNoBankImport(models.Model):
         lines = StLine.with_context(**STATEMENT_LINE_CREATE).sudo().create(vals_list).with_env(StLine.env)
         moves = lines.move_id
         counterparts = [None] * len(new)
-        for (_first, members), line in zip(order, lines, strict=True):
+        for members, line in zip(order, lines, strict=True):
             if len(members) == 1:
                 if decisions[members[0]]["state"] != "unmatched":
                     counterparts[members[0]] = line.move_id.line_ids.filtered(
@@ -402,25 +401,20 @@ class L10nNoBankImport(models.Model):
         the import costs a fraction of one entry per payment (benchmarks/bank_odoo.py). A payment to
         check keeps a line of its own, so it can be matched by hand; so does a payment alone in its entry
         and one on a journal in a foreign currency (its amounts need Odoo's conversion per line).
-        Returns (indexes of single payments, lists of indexes sharing a line), in file order.
+        Returns one list of indexes per statement line (one index: a line of its own), in file order.
         """
-        singles = []
+        lines = []
         by_entry = {}
         for index, ((payment, journal), decision) in enumerate(zip(new, decisions, strict=True)):
-            entry = _entry_of(payment)
             foreign = journal.currency_id and journal.currency_id != journal.company_id.currency_id
-            if decision["state"] == "unmatched" or entry is None or foreign:
-                singles.append(index)
+            if decision["state"] == "unmatched" or not payment.entry or foreign:
+                lines.append([index])
+            elif (journal.id, payment.date, payment.entry) in by_entry:
+                by_entry[journal.id, payment.date, payment.entry].append(index)
             else:
-                by_entry.setdefault((journal.id, payment.date, entry), []).append(index)
-        groups = []
-        for indexes in by_entry.values():
-            if len(indexes) == 1:
-                singles.append(indexes[0])
-            else:
-                groups.append(indexes)
-        singles.sort()
-        return singles, groups
+                by_entry[journal.id, payment.date, payment.entry] = [index]
+                lines.append(by_entry[journal.id, payment.date, payment.entry])
+        return lines
 
     def _l10n_no_bank_line_vals(self, payment, journal, decision, context):
         """A statement line for one payment (the counterpart on the receivable when it matched)."""
@@ -810,10 +804,3 @@ def _label(payment):
     if payment.kid:
         return f"KID {payment.kid}"
     return payment.reference or payment.bank_reference or payment.transaction_type or "/"
-
-
-
-def _entry_of(payment):
-    """The bank entry that booked the payment together with others (nofaktura ``Payment.entry``: the
-    OCR assignment, the camt entry), or None."""
-    return payment.entry or None

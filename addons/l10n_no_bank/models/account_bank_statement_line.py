@@ -29,7 +29,7 @@ class AccountBankStatementLine(models.Model):
         help="Stable key of the bank transaction (from the file's own data): the same transaction in a "
         "re-sent file has the same key and is not imported twice.",
     )
-    l10n_no_bank_kid = fields.Char(string="KID", readonly=True, index="btree_not_null")
+    l10n_no_bank_kid = fields.Char(string="KID paid", readonly=True, index="btree_not_null")
     l10n_no_bank_import_id = fields.Many2one(
         "l10n_no.bank.import", string="Bank file", readonly=True, index="btree_not_null", ondelete="set null"
     )

@@ -7,3 +7,4 @@ from . import test_credentials
 from . import test_screens
 from . import test_tours
 from . import test_grouped
+from . import test_statistics

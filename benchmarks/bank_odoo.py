@@ -152,7 +152,8 @@ def time_chunks(env) -> None:
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
         done[0] += len(payments)
         print(f"  chunk to {done[0]:>7}: {wall:6.2f} s wall, {cpu:6.2f} s CPU, {wall - cpu:6.2f} s other "
-              f"(PostgreSQL, waiting), {cr.sql_log_count - queries} queries", flush=True)
+              f"(PostgreSQL, waiting), {cr.sql_log_count - queries} queries, RSS {RssSampler.rss_mb():.0f} MB",
+              flush=True)
         return result
 
     cls._l10n_no_bank_store = timed

@@ -155,6 +155,19 @@ class L10nNoDunningLetter(models.Model):
             job = job.search([("previous_job_id", "=", job.id)], limit=1)
         return True
 
+    def _l10n_no_dunning_prepare_emails(self):
+        """EXTENDS l10n_no_dunning: render together only the e-mails of the letters whose channel is e-mail
+        (the customer's channel choice from what is already known; a Digipost customer's letter is not
+        rendered as an e-mail it will not be sent as). The choice is made again when each letter is
+        delivered; a letter whose e-mail was not rendered here renders it then."""
+        if self.env.context.get("l10n_no_dispatch_direct"):
+            return super()._l10n_no_dunning_prepare_emails()
+        by_email = self.filtered(
+            lambda l: l.kind != "handover" and l.channel == "email"
+            and l._l10n_no_dispatch_choice(refresh=False).channel is Channel.EMAIL
+        )
+        return super(L10nNoDunningLetter, by_email)._l10n_no_dunning_prepare_emails()
+
     def _l10n_no_dispatch_pdf(self):
         """The letter PDF (``(bytes, filename)``), made once and kept on the letter: a retry sends the
         same document. Usually rendered with the letter's batch when the run was confirmed (see

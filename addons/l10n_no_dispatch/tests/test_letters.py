@@ -143,3 +143,28 @@ class TestLetters(DunningCommon):
         self.assertEqual([(j.channel, j.state) for j in jobs], [("digipost", "failed"), ("email", "sent")])
         self.assertEqual(jobs[1].previous_job_id, jobs[0])
         self.assertTrue(fjord.mail_message_id)
+
+    def test_only_letters_going_by_email_are_rendered_as_emails_together(self):
+        """The dunning run renders the e-mails of a batch together; the customer in Digipost gets no
+        rendered e-mail, the one going by e-mail gets the batch's (no second rendering of its own)."""
+        self._digipost()
+        self.business.write({"l10n_no_dispatch_digipost": "yes", "l10n_no_dispatch_digipost_checked_at": fields.Datetime.now()})
+        self._invoice(self.consumer, 1000.0, DUE)
+        self._invoice(self.business, 2000.0, DUE)
+        Composer = type(self.env["mail.compose.message"])
+        rendered = []
+        real = Composer._prepare_mail_values
+
+        def counting(composer, res_ids):
+            if composer.model == "l10n_no.dunning.letter":
+                rendered.append(sorted(res_ids))
+            return real(composer, res_ids)
+
+        with patch.object(Composer, "_prepare_mail_values", counting):
+            run = self._confirm(self._run(date(2026, 1, 13)))
+        ola, fjord = self._letter(run, self.consumer), self._letter(run, self.business)
+        self.assertEqual(rendered, [ola.ids], "rendered once, together, and only the e-mail letter")
+        self.assertEqual(ola.l10n_no_dispatch_job_ids.mapped("channel"), ["email"])
+        self.assertEqual(ola.mail_message_id.partner_ids, self.consumer)
+        self.assertEqual(fjord.l10n_no_dispatch_job_ids.mapped("channel"), ["digipost"])
+        self.assertFalse(fjord.mail_message_id)

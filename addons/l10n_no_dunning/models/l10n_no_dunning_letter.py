@@ -37,6 +37,9 @@ EMAIL_ATTEMPTS = 3
 #: Letters rendered by one wkhtmltopdf process when a batch is confirmed (one process per letter cost
 #: about 1.2 s each; see benchmarks/dunning_odoo.py).
 PDF_BATCH_SIZE = 50
+#: Key in the cursor's cache (``cr.cache``) of the e-mails of the letters being sent, rendered together
+#: (``_l10n_no_dunning_prepare_emails``) and each taken by its letter's delivery.
+PREPARED_EMAILS = "l10n_no_dunning.prepared_emails"
 
 
 def format_percent(env, rate, lang_code=None):
@@ -362,16 +365,23 @@ class L10nNoDunningLetter(models.Model):
         sent._l10n_no_dunning_update_invoices(plans, levels)
         to_deliver = sent.filtered(lambda l: l.kind != "handover")
         # one wkhtmltopdf process for the batch, not one per letter; a letter left out renders alone below
-        to_deliver._l10n_no_dunning_render_pdfs()
-        for letter in to_deliver:
-            # each delivery in its own savepoint: one broken template, PDF or address does not stop the
-            # batch; the failure is recorded on the letter, which then does not count as sent (issue 9.4)
-            try:
-                with self.env.cr.savepoint():
-                    letter._l10n_no_dunning_deliver()
-            except Exception as exc:  # noqa: BLE001 - any delivery error is recorded, never lost
-                _logger.warning("Dunning letter %s could not be delivered", letter.id, exc_info=True)
-                letter._l10n_no_dunning_delivery_failed(nf_text(exc, self.env.lang) or exc.__class__.__name__)
+        with_pdf = to_deliver._l10n_no_dunning_render_pdfs()
+        # the e-mails of the batch rendered together, each taken by its letter's delivery below; a letter
+        # whose PDF could not be rendered with the batch renders alone (its PDF and e-mail) when delivered
+        together = with_pdf if self._l10n_no_dunning_renders_pdfs() else to_deliver
+        self.env.cr.cache[PREPARED_EMAILS] = together._l10n_no_dunning_prepare_emails()
+        try:
+            for letter in to_deliver:
+                # each delivery in its own savepoint: one broken template, PDF or address does not stop the
+                # batch; the failure is recorded on the letter, which then does not count as sent (issue 9.4)
+                try:
+                    with self.env.cr.savepoint():
+                        letter._l10n_no_dunning_deliver()
+                except Exception as exc:  # noqa: BLE001 - any delivery error is recorded, never lost
+                    _logger.warning("Dunning letter %s could not be delivered", letter.id, exc_info=True)
+                    letter._l10n_no_dunning_delivery_failed(nf_text(exc, self.env.lang) or exc.__class__.__name__)
+        finally:
+            self.env.cr.cache.pop(PREPARED_EMAILS, None)
         sent._l10n_no_dunning_log()
         return sent
 
@@ -389,8 +399,8 @@ class L10nNoDunningLetter(models.Model):
         its letters are rendered one by one when delivered, each in its own savepoint, so a broken letter is
         recorded as failed without stopping the others. Returns the letters rendered."""
         Report = self.env["ir.actions.report"]
-        if (modules.module.current_test or tools.config["test_enable"]) and not self.env.context.get("force_report_rendering"):
-            return self.browse()  # Odoo's test mode renders HTML one letter at a time (_pre_render_qweb_pdf)
+        if not self._l10n_no_dunning_renders_pdfs():
+            return self.browse()
         rendered = self.browse()
         todo = self.filtered(lambda l: l.attachment_id.mimetype != "application/pdf")
         for report, group in todo.grouped(lambda l: l._l10n_no_dunning_report()).items():
@@ -405,6 +415,12 @@ class L10nNoDunningLetter(models.Model):
                 except Exception:  # noqa: BLE001 - the letters are rendered one by one when delivered
                     _logger.warning("Dunning letters %s could not be rendered together", chunk.ids, exc_info=True)
         return rendered
+
+    def _l10n_no_dunning_renders_pdfs(self):
+        """Whether reports become PDFs here: Odoo's test mode renders HTML one letter at a time instead
+        (``_pre_render_qweb_pdf``) unless a test forces the rendering."""
+        testing = modules.module.current_test or tools.config["test_enable"]
+        return not testing or bool(self.env.context.get("force_report_rendering"))
 
     def _l10n_no_dunning_keep_pdfs(self, report_sudo, streams):
         """Save each letter's stream of ``streams`` (from ``_render_qweb_pdf_prepare_streams``) as its PDF."""
@@ -479,8 +495,11 @@ class L10nNoDunningLetter(models.Model):
                 if decision.interest and decision.interest.days:
                     vals["l10n_no_dunning_interest_until"] = decision.interest.end
                 groups.setdefault(tuple(sorted(vals.items())), []).append(decision.claim.id)
+        # Only the dunning fields change: no journal item to synchronise, and the invoice was not edited
+        # by a person (skip_is_manually_modified), so neither of Odoo's invoice synchronisations runs.
+        moves = self.env["account.move"].sudo().with_context(skip_invoice_sync=True, skip_is_manually_modified=True)
         for key, move_ids in groups.items():
-            self.env["account.move"].browse(move_ids).sudo().write(dict(key))
+            moves.browse(move_ids).write(dict(key))
 
     def _l10n_no_dunning_fee_invoice_vals(self, plan_letter):
         """A customer invoice for the fee, interest and compensation of this letter, on income accounts,
@@ -557,23 +576,67 @@ class L10nNoDunningLetter(models.Model):
 
     def _l10n_no_dunning_fee_line(self, product, label, amount, account=None):
         """A fee invoice line without VAT (fees, interest and compensation are outside its scope), on
-        ``account`` when given (see res.company._l10n_no_dunning_income_accounts)."""
+        ``account`` when given (see res.company._l10n_no_dunning_income_accounts).
+
+        The line's journal amounts are given too (a credit of ``amount`` in the company's currency, the
+        fee invoice's currency): a line without taxes whose amounts are known is left alone by Odoo's
+        tax synchronisation, which otherwise writes every line once more after creating it (a sixth of
+        the cost of confirming a letter, benchmarks/dunning_odoo.py)."""
+        credit = -float(amount)
         return fields.Command.create({
             **({"account_id": account.id} if account else {}),
             "product_id": product.id,
             "name": label,
             "quantity": 1,
             "price_unit": float(amount),
+            "balance": credit,
+            "amount_currency": credit,
             "tax_ids": [fields.Command.clear()],  # no VAT on fees, interest or compensation
         })
 
+    def _l10n_no_dunning_mail_template(self):
+        self.ensure_one()
+        return self.level_id.mail_template_id or self.env.ref("l10n_no_dunning.mail_template_dunning_letter")
+
+    def _l10n_no_dunning_prepare_emails(self):
+        """The e-mails of the letters sent by e-mail, rendered together per template: one mail composer
+        renders the subjects, bodies, recipients and attached PDFs of all its letters at once, as Odoo's
+        composer does for a batch, instead of one composer per letter. Each letter is then posted in its
+        own savepoint (``_l10n_no_dunning_deliver``, which finds its e-mail in the cursor's cache under
+        ``PREPARED_EMAILS``, whoever calls it). A group that cannot be rendered together is left out: its
+        letters are rendered one by one when delivered, so one broken letter fails alone.
+        Returns ``{letter id: message_post values}``."""
+        prepared = {}
+        subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+        emailed = self.filtered(lambda l: l.channel == "email")
+        for template, group in emailed.grouped(lambda l: l._l10n_no_dunning_mail_template()).items():
+            try:
+                with self.env.cr.savepoint():
+                    composer = self.env["mail.compose.message"].with_context(
+                        default_composition_mode="comment",
+                        default_model=self._name,
+                        default_res_ids=group.ids,
+                        default_template_id=template.id,
+                    ).create({"message_type": "comment", "subtype_id": subtype_id})
+                    prepared.update(composer._manage_mail_values(composer._prepare_mail_values(group.ids)))
+            except Exception:  # noqa: BLE001 - the letters are rendered one by one when delivered
+                _logger.warning("Dunning e-mails %s could not be rendered together", group.ids, exc_info=True)
+        return prepared
+
     def _l10n_no_dunning_deliver(self):
-        """E-mail through the level's template (with the letter PDF) or render the PDF for posting."""
+        """E-mail through the level's template (with the letter PDF) or render the PDF for posting. The
+        e-mail rendered with the letter's batch is used when there is one (``_l10n_no_dunning_prepare_emails``);
+        otherwise the template is rendered for this letter alone."""
         self.ensure_one()
         if self.channel == "email":
-            template = self.level_id.mail_template_id or self.env.ref("l10n_no_dunning.mail_template_dunning_letter")
             self.sudo().write({"delivery_state": "pending", "delivered_on": False, "delivery_attempts": 1})
-            message = self.message_post_with_source(template, message_type="comment", subtype_xmlid="mail.mt_comment")
+            email_values = self.env.cr.cache.get(PREPARED_EMAILS, {}).pop(self.id, None)
+            if email_values:
+                message = self.message_post(**email_values)
+            else:
+                message = self.message_post_with_source(
+                    self._l10n_no_dunning_mail_template(), message_type="comment", subtype_xmlid="mail.mt_comment"
+                )
             message = message[:1] or self.message_ids[:1]
             self.sudo().mail_message_id = message
             attachment = message.attachment_ids[:1] or self.attachment_id

@@ -5,3 +5,4 @@ from . import test_letter_print
 from . import test_dunning_screens
 from . import test_tours
 from . import test_norwegian
+from . import test_batch_delivery

@@ -227,7 +227,7 @@ class L10nNoBankImport(models.Model):
 
     def _l10n_no_bank_attach(self, data):
         self.ensure_one()
-        self.sudo().attachment_id = self.env["ir.attachment"].create(
+        self.sudo().attachment_id = self.env["ir.attachment"].with_context(l10n_no_bank_archive=True).create(
             {
                 "name": self.name,
                 "raw": data,

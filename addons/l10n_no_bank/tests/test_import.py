@@ -27,6 +27,11 @@ class TestBankFileImport(L10nNoBankCommon):
         self.assertTrue(all(lines.mapped("l10n_no_bank_key")))
         self.assertEqual(len(lines.statement_id), 1)
         self.assertEqual(record.attachment_id.raw, data)
+        archive = record.attachment_id.sudo()
+        self.assertEqual(archive.mimetype, "text/plain")
+        self.assertFalse(archive.index_content, "the archived file is not copied into the search index")
+        other = self.env["ir.attachment"].create({"name": "note.txt", "raw": data})
+        self.assertTrue(other.sudo().index_content, "other text attachments are still indexed")
         self.assertEqual(record.bank_message_id, "0000001")
         self.assertEqual(lines[0].account_number, "12345678903")
 

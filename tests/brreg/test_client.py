@@ -296,6 +296,7 @@ def test_rate_limiter_refuses_then_refills(fake):
         assert isinstance(info.value, ServiceUnavailable)
         assert len(fake.requests) == 2  # refused without asking
         assert limiter.wait_time() == pytest.approx(0.5)
+        assert "try again in 1 s" in str(info.value), "a wait under a second is said as 1 s, never 0 s"
         clock.now += 0.5
         client.lookup(SESAM_STASJON)
     assert len(fake.requests) == 3

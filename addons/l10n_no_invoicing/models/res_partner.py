@@ -130,7 +130,9 @@ class ResPartner(models.Model):
                 or user.has_group("base.group_partner_manager")):
             raise AccessError(self.env._("Only billing and accounting users may check partners in the "
                                          "Enhetsregisteret."))
-        result = self._l10n_no_brreg_check(use_cache=False)
+        # a person waits a moment (up to 2 s a lookup) rather than be refused because the daily check or
+        # another user of this worker has just used the lookups the register allows per second
+        result = self._l10n_no_brreg_check(use_cache=False, wait=True)
         if result["unavailable"]:
             message, kind = result["unavailable"], "warning"
         elif result["flagged"]:

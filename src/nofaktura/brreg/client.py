@@ -30,6 +30,7 @@ Organisation number '123456789': The number's check digit is not correct.
 from __future__ import annotations
 
 import json
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -283,7 +284,8 @@ class BrregClient:
     def _get(self, path: str, params: dict[str, str] | None) -> tuple[int, Any]:
         """GET and decode; 404/410 are returned to the caller, every other failure raised typed."""
         if self.limiter is not None and not self.limiter.acquire():
-            raise RateLimited(msg("brreg.too_many_lookups", seconds=self.limiter.wait_time()))
+            # whole seconds, rounded up: "try again in 0 s" for a wait of 0.3 s would be refused again
+            raise RateLimited(msg("brreg.too_many_lookups", seconds=max(1, math.ceil(self.limiter.wait_time()))))
         url = self.base_url + path
         try:
             with self._client.stream("GET", url, params=params) as response:

@@ -423,15 +423,16 @@ class L10nNoBankImport(models.Model):
             )
         )
         stale = [
-            table for table, inserted, known in cr.fetchall()
+            (table, inserted) for table, inserted, known in cr.fetchall()
             if inserted - context.analyzed.get(table, 0) >= max(known, ANALYZE_MIN_ROWS)
         ]  # fmt: skip
         analyzed = []
-        for table in stale:
+        if stale:
+            cr.execute("SELECT current_setting('lock_timeout')")
+            previous = cr.fetchone()[0]
+        for table, inserted in stale:
             try:
                 with cr.savepoint(flush=False):
-                    cr.execute("SELECT current_setting('lock_timeout')")
-                    previous = cr.fetchone()[0]
                     cr.execute("SELECT set_config('lock_timeout', '200ms', true)")
                     cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
                     cr.execute("SELECT set_config('lock_timeout', %s, true)", (previous,))
@@ -439,8 +440,7 @@ class L10nNoBankImport(models.Model):
                 _logger.info("Bank import %s: %s is being analyzed elsewhere; statistics left as they are",
                              context.record.id, table)
                 continue
-            cr.execute(SQL("SELECT n_tup_ins FROM pg_stat_xact_user_tables WHERE relname = %s", table))
-            context.analyzed[table] = cr.fetchone()[0]
+            context.analyzed[table] = inserted
             analyzed.append(table)
         return analyzed
 

@@ -466,6 +466,32 @@ def direct_trigger(srv: Server, cron_id: int) -> bool:
     return True
 
 
+def at_once(call: Callable[[int], Any], *, barrier: threading.Barrier | None = None,
+            timeout: float = 600) -> list[Any]:
+    """Run ``call(0)`` and ``call(1)`` in two threads released at the same instant (each XML-RPC call its
+    own connection, so two worker processes), as two people or two servers would. Returns both answers in
+    order, or the exception a call raised (an XML-RPC fault, a failed assertion). ``barrier``: a call that
+    prepares first and races only its last step waits on this barrier again (it is released twice); a
+    failure on one side aborts it, so the other side does not wait forever."""
+    barrier = barrier or threading.Barrier(2)
+    results: list[Any] = [None, None]
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            results[index] = call(index)
+        except Exception as exc:
+            barrier.abort()
+            results[index] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    return results
+
+
 def run_code_twice_at_once(server: Server, model: str, code: str, name: str) -> list[Any]:
     """Run ``code`` on ``model`` in two scheduled jobs started at the same instant (one connection, so one
     worker, each), as two servers' schedulers would; the copies are removed afterwards. Returns both calls'
@@ -477,24 +503,10 @@ def run_code_twice_at_once(server: Server, model: str, code: str, name: str) -> 
         "name": f"{name} {i}", "model_id": model_id, "state": "code", "code": code,
         "interval_number": 1, "interval_type": "days", "nextcall": far, "active": True,
     }) for i in range(2)]
-    barrier = threading.Barrier(2)
-    results: list[Any] = [None, None]
-
-    def trigger(index: int) -> None:
-        barrier.wait()
-        try:
-            results[index] = admin("ir.cron", "method_direct_trigger", [copies[index]])
-        except xmlrpc.client.Fault as fault:
-            results[index] = fault
-
     try:
-        threads = [threading.Thread(target=trigger, args=(i,)) for i in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=600)
+        results = at_once(lambda index: admin("ir.cron", "method_direct_trigger", [copies[index]]))
     finally:
         admin("ir.cron", "unlink", copies)
-    faults = [r for r in results if isinstance(r, xmlrpc.client.Fault)]
-    assert not faults, [str(f.faultString)[:2000] for f in faults]
+    faults = [r for r in results if isinstance(r, Exception)]
+    assert not faults, [str(getattr(f, "faultString", f))[:2000] for f in faults]
     return results

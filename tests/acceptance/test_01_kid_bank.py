@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import datetime
 import io
-import threading
 import xmlrpc.client
 from decimal import Decimal
 from typing import Any
@@ -13,7 +12,7 @@ from typing import Any
 from nofaktura.bank.generate import OcrTx, write_ocr
 from nofaktura.kid import is_valid
 
-from .conftest import BANK_ACCOUNT, Server, is_user_error, make_invoice, make_partner, read_one
+from .conftest import BANK_ACCOUNT, Server, at_once, is_user_error, make_invoice, make_partner, read_one
 
 
 def ocr_file(payments: list[tuple[str, str]], number: str) -> bytes:
@@ -39,23 +38,8 @@ def kid_invoice(srv: Server, name: str, amount: float) -> tuple[int, str]:
 def import_twice_at_once(srv: Server, data: str, name: str) -> list[Any]:
     """The accountant imports the same file over two XML-RPC connections at the same instant; returns
     both answers (a summary dict or the fault)."""
-    barrier = threading.Barrier(2)
-    results: list[Any] = [None, None]
-
-    def importer(index: int) -> None:
-        barrier.wait()
-        try:
-            results[index] = srv.accountant("l10n_no.bank.import", "l10n_no_bank_import_file",
-                                            f"{name}-{index}.txt", data, srv.bank_journal_id)
-        except xmlrpc.client.Fault as fault:
-            results[index] = fault
-
-    threads = [threading.Thread(target=importer, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=600)
-    return results
+    return at_once(lambda index: srv.accountant("l10n_no.bank.import", "l10n_no_bank_import_file",
+                                                f"{name}-{index}.txt", data, srv.bank_journal_id))
 
 
 def test_clerk_posts_invoice_with_kid(server: Server) -> None:

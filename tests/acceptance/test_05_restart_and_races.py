@@ -26,6 +26,7 @@ from nofaktura.peppol.transports.folder import safe_filename
 
 from .conftest import (
     Server,
+    at_once,
     direct_trigger,
     is_user_error,
     make_invoice,
@@ -186,23 +187,9 @@ def test_two_first_invoices_of_a_new_customer_posted_at_once(server: Server) -> 
         partner_id = make_partner(server, f"Kunde Samtidig {attempt} AS")
         drafts = [make_invoice(server, partner_id, 500.0 + i, post=False) for i in range(2)]
         server.clerk("account.move", "write", [drafts[1]], {"journal_id": other_journal})
-        barrier = threading.Barrier(2)
-        results: list[Any] = [None, None]
-
-        def post(index: int, drafts: list[int] = drafts, barrier: threading.Barrier = barrier,
-                 results: list[Any] = results) -> None:
-            barrier.wait()
-            try:
-                results[index] = server.clerk("account.move", "action_post", [drafts[index]])
-            except xmlrpc.client.Fault as fault:
-                results[index] = fault
-
-        threads = [threading.Thread(target=post, args=(i,)) for i in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=300)
-        faults = [str(r.faultString)[-1500:] for r in results if isinstance(r, xmlrpc.client.Fault)]
+        results = at_once(lambda index, drafts=drafts: server.clerk("account.move", "action_post", [drafts[index]]),
+                          timeout=300)
+        faults = [str(getattr(r, "faultString", r))[-1500:] for r in results if isinstance(r, Exception)]
         assert not faults, faults
         moves = [read_one(server.clerk, "account.move", move_id, ["state", "name", "payment_reference"])
                  for move_id in drafts]

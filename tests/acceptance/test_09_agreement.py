@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import base64
 import datetime
-import threading
-import xmlrpc.client
 from typing import Any
 
 from nofaktura.kid import is_valid
 
-from .conftest import Server, is_access_error, make_partner, poll, read_one, refused, run_code_twice_at_once
+from .conftest import Server, at_once, is_access_error, make_partner, poll, read_one, refused, run_code_twice_at_once
 
 MOVE_FIELDS = ["state", "payment_reference", "invoice_date", "l10n_no_agreement_contract_id",
                "l10n_no_agreement_period_start", "l10n_no_agreement_run_id", "amount_untaxed", "move_type"]
@@ -98,23 +96,9 @@ def test_two_runs_at_once_invoice_every_missed_period_once(server: Server) -> No
     refused(lambda: server.portal("l10n_no.agreement.run", "action_run_now"), is_access_error,
             "portal user runs agreement invoicing")
 
-    barrier = threading.Barrier(2)
-    results: list[Any] = [None, None]
-
-    def run(index: int) -> None:
-        barrier.wait()
-        try:
-            results[index] = clerk("l10n_no.agreement.run", "action_run_now")
-        except xmlrpc.client.Fault as fault:
-            results[index] = fault
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=600)
-    faults = [r for r in results if isinstance(r, xmlrpc.client.Fault)]
-    assert not faults, [str(f.faultString)[:2000] for f in faults]
+    results = at_once(lambda _index: clerk("l10n_no.agreement.run", "action_run_now"))
+    faults = [r for r in results if isinstance(r, Exception)]
+    assert not faults, [str(getattr(f, "faultString", f))[:2000] for f in faults]
     run_ids = [_run_id(r) for r in results]
     assert len(set(run_ids)) == 2, f"two presses, two runs: {run_ids}"
     runs = clerk("l10n_no.agreement.run", "read", run_ids, RUN_FIELDS)

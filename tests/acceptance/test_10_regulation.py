@@ -17,33 +17,17 @@ from __future__ import annotations
 
 import base64
 import datetime
-import threading
 import xmlrpc.client
 from typing import Any
 
-from .conftest import Server, is_access_error, is_user_error, make_partner, poll, read_one, refused
+from .conftest import Server, at_once, is_access_error, is_user_error, make_partner, poll, read_one, refused
 
 NOTICE_FIELDS = ["state", "contract_id", "partner_id", "attachment_id", "mail_message_id", "regulation_id"]
 JOB_FIELDS = ["state", "channel", "idempotency_key", "reason", "l10n_no_agreement_notice_id"]
 
 
 def _confirm_twice_at_once(server: Server, regulation_id: int) -> list[Any]:
-    barrier = threading.Barrier(2)
-    results: list[Any] = [None, None]
-
-    def confirm(index: int) -> None:
-        barrier.wait()
-        try:
-            results[index] = server.clerk("l10n_no.agreement.regulation", "action_confirm", [regulation_id])
-        except xmlrpc.client.Fault as fault:
-            results[index] = fault
-
-    threads = [threading.Thread(target=confirm, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=600)
-    return results
+    return at_once(lambda _index: server.clerk("l10n_no.agreement.regulation", "action_confirm", [regulation_id]))
 
 
 def test_regulation_notice_queued_once_and_new_price_invoiced_from_its_date(server: Server) -> None:

@@ -33,6 +33,7 @@ from .conftest import (
     SELLER_ORGNR,
     Rpc,
     Server,
+    at_once,
     direct_trigger,
     is_access_error,
     poll,
@@ -198,28 +199,18 @@ def test_brreg_setup_customer_from_register_once_when_two_clerks_ask_at_once(ser
 
     # "Customer from the Enhetsregisteret": search, then use the line; two clerks, two worker processes
     barrier = threading.Barrier(2)
-    results: list[Any] = [None, None]
 
-    def lookup(index: int) -> None:
-        try:
-            barrier.wait()
-            wizard_id = clerk("l10n_no_invoicing.partner.lookup", "create",
-                              {"query": LOOKUP_ORGNR, "partner_role": "customer"})
-            clerk("l10n_no_invoicing.partner.lookup", "action_search", [wizard_id])
-            lines = clerk("l10n_no_invoicing.partner.lookup.line", "search_read", [("wizard_id", "=", wizard_id)],
-                          ["orgnr", "name"])
-            assert [line["orgnr"] for line in lines] == [LOOKUP_ORGNR], lines
-            barrier.wait()
-            results[index] = clerk("l10n_no_invoicing.partner.lookup.line", "action_use", [lines[0]["id"]])
-        except (xmlrpc.client.Fault, AssertionError, threading.BrokenBarrierError) as exc:
-            barrier.abort()
-            results[index] = exc
+    def lookup(_index: int) -> Any:
+        wizard_id = clerk("l10n_no_invoicing.partner.lookup", "create",
+                          {"query": LOOKUP_ORGNR, "partner_role": "customer"})
+        clerk("l10n_no_invoicing.partner.lookup", "action_search", [wizard_id])
+        lines = clerk("l10n_no_invoicing.partner.lookup.line", "search_read", [("wizard_id", "=", wizard_id)],
+                      ["orgnr", "name"])
+        assert [line["orgnr"] for line in lines] == [LOOKUP_ORGNR], lines
+        barrier.wait()  # both searched: both use their line at the same instant
+        return clerk("l10n_no_invoicing.partner.lookup.line", "action_use", [lines[0]["id"]])
 
-    threads = [threading.Thread(target=lookup, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=600)
+    results = at_once(lookup, barrier=barrier)
     failures = [r for r in results if isinstance(r, Exception)]
     assert not failures, [str(getattr(f, "faultString", f))[:2000] for f in failures]
 
